@@ -1,0 +1,739 @@
+//! The command line: arguments, file discovery, parallel linting, fixing, writing, exit codes.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::write::{WriteTarget, write_fixed};
+use crate::fix::{FixOutcome, diff};
+use crate::report::{self, FileReport, Format};
+use crate::rules::{FixAvailability, RULES, Status};
+use crate::settings::{Prefer, Selection, Settings};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dfix",
+    version,
+    about = "A Dockerfile linter and auto-fixer that makes BuildKit cache mounts work"
+)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint files (the default).
+    Check(CheckArgs),
+    /// Print a rule's documentation, or the table of all rules.
+    Explain(ExplainArgs),
+    /// Internal tools for tests.
+    #[command(hide = true, subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum DebugCommand {
+    /// The parsed model of each file as one JSON line (the corpus oracle's shape).
+    Model { paths: Vec<PathBuf> },
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// A rule name or alias.
+    rule: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PreferArg {
+    Mount,
+    Clean,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to lint (default: the current directory); `-` reads standard input.
+    paths: Vec<PathBuf>,
+    /// Print the fixes as unified diffs instead of applying them.
+    #[arg(long, conflicts_with = "write")]
+    diff: bool,
+    /// Apply the fixes in place.
+    #[arg(long, visible_alias = "fix")]
+    write: bool,
+    /// Apply unsafe fixes too.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Show the alternative fixes of each finding.
+    #[arg(long)]
+    show_fixes: bool,
+    /// Rules, groups or aliases to check (replaces the default selection).
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Rules, groups or aliases to skip.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Rules, groups or aliases to add to the selection.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Enable preview rules.
+    #[arg(long)]
+    preview: bool,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    output_file: Option<PathBuf>,
+    /// The path to report for standard input.
+    #[arg(long)]
+    stdin_filename: Option<PathBuf>,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "info")]
+    fail_level: FailLevel,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Exit 1 when a fix was applied, even if nothing remains.
+    #[arg(long)]
+    exit_non_zero_on_fix: bool,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Print only findings and errors.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// The `# syntax=` value `missing-syntax-directive` writes.
+    #[arg(long, hide = true)]
+    syntax_value: Option<String>,
+    /// What cache rules' fixes add.
+    #[arg(long, value_enum, hide = true)]
+    prefer: Option<PreferArg>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Human,
+    Concise,
+    Json,
+    JsonLines,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Exit statuses: the highest wins.
+const OK: u8 = 0;
+const FINDINGS: u8 = 1;
+const ERROR: u8 = 2;
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { ERROR } else { OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let status = match cli.command {
+        Some(Command::Check(args)) => check(args),
+        None => check(cli.check),
+        Some(Command::Explain(args)) => explain(args),
+        Some(Command::Debug(DebugCommand::Model { paths })) => debug_model(paths),
+    };
+    ExitCode::from(status)
+}
+
+fn error(msg: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "dfix: {msg}");
+}
+
+/// Dockerfile names dfix finds when it walks a directory.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    const SKIP: [&str; 14] = [
+        ".j2",
+        ".jinja",
+        ".jinja2",
+        ".tmpl",
+        ".tpl",
+        ".template",
+        ".erb",
+        ".in",
+        ".bak",
+        ".orig",
+        ".swp",
+        ".rej",
+        ".md",
+        ".txt",
+    ];
+    if n.ends_with(".dockerignore") || n.ends_with('~') || SKIP.iter().any(|s| n.ends_with(s)) {
+        return false;
+    }
+    n == "dockerfile"
+        || n == "containerfile"
+        || n.starts_with("dockerfile.")
+        || n.starts_with("containerfile.")
+        || n.ends_with(".dockerfile")
+        || n.ends_with(".containerfile")
+}
+
+/// A file to lint: where it is, and whether the user named it.
+struct Input {
+    path: PathBuf,
+    explicit: bool,
+}
+
+fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input {
+                path: p.clone(),
+                explicit: true,
+            });
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let walker = ignore::WalkBuilder::new(p)
+                    .hidden(false)
+                    .require_git(false)
+                    .filter_entry(|e| e.file_name() != ".git")
+                    .build();
+                for entry in walker {
+                    match entry {
+                        Ok(e)
+                            if e.file_type()
+                                .is_some_and(|t| t.is_file() || t.is_symlink() && e.path().is_file()) =>
+                        {
+                            if e.file_name().to_str().is_some_and(is_dockerfile_name) {
+                                out.push(Input {
+                                    path: e.into_path(),
+                                    explicit: false,
+                                });
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => errors.push(format!("{e}")),
+                    }
+                }
+            }
+            Ok(_) => out.push(Input {
+                path: p.clone(),
+                explicit: true,
+            }),
+            Err(e) => errors.push(format!("{}: {}", p.display(), io_message(&e))),
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    (out, errors)
+}
+
+fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What happened to one file.
+struct Outcome {
+    report: FileReport,
+    /// One-line errors about this file (exit 2).
+    errors: Vec<String>,
+    /// Notes that do not change the exit status.
+    notes: Vec<String>,
+    diff: String,
+    fixes_applied: usize,
+    /// The fixed text of standard input, with `--write`.
+    stdout_text: Option<String>,
+}
+
+struct Job<'a> {
+    args: &'a CheckArgs,
+    settings: &'a Settings,
+    cwd: &'a Path,
+    roots: &'a [PathBuf],
+}
+
+fn read_input(input: &Input) -> io::Result<Vec<u8>> {
+    if input.path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(&input.path)
+    }
+}
+
+fn process(job: &Job, input: &Input) -> Outcome {
+    let stdin = input.path.as_os_str() == "-";
+    let shown_path = if stdin {
+        job.args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"))
+    } else {
+        input.path.clone()
+    };
+    let display = diff::display_path(&shown_path, job.cwd);
+    let mut out = Outcome {
+        report: FileReport {
+            path: display.clone(),
+            source: String::new(),
+            diagnostics: Vec::new(),
+        },
+        errors: Vec::new(),
+        notes: Vec::new(),
+        diff: String::new(),
+        fixes_applied: 0,
+        stdout_text: None,
+    };
+    let bytes = match read_input(input) {
+        Ok(b) => b,
+        Err(e) => {
+            out.errors.push(format!("{display}: {}", io_message(&e)));
+            return out;
+        }
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        out.errors
+            .push(format!("{display}: binary file (contains a NUL byte); not linted"));
+        return out;
+    }
+    let (source, valid_utf8) = match String::from_utf8(bytes) {
+        Ok(s) => (s, true),
+        Err(e) => {
+            out.notes.push(format!(
+                "{display}: not valid UTF-8; linted lossily and never rewritten"
+            ));
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), false)
+        }
+    };
+    let fixing = (job.args.write || job.args.diff) && valid_utf8;
+    let mut text = source.clone();
+    if fixing {
+        let FixOutcome {
+            text: fixed,
+            applied,
+            failure,
+        } = crate::fix(&source, job.settings, job.args.unsafe_fixes);
+        if let Some(f) = failure {
+            out.errors.push(format!("{display}: {f}"));
+        }
+        out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
+        if fixed != source {
+            if job.args.diff {
+                out.diff = diff::unified_diff(&display, &source, &fixed);
+            } else if stdin {
+                out.stdout_text = Some(fixed.clone());
+                text = fixed;
+            } else {
+                let target = WriteTarget {
+                    path: &input.path,
+                    original: source.as_bytes(),
+                    explicit: input.explicit,
+                    roots: job.roots,
+                };
+                match write_fixed(&target, fixed.as_bytes()) {
+                    Ok(()) => text = fixed,
+                    Err(e) => {
+                        out.errors.push(format!("{display}: {e}"));
+                        out.fixes_applied = 0;
+                    }
+                }
+            }
+        } else if stdin && job.args.write {
+            out.stdout_text = Some(fixed);
+        }
+    } else if stdin && job.args.write {
+        out.stdout_text = Some(source.clone());
+    }
+    // with --diff, findings are those of the original file
+    out.report.diagnostics = crate::lint(&text, job.settings);
+    out.report.source = text;
+    out
+}
+
+fn settings_from(args: &CheckArgs) -> Result<Settings, String> {
+    let selection = Selection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        preview: args.preview,
+    };
+    let mut settings = Settings::from_selection(&selection)?;
+    if let Some(v) = &args.syntax_value {
+        settings.options.syntax_value = v.clone();
+    }
+    if let Some(p) = args.prefer {
+        settings.options.pip_prefer = match p {
+            PreferArg::Mount => Prefer::Mount,
+            PreferArg::Clean => Prefer::Clean,
+        };
+    }
+    Ok(settings)
+}
+
+fn check(mut args: CheckArgs) -> u8 {
+    let settings = match settings_from(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            error(e);
+            return ERROR;
+        }
+    };
+    if args.paths.is_empty() {
+        args.paths.push(PathBuf::from("."));
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let (inputs, discovery_errors) = discover(&args.paths);
+    let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    let job = Job {
+        args: &args,
+        settings: &settings,
+        cwd: &cwd,
+        roots: &roots,
+    };
+    let mut outcomes: Vec<Outcome> = inputs.par_iter().map(|i| process(&job, i)).collect();
+    outcomes.sort_by(|a, b| a.report.path.cmp(&b.report.path));
+
+    let mut status = OK;
+    for e in &discovery_errors {
+        error(e);
+        status = ERROR;
+    }
+    for o in &outcomes {
+        for e in &o.errors {
+            error(e);
+            status = ERROR;
+        }
+        for n in &o.notes {
+            error(n);
+        }
+    }
+    let stdout = io::stdout();
+    if args.diff {
+        let mut w = stdout.lock();
+        let mut changed = 0;
+        for o in &outcomes {
+            if !o.diff.is_empty() {
+                changed += 1;
+                let _ = w.write_all(o.diff.as_bytes());
+            }
+        }
+        if !args.quiet {
+            let fixes: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
+            let _ = writeln!(
+                io::stderr(),
+                "{fixes} fix{} would be applied to {changed} file{}",
+                plural_es(fixes),
+                plural(changed)
+            );
+        }
+        return status.max(if changed > 0 { FINDINGS } else { OK });
+    }
+    for o in &outcomes {
+        if let Some(t) = &o.stdout_text {
+            let _ = stdout.lock().write_all(t.as_bytes());
+        }
+    }
+    let fail = match args.fail_level {
+        FailLevel::Info => Severity::Info,
+        FailLevel::Warning => Severity::Warning,
+        FailLevel::Error => Severity::Error,
+    };
+    let reports: Vec<FileReport> = outcomes
+        .iter_mut()
+        .map(|o| {
+            std::mem::replace(
+                &mut o.report,
+                FileReport {
+                    path: String::new(),
+                    source: String::new(),
+                    diagnostics: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    let failing = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= fail);
+    let applied: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
+    let stdin_write = args.write && outcomes.iter().any(|o| o.stdout_text.is_some());
+
+    // the report (with --write on stdin, stdout holds the text: the report goes to stderr)
+    let mut sink: Box<dyn Write> = match &args.output_file {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(io::BufWriter::new(f)),
+            Err(e) => {
+                error(format!("{}: {}", p.display(), io_message(&e)));
+                return ERROR;
+            }
+        },
+        None if stdin_write => Box::new(io::stderr()),
+        None => Box::new(stdout.lock()),
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output_file.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Concise => Format::Concise,
+        FormatArg::Json => Format::Json,
+        FormatArg::JsonLines => Format::JsonLines,
+    };
+    let written = if args.statistics {
+        statistics(&reports, &mut sink)
+    } else {
+        report::emit(format, &reports, &mut sink, color, args.show_fixes)
+    };
+    if let Err(e) = written.and_then(|()| sink.flush()) {
+        error(format!("cannot write the report: {e}"));
+        return ERROR;
+    }
+    drop(sink);
+    if format == Format::Human && !args.quiet {
+        let fixable = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| crate::fix::eligible(f, args.unsafe_fixes))
+            })
+            .count();
+        let mut summary = if findings == 0 {
+            "All checks passed.".to_string()
+        } else {
+            let files = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
+            let mut s = format!(
+                "Found {findings} problem{} in {files} file{}",
+                plural(findings),
+                plural(files)
+            );
+            if fixable > 0 {
+                s.push_str(&format!("; {fixable} fixable with --write"));
+            }
+            s.push('.');
+            s
+        };
+        if applied > 0 {
+            summary = format!("Fixed {applied} problem{}. {summary}", plural(applied));
+        }
+        let _ = writeln!(io::stderr(), "{summary}");
+    }
+    let mut result = status;
+    if failing && !args.exit_zero {
+        result = result.max(FINDINGS);
+    }
+    if args.exit_non_zero_on_fix && applied > 0 {
+        result = result.max(FINDINGS);
+    }
+    result
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn plural_es(n: usize) -> &'static str {
+    if n == 1 { "" } else { "es" }
+}
+
+fn statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let fixable = usize::from(d.fix.is_some());
+        match counts.iter_mut().find(|c| c.0 == d.rule) {
+            Some(c) => {
+                c.1 += 1;
+                c.2 += fixable;
+            }
+            None => counts.push((d.rule, 1, fixable)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (rule, n, fixable) in counts {
+        writeln!(
+            out,
+            "{n:>5}\t{rule}\t{}",
+            if fixable > 0 {
+                format!("[{fixable} fixable]")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(args: ExplainArgs) -> u8 {
+    let mut out = io::stdout().lock();
+    let metas: Vec<_> = match &args.rule {
+        Some(name) => match RULES
+            .iter()
+            .find(|r| r.meta.name == name || r.meta.sources.contains(&name.as_str()))
+        {
+            Some(r) => vec![r.meta],
+            None => {
+                error(format!("unknown rule `{name}`"));
+                return ERROR;
+            }
+        },
+        None => RULES.iter().map(|r| r.meta).collect(),
+    };
+    let written = match args.format {
+        ExplainFormat::Json => {
+            let items: Vec<_> = metas
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "name": m.name, "family": m.family, "severity": m.severity,
+                        "default": if m.status == Status::Preview { "preview" } else { "on" },
+                        "fix": m.fix, "status": m.status, "sources": m.sources, "related": m.related,
+                        "summary": m.summary,
+                    })
+                })
+                .collect();
+            let v = if args.rule.is_some() {
+                items.into_iter().next().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(items)
+            };
+            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        ExplainFormat::Text if args.rule.is_some() => write!(out, "{}", metas[0].doc),
+        ExplainFormat::Text => {
+            let mut r = Ok(());
+            for m in metas {
+                let fix = match m.fix {
+                    FixAvailability::Always => "fix",
+                    FixAvailability::Sometimes => "fix?",
+                    FixAvailability::None => "",
+                };
+                let default = if m.status == Status::Preview { "preview" } else { "on" };
+                r = r.and_then(|()| {
+                    writeln!(
+                        out,
+                        "{:<34} {:<10} {:<8} {:<7} {:<4} {}",
+                        m.name,
+                        m.family,
+                        m.severity.as_str(),
+                        default,
+                        fix,
+                        m.sources.join(",")
+                    )
+                });
+            }
+            r
+        }
+    };
+    if written.is_err() { ERROR } else { OK }
+}
+
+fn debug_model(paths: Vec<PathBuf>) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let (inputs, errors) = discover(&paths);
+    let mut status = OK;
+    for e in errors {
+        error(e);
+        status = ERROR;
+    }
+    let lines: Vec<Result<String, String>> = inputs
+        .par_iter()
+        .map(|i| {
+            let display = diff::display_path(&i.path, &cwd);
+            let bytes = std::fs::read(&i.path).map_err(|e| format!("{display}: {}", io_message(&e)))?;
+            let src = String::from_utf8_lossy(&bytes);
+            Ok(crate::syntax::debug::model_json(&display, &src).to_string())
+        })
+        .collect();
+    let mut out = io::stdout().lock();
+    for l in lines {
+        match l {
+            Ok(l) => {
+                let _ = writeln!(out, "{l}");
+            }
+            Err(e) => {
+                error(e);
+                status = ERROR;
+            }
+        }
+    }
+    status
+}
+
+/// Exit status for a set of diagnostics (used by tests of the library API).
+pub fn exit_status(diagnostics: &[Diagnostic], fail: Severity) -> u8 {
+    if diagnostics.iter().any(|d| d.severity >= fail) {
+        FINDINGS
+    } else {
+        OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dockerfile_name;
+
+    #[test]
+    fn names() {
+        for n in [
+            "Dockerfile",
+            "dockerfile",
+            "Containerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "web.dockerfile",
+            "x.containerfile",
+        ] {
+            assert!(is_dockerfile_name(n), "{n}");
+        }
+        for n in [
+            "Dockerfile.dockerignore",
+            "Dockerfile.j2",
+            "Dockerfile.bak",
+            "Dockerfile~",
+            "README.md",
+            "Dockerfile.in",
+            "dockerfiles",
+            "Dockerfile.md",
+        ] {
+            assert!(!is_dockerfile_name(n), "{n}");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Applying fixes: one pass takes every eligible preferred fix that does not overlap one already
+//! taken; passes repeat until nothing applies. A pass that makes the file parse worse is undone.
+
+pub mod diff;
+pub mod write;
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::settings::Settings;
+
+/// The most passes before giving up.
+pub const MAX_PASSES: usize = 10;
+
+#[derive(Debug, Default)]
+pub struct FixOutcome {
+    /// The fixed text (the original when nothing applied or the fix failed).
+    pub text: String,
+    /// How many fixes were applied, per rule.
+    pub applied: Vec<(&'static str, usize)>,
+    /// Set when fixing had to stop: the text is then the original.
+    pub failure: Option<String>,
+}
+
+impl FixOutcome {
+    pub fn count(&self) -> usize {
+        self.applied.iter().map(|(_, n)| n).sum()
+    }
+}
+
+pub fn eligible(fix: &Fix, unsafe_fixes: bool) -> bool {
+    match fix.applicability {
+        Applicability::Safe => true,
+        Applicability::Unsafe => unsafe_fixes,
+        Applicability::DisplayOnly => false,
+    }
+}
+
+/// Applies the fixes of one pass; returns the new text and the rules whose fixes were taken.
+pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<(String, Vec<&'static str>)> {
+    // registry order is the diagnostics' order for equal starts: a stable tie-break
+    let mut fixes: Vec<(&Fix, &'static str, usize)> = diagnostics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            d.fix
+                .as_ref()
+                .filter(|f| eligible(f, unsafe_fixes) && !f.edits.is_empty())
+                .map(|f| (f, d.rule, i))
+        })
+        .collect();
+    fixes.sort_by_key(|(f, _, i)| (f.range().start, *i));
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut rules = Vec::new();
+    let mut last_end: Option<usize> = None;
+    let mut seen: Vec<&Fix> = Vec::new();
+    for (fix, rule, _) in fixes {
+        if seen.contains(&fix) {
+            continue; // the same fix reported twice (e.g. one mount for two commands)
+        }
+        let r = fix.range();
+        if last_end.is_some_and(|end| r.start < end) {
+            continue;
+        }
+        last_end = Some(r.end);
+        taken.extend(fix.edits.iter());
+        rules.push(rule);
+        seen.push(fix);
+    }
+    if taken.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut pos = 0;
+    for e in taken {
+        out.push_str(&src[pos..e.range.start]);
+        out.push_str(&e.content);
+        pos = e.range.end;
+    }
+    out.push_str(&src[pos..]);
+    Some((out, rules))
+}
+
+/// Lints and fixes `src` to a fixpoint.
+pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome {
+    let baseline = parse_problems(src);
+    let mut text = src.to_string();
+    let mut applied: Vec<(&'static str, usize)> = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let diagnostics = crate::lint(&text, settings);
+        let Some((next, rules)) = apply_once(&text, &diagnostics, unsafe_fixes) else {
+            return FixOutcome {
+                text,
+                applied,
+                failure: None,
+            };
+        };
+        if parse_problems(&next) > baseline {
+            return FixOutcome {
+                text: src.to_string(),
+                applied: Vec::new(),
+                failure: Some(format!(
+                    "internal error: a fix by {} would make the file fail to parse; nothing was changed",
+                    rules.join(", ")
+                )),
+            };
+        }
+        for r in rules {
+            match applied.iter_mut().find(|(n, _)| *n == r) {
+                Some((_, c)) => *c += 1,
+                None => applied.push((r, 1)),
+            }
+        }
+        text = next;
+    }
+    let rules: Vec<&str> = applied.iter().map(|(r, _)| *r).collect();
+    FixOutcome {
+        text: src.to_string(),
+        applied: Vec::new(),
+        failure: Some(format!(
+            "internal error: fixes did not converge after {MAX_PASSES} passes ({}); nothing was changed",
+            rules.join(", ")
+        )),
+    }
+}
+
+fn parse_problems(src: &str) -> usize {
+    crate::syntax::parse(src).errors.len()
+}

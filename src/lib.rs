@@ -1,0 +1,29 @@
+//! dfix: a Dockerfile linter and auto-fixer that makes BuildKit cache mounts work.
+//!
+//! `lint` and `fix` are the whole engine; the command line, the report formats and the language
+//! server are front doors to them.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod fix;
+pub mod report;
+pub mod rules;
+pub mod settings;
+pub mod syntax;
+
+use diagnostic::Diagnostic;
+use settings::Settings;
+
+/// The base of every rule page's address.
+pub const DOCS_BASE: &str = "https://github.com/dfix-dev/dfix/blob/main";
+
+/// Lints one file's text.
+pub fn lint(src: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let model = syntax::parse(src);
+    rules::check_all(src, &model, settings)
+}
+
+/// Applies fixes to a fixpoint (unsafe ones too when asked).
+pub fn fix(src: &str, settings: &Settings, unsafe_fixes: bool) -> fix::FixOutcome {
+    fix::fix_all(src, settings, unsafe_fixes)
+}

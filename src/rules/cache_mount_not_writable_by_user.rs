@@ -1,0 +1,73 @@
+use super::common::{self, mount_target};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::model::Kind;
+use crate::syntax::mounts::MountType;
+use crate::syntax::scope::{UserInfo, scope_at};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "cache-mount-not-writable-by-user",
+    family: "cache",
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &["cache-mount-without-mode"],
+    related: &[],
+    summary: "a cache mount the RUN's non-root user cannot write to",
+    doc: include_str!("../../rules/cache-mount-not-writable-by-user.md"),
+};
+
+pub fn check(ctx: &mut Context) {
+    let model = ctx.model;
+    for (index, ins) in model.instructions.iter().enumerate() {
+        let eff = ins.effective();
+        if ins.invalid || eff.invalid || eff.kind != Kind::Run {
+            continue;
+        }
+        let Some(run) = eff.run() else { continue };
+        if !run.mounts.iter().any(|m| m.kind == MountType::Cache) {
+            continue;
+        }
+        let scope = scope_at(model, index);
+        let UserInfo::NonRoot { name, uid, .. } = &scope.user else {
+            continue;
+        };
+        for m in run.mounts.iter().filter(|m| m.kind == MountType::Cache) {
+            let mode = m.mode_bits().unwrap_or(0o755);
+            if m.mode.is_some() && m.mode_bits().is_none() || mode & 0o002 != 0 {
+                continue; // invalid (another rule's) or world-writable
+            }
+            let owned = match (m.uid_num(), uid) {
+                (Some(mu), Some(u)) => mu == *u,
+                (Some(_), None) => continue, // cannot tell
+                (None, _) => false,
+            };
+            if owned {
+                continue;
+            }
+            let target = mount_target(m, &scope).or(m.target.clone()).unwrap_or_default();
+            let fix = match (
+                m.uid.is_none() && m.gid.is_none() && ins.kind != Kind::Onbuild,
+                common::owner_options(&scope),
+            ) {
+                (true, Some(owner)) if !owner.is_empty() => Some(Fix::safe(
+                    format!("Add `{}` to the mount", owner.trim_start_matches(',')),
+                    vec![Edit::insert(m.range.end, owner)],
+                )),
+                _ => None,
+            };
+            let alternative = (m.mode.is_none() && ins.kind != Kind::Onbuild).then(|| {
+                Fix::unsafe_(
+                    "Make the cache world-writable with `mode=0777`",
+                    vec![Edit::insert(m.range.end, ",mode=0777")],
+                )
+            });
+            let d = ctx.report(
+                m.range,
+                format!("cache mount `{target}` is created as root:root 0755, but this RUN runs as `{name}`, who cannot write to it: the cache goes unused"),
+            );
+            d.fix = fix;
+            d.alternatives.extend(alternative);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! What several rules need: the commands a RUN executes, the environment a command sees,
+//! whether a mount covers a directory, and the edit that adds a mount.
+
+use crate::diagnostic::Edit;
+use crate::syntax::model::{Instruction, Run, RunForm};
+use crate::syntax::mounts::{Mount, MountType};
+use crate::syntax::scope::{Scope, UserInfo, Var};
+use crate::syntax::shell::{Command, Word};
+use std::borrow::Cow;
+
+/// The commands a RUN executes: the shell script's simple commands, or the exec form's argv.
+pub fn commands(ins: &Instruction) -> Vec<Cow<'_, Command>> {
+    let Some(run) = ins.run() else { return Vec::new() };
+    match (&run.form, &run.script) {
+        (RunForm::Exec(words), _) if !words.is_empty() => {
+            let words: Vec<Word> = words
+                .iter()
+                .map(|w| Word {
+                    range: w.range,
+                    value: Some(w.value.clone()),
+                })
+                .collect();
+            let range = words[0].range.cover(words[words.len() - 1].range);
+            vec![Cow::Owned(Command {
+                range,
+                assignments: Vec::new(),
+                words,
+                connector: None,
+                nested: false,
+                conditional: false,
+            })]
+        }
+        (_, Some(script)) => script.commands.iter().map(Cow::Borrowed).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The value of `name` as `cmd` sees it: inline assignments, `export`s earlier in the same RUN,
+/// then the instruction's scope. `None` = unset; `Some(None)` = set to something unknown.
+pub fn env_of(name: &str, cmd: &Command, all: &[Cow<'_, Command>], scope: &Scope) -> Option<Var> {
+    let eff = cmd.effective();
+    if let Some((_, v)) = eff.env.iter().rev().find(|(k, _)| *k == name) {
+        return Some(v.map(str::to_string));
+    }
+    let mut found = None;
+    for other in all {
+        if other.range.start >= cmd.range.start {
+            break;
+        }
+        let e = other.effective();
+        let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
+            continue;
+        };
+        if prog == "export" || prog == "declare" {
+            for w in &e.words[1..] {
+                match w.value.as_deref().and_then(|v| v.split_once('=')) {
+                    Some((k, v)) if k == name => found = Some(Some(v.to_string())),
+                    None if w.value.is_none() => {}
+                    _ => {}
+                }
+            }
+        } else if prog == "unset" && e.words[1..].iter().any(|w| w.value.as_deref() == Some(name)) {
+            found = Some(None);
+        }
+    }
+    match found {
+        Some(Some(v)) => Some(Some(v)),
+        Some(None) => None,
+        None => scope.get(name).cloned(),
+    }
+}
+
+/// `target` equals `dir` or is an ancestor of it (never `/`).
+pub fn covers(target: &str, dir: &str) -> bool {
+    let t = crate::syntax::mounts::clean_path(target);
+    let d = crate::syntax::mounts::clean_path(dir);
+    t != "/" && (t == d || d.starts_with(&format!("{t}/")))
+}
+
+/// The mount's target as an absolute path, variables expanded.
+pub fn mount_target(m: &Mount, scope: &Scope) -> Option<String> {
+    let t = scope.expand(m.target.as_deref()?)?;
+    scope.absolute(&t)
+}
+
+/// A cache or tmpfs mount of the RUN covers `dir`.
+pub fn is_covered(run: &Run, scope: &Scope, dir: &str) -> bool {
+    run.mounts
+        .iter()
+        .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
+        .any(|m| mount_target(m, scope).is_some_and(|t| covers(&t, dir)))
+}
+
+/// Some cache or tmpfs mount's target cannot be resolved: dfix cannot tell what it covers.
+pub fn has_unresolved_mount(run: &Run, scope: &Scope) -> bool {
+    run.mounts
+        .iter()
+        .any(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs) && mount_target(m, scope).is_none())
+}
+
+/// The `uid=…,gid=…` a cache mount needs so that the RUN's user can write to it: `Some("")`
+/// for root, `None` when the user's uid is unknown.
+pub fn owner_options(scope: &Scope) -> Option<String> {
+    match &scope.user {
+        UserInfo::Root => Some(String::new()),
+        UserInfo::NonRoot {
+            uid: Some(uid), gid, ..
+        } => Some(match gid {
+            Some(g) => format!(",uid={uid},gid={g}"),
+            None => format!(",uid={uid}"),
+        }),
+        _ => None,
+    }
+}
+
+/// Inserts `--mount=<spec> ` before the RUN's first flag or its command.
+pub fn insert_mount(run: &Run, spec: &str) -> Edit {
+    Edit::insert(run.flag_insert_at, format!("--mount={spec} "))
+}
+
+/// A command's basename (`/usr/bin/pip3` → `pip3`).
+pub fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covering() {
+        assert!(covers("/root/.cache/pip", "/root/.cache/pip"));
+        assert!(covers("/root/.cache", "/root/.cache/pip"));
+        assert!(covers("/root/.cache/", "/root/.cache/pip/"));
+        assert!(!covers("/root/.cache/pi", "/root/.cache/pip"));
+        assert!(!covers("/", "/root/.cache/pip"));
+        assert!(!covers("/root/.cache/pip/http", "/root/.cache/pip"));
+    }
+}

@@ -1,0 +1,26 @@
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "invalid-mount",
+    family: "core",
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "a `--mount` that BuildKit rejects when it builds the stage",
+    doc: include_str!("../../rules/invalid-mount.md"),
+};
+
+pub fn check(ctx: &mut Context) {
+    for ins in &ctx.model.instructions {
+        if ins.invalid {
+            continue;
+        }
+        let Some(run) = ins.run() else { continue };
+        for p in &run.mount_problems {
+            ctx.report(p.range, p.message.clone());
+        }
+    }
+}

@@ -1,0 +1,106 @@
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::directives::parse_line;
+use crate::syntax::model::{Dockerfile, Instruction, Kind};
+use crate::syntax::text::TextRange;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "missing-syntax-directive",
+    family: "directives",
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "BuildKit-only syntax without a `# syntax=` directive",
+    doc: include_str!("../../rules/missing-syntax-directive.md"),
+};
+
+/// The first use of syntax that needs a newer frontend than an engine may bundle.
+fn feature(ins: &Instruction) -> Option<(String, TextRange)> {
+    let ins = ins.effective();
+    let kw = ins.keyword.to_uppercase();
+    let flag = |names: &[&str]| ins.flags.iter().find(|f| names.contains(&f.name.as_str()));
+    match ins.kind {
+        Kind::Run => {
+            if let Some(f) = flag(&["mount", "network", "security", "device"]) {
+                return Some((format!("`{kw} --{}`", f.name), f.range));
+            }
+        }
+        Kind::Copy | Kind::Add => {
+            let names: &[&str] = if ins.kind == Kind::Add {
+                &["link", "chmod", "exclude", "checksum", "unpack", "keep-git-dir"]
+            } else {
+                &["link", "chmod", "exclude", "parents"]
+            };
+            if let Some(f) = flag(names) {
+                return Some((format!("`{kw} --{}`", f.name), f.range));
+            }
+        }
+        _ => {}
+    }
+    ins.heredocs.first().map(|h| ("a heredoc".to_string(), h.marker))
+}
+
+/// Any line of the file that reads as a `syntax` directive, effective or not.
+fn has_any_syntax_line(src: &str, model: &Dockerfile) -> bool {
+    model.directives.get("syntax").is_some()
+        || model
+            .comments
+            .iter()
+            .any(|c| parse_line(src, *c, 0).is_some_and(|d| d.key == "syntax"))
+}
+
+/// Where a directive line goes: after a BOM and a shebang line, at the top of the block.
+pub fn directive_insert_offset(src: &str, model: &Dockerfile) -> usize {
+    let start = if model.bom { '\u{feff}'.len_utf8() } else { 0 };
+    if src[start..].starts_with("#!") {
+        return src[start..].find('\n').map_or(src.len(), |i| start + i + 1);
+    }
+    start
+}
+
+pub fn check(ctx: &mut Context) {
+    let (src, model) = (ctx.src, ctx.model);
+    if model.instructions.is_empty() || has_any_syntax_line(src, model) {
+        return;
+    }
+    let found = model
+        .instructions
+        .iter()
+        .filter(|i| !i.invalid)
+        .find_map(feature)
+        .or_else(|| {
+            model
+                .directives
+                .get("check")
+                .map(|d| ("a `# check=` directive".to_string(), d.line_range))
+        });
+    let (what, range) = match found {
+        Some(f) => f,
+        None if ctx.settings.options.syntax_strict => {
+            let first = &model.instructions[0];
+            ("this file".to_string(), first.keyword_range)
+        }
+        None => return,
+    };
+    let value = ctx.settings.options.syntax_value.clone();
+    let at = directive_insert_offset(src, model);
+    // a file without a final newline that has only a shebang line
+    let lead = if at == src.len() && !src.is_empty() && !src.ends_with('\n') {
+        model.line_ending.as_str()
+    } else {
+        ""
+    };
+    let line = format!("{lead}# syntax={value}{}", model.line_ending.as_str());
+    let message = if what == "this file" {
+        "The file does not declare its Dockerfile frontend with a `# syntax=` directive".to_string()
+    } else {
+        format!("{what} needs a recent Dockerfile frontend, but the file has no `# syntax=` directive")
+    };
+    let fix = Fix::safe(
+        format!("Add `# syntax={value}` as the first line"),
+        vec![Edit::insert(at, line)],
+    );
+    ctx.report_with_fix(range, message, Some(fix));
+}

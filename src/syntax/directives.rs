@@ -1,0 +1,190 @@
+//! Parser directives (`# syntax=`, `# escape=`, `# check=`) as BuildKit reads them.
+//!
+//! The block is the run of directive lines at the top of the file: it ends for good at the first
+//! line that is not `#` + optional blanks + a known key + optional blanks + `=` + a value. Keys
+//! are case-insensitive; a repeated key or a bad escape value is a parser-stage error.
+
+use super::scan::ScanError;
+use super::text::TextRange;
+use serde::Serialize;
+
+pub const KNOWN: [&str; 3] = ["syntax", "escape", "check"];
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Directive {
+    /// Lowercased key.
+    pub key: String,
+    pub key_range: TextRange,
+    pub value: String,
+    pub value_range: TextRange,
+    /// The line without its line break.
+    pub line_range: TextRange,
+    /// 0-based physical line.
+    pub line: usize,
+    /// `#` stands in column 0 (BuildKit selects a frontend only from such a `syntax` line).
+    pub column0: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DirectiveSet {
+    /// The effective directives, in file order.
+    pub items: Vec<Directive>,
+    /// The physical line just after the directive block (0-based), where the block ended.
+    pub block_end_line: usize,
+}
+
+impl DirectiveSet {
+    pub fn get(&self, key: &str) -> Option<&Directive> {
+        self.items.iter().find(|d| d.key == key)
+    }
+
+    pub fn escape(&self) -> char {
+        self.get("escape").and_then(|d| d.value.chars().next()).unwrap_or('\\')
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct DirectiveParser {
+    set: DirectiveSet,
+    done: bool,
+}
+
+impl DirectiveParser {
+    /// Feeds the left-trimmed text of a line that starts a logical line.
+    pub fn feed(&mut self, src: &str, trimmed: TextRange, line: usize) -> Result<(), ScanError> {
+        if self.done {
+            return Ok(());
+        }
+        let Some(d) = parse_line(src, trimmed, line) else {
+            self.done = true;
+            self.set.block_end_line = line;
+            return Ok(());
+        };
+        if !KNOWN.contains(&d.key.as_str()) {
+            self.done = true;
+            self.set.block_end_line = line;
+            return Ok(());
+        }
+        if self.set.get(&d.key).is_some() {
+            return Err(ScanError {
+                message: format!("only one {} parser directive can be used", d.key),
+                range: d.line_range,
+            });
+        }
+        if d.key == "escape" && d.value != "`" && d.value != "\\" {
+            return Err(ScanError {
+                message: format!("invalid escape token '{}' does not match ` or \\", d.value),
+                range: d.line_range,
+            });
+        }
+        self.set.items.push(d);
+        Ok(())
+    }
+
+    pub fn escape(&self) -> char {
+        self.set.escape()
+    }
+
+    pub fn is_directive_line(&self, line: usize) -> bool {
+        self.set.items.iter().any(|d| d.line == line)
+    }
+
+    pub fn finish(mut self) -> DirectiveSet {
+        if !self.done {
+            self.set.block_end_line = self.set.items.last().map_or(0, |d| d.line + 1);
+        }
+        self.set
+    }
+}
+
+/// Matches `#\s*key\s*=\s*value` on a left-trimmed line; the value is trimmed at the end.
+pub fn parse_line(src: &str, trimmed: TextRange, line: usize) -> Option<Directive> {
+    let text = trimmed.slice(src);
+    let after_hash = text.strip_prefix('#')?;
+    let ws = |s: &str| s.len() - s.trim_start().len();
+    let key_start = 1 + ws(after_hash);
+    let rest = &text[key_start..];
+    let key_len = rest
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_alphabetic() || i > 0 && c.is_ascii_digit()))
+        .map_or(rest.len(), |(i, _)| i);
+    if key_len == 0 {
+        return None;
+    }
+    let after_key = &rest[key_len..];
+    let eq = ws(after_key);
+    let after_eq = after_key[eq..].strip_prefix('=')?;
+    let value_start = key_start + key_len + eq + 1 + ws(after_eq);
+    let value = text[value_start..].trim_end();
+    if value.is_empty() {
+        return None;
+    }
+    let base = trimmed.start;
+    let line_start = src[..base].rfind('\n').map_or(0, |i| i + 1);
+    let bom = if line_start == 0 && src.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
+    Some(Directive {
+        key: rest[..key_len].to_ascii_lowercase(),
+        key_range: TextRange::new(base + key_start, base + key_start + key_len),
+        value: value.to_string(),
+        value_range: TextRange::new(base + value_start, base + value_start + value.len()),
+        line_range: TextRange::new(base, base + text.trim_end().len()),
+        line,
+        column0: base == line_start + bom,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scan::scan;
+
+    #[test]
+    fn block_and_keys() {
+        let src = "#SyNtAx = docker/dockerfile:1 \n# escape=`\n# check=skip=all\n\n# syntax=x\nFROM a\n";
+        let s = scan(src);
+        let d = &s.directives;
+        assert_eq!(d.items.len(), 3);
+        assert_eq!(d.get("syntax").unwrap().value, "docker/dockerfile:1");
+        assert_eq!(d.get("syntax").unwrap().value_range.slice(src), "docker/dockerfile:1");
+        assert_eq!(d.get("syntax").unwrap().key_range.slice(src), "SyNtAx");
+        assert_eq!(d.escape(), '`');
+        assert_eq!(d.block_end_line, 3);
+    }
+
+    #[test]
+    fn the_block_ends_at_the_first_non_directive() {
+        for src in [
+            "# hello\n# escape=`\nFROM a\n",
+            "\n# escape=`\nFROM a\n",
+            "# foo=bar\n# escape=`\nFROM a\n",
+            "#!/bin/sh\n# escape=`\nFROM a\n",
+        ] {
+            assert!(scan(src).directives.get("escape").is_none(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn leading_whitespace_and_bom() {
+        let s = scan("  # escape=`\nFROM a\n");
+        let e = s.directives.get("escape").unwrap();
+        assert!(!e.column0);
+        let s = scan("\u{feff}# syntax=docker/dockerfile:1\nFROM a\n");
+        assert!(s.directives.get("syntax").unwrap().column0);
+    }
+
+    #[test]
+    fn errors() {
+        let s = scan("# escape=x\nFROM a\n");
+        assert_eq!(
+            s.error.unwrap().message,
+            "invalid escape token 'x' does not match ` or \\"
+        );
+        let s = scan("# syntax=a\n# SYNTAX=b\nFROM a\n");
+        assert_eq!(s.error.unwrap().message, "only one syntax parser directive can be used");
+        // a key without a value is not a directive
+        assert!(scan("# syntax=\nFROM a\n").directives.items.is_empty());
+    }
+}

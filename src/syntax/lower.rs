@@ -1,0 +1,707 @@
+//! Builds the typed model: BuildKit's boundaries from `scan`, BuildKit's checks from `check`,
+//! and the inside of instructions from tree-sitter (the containerfile grammar for values and
+//! image references, tree-sitter-bash for RUN scripts).
+
+use super::check::{check_raw, parse_words};
+use super::json::parse_string_array;
+use super::model::*;
+use super::mounts::parse_mount;
+use super::scan::{RawInstruction, is_split_space, physical_lines, scan};
+use super::shell::parse_script;
+use super::text::TextRange;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser};
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut p = Parser::new();
+        p.set_language(&tree_sitter_containerfile::LANGUAGE.into())
+            .expect("the containerfile grammar is compatible with the tree-sitter runtime");
+        p
+    });
+}
+
+pub fn parse(src: &str) -> Dockerfile {
+    let scanned = scan(src);
+    let escape = scanned.directives.escape();
+    let line_starts: Vec<usize> = physical_lines(src).iter().map(|l| l.full.start).collect();
+    let line_ending = match src.find('\n') {
+        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => LineEnding::CrLf,
+        _ => LineEnding::Lf,
+    };
+    let mut errors = Vec::new();
+    if let Some(e) = &scanned.error {
+        errors.push(SyntaxError {
+            message: e.message.clone(),
+            range: e.range,
+            stage: ErrorStage::Parse,
+        });
+    }
+    let mut instructions = Vec::with_capacity(scanned.instructions.len());
+    let mut stages: Vec<Stage> = Vec::new();
+    for raw in &scanned.instructions {
+        let (nargs, checked) = check_raw(raw, escape);
+        let mut ins = lower_instruction(src, raw, escape, nargs);
+        if let Err(p) = checked {
+            ins.invalid = true;
+            let stage = if p.fatal {
+                ErrorStage::Parse
+            } else {
+                ErrorStage::Instructions
+            };
+            let message = if p.fatal {
+                p.message
+            } else {
+                format!("dockerfile parse error on line {}: {}", ins.start_line, p.message)
+            };
+            errors.push(SyntaxError {
+                message,
+                range: ins.range,
+                stage,
+            });
+        }
+        mount_errors(&mut ins, &mut errors);
+        let index = instructions.len();
+        match ins.kind {
+            Kind::From => {
+                let (name, base) = match &ins.body {
+                    Body::From(f) => (f.name.clone(), f.image.as_ref().and_then(|i| i.text.as_literal())),
+                    _ => (None, None),
+                };
+                let parent = base.as_deref().and_then(|b| {
+                    let b = b.to_ascii_lowercase();
+                    stages.iter().position(|s| s.name.as_deref() == Some(b.as_str()))
+                });
+                stages.push(Stage {
+                    from: index,
+                    last: index,
+                    name,
+                    parent,
+                    base: if parent.is_some() { None } else { base },
+                });
+                ins.stage = Some(stages.len() - 1);
+            }
+            Kind::Arg if stages.is_empty() => {}
+            _ if stages.is_empty() => {
+                if !ins.invalid {
+                    ins.invalid = true;
+                    errors.push(SyntaxError {
+                        message: "no build stage in current context".into(),
+                        range: ins.range,
+                        stage: ErrorStage::Instructions,
+                    });
+                }
+            }
+            _ => {
+                let s = stages.len() - 1;
+                stages[s].last = index;
+                ins.stage = Some(s);
+            }
+        }
+        instructions.push(ins);
+    }
+    Dockerfile {
+        len: src.len(),
+        bom: scanned.bom,
+        line_ending,
+        escape,
+        directives: scanned.directives,
+        instructions,
+        stages,
+        errors,
+        comments: scanned.comments,
+        line_starts,
+    }
+}
+
+/// The instruction-stage mount checks (CSV and `from=$`); the rest is `invalid-mount`'s.
+fn mount_errors(ins: &mut Instruction, errors: &mut Vec<SyntaxError>) {
+    let Some(e) = ins.run().and_then(|r| r.mount_parse_errors.first()) else {
+        return;
+    };
+    if ins.invalid {
+        return;
+    }
+    let message = format!("dockerfile parse error on line {}: {}", ins.start_line, e.message);
+    ins.invalid = true;
+    errors.push(SyntaxError {
+        message,
+        range: ins.range,
+        stage: ErrorStage::Instructions,
+    });
+}
+
+fn lower_flags(raw_flags: &[super::scan::RawFlag]) -> Vec<Flag> {
+    raw_flags
+        .iter()
+        .map(|f| {
+            let arg = f.word.strip_prefix("--").unwrap_or(&f.word);
+            let (name, value) = match arg.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (arg.to_string(), None),
+            };
+            Flag {
+                name,
+                value,
+                range: f.range,
+            }
+        })
+        .collect()
+}
+
+fn lower_instruction(src: &str, raw: &RawInstruction, escape: char, nargs: usize) -> Instruction {
+    let kind = Kind::from_word(&raw.command_text);
+    let rest_text = raw.rest_text();
+    let args = raw.rest_range();
+    let json = match kind {
+        Kind::Run | Kind::Cmd | Kind::Entrypoint | Kind::Shell | Kind::Copy | Kind::Add | Kind::Volume => {
+            parse_string_array(rest_text).and_then(Result::ok).map(|items| {
+                items
+                    .into_iter()
+                    .map(|s| Word {
+                        value: s.value,
+                        range: raw.joined.source_range(raw.rest.0 + s.start, raw.rest.0 + s.end),
+                    })
+                    .collect::<Vec<_>>()
+            })
+        }
+        _ => None,
+    };
+    let heredocs: Vec<Heredoc> = raw
+        .heredocs
+        .iter()
+        .map(|h| Heredoc {
+            name: h.name.clone(),
+            expand: h.expand,
+            chomp: h.chomp,
+            marker: h.marker,
+            body: h.body,
+        })
+        .collect();
+    let flags = lower_flags(&raw.flags);
+    let mut ins = Instruction {
+        kind,
+        keyword: raw.command_text.clone(),
+        keyword_range: raw.command,
+        range: raw.range,
+        start_line: raw.start_line,
+        end_line: raw.end_line,
+        flags,
+        args,
+        args_text: rest_text.to_string(),
+        json,
+        heredocs,
+        body: Body::Other,
+        stage: None,
+        invalid: false,
+        nargs,
+    };
+    ins.body = match kind {
+        Kind::Run => Body::Run(lower_run(src, raw, &ins, escape)),
+        Kind::Onbuild => lower_onbuild(src, raw, escape).map_or(Body::Other, |i| Body::Onbuild(Box::new(i))),
+        Kind::From => Body::From(lower_from(src, raw, escape)),
+        Kind::Env | Kind::Label | Kind::Arg | Kind::User | Kind::Workdir => lower_with_tree(src, &ins, escape),
+        Kind::Shell => match &ins.json {
+            Some(items) => Body::Shell(items.iter().map(|w| w.value.clone()).collect()),
+            None => Body::Other,
+        },
+        _ => Body::Other,
+    };
+    ins
+}
+
+/// ONBUILD's trigger as an instruction of its own (same lines, its own flags and body).
+fn lower_onbuild(src: &str, raw: &RawInstruction, escape: char) -> Option<Instruction> {
+    let (rs, re) = raw.rest;
+    if rs == re {
+        return None;
+    }
+    let text = &raw.joined.text;
+    let cmd_len = text[rs..re].find(is_split_space).unwrap_or(re - rs);
+    let mut inner = raw.clone();
+    inner.command = raw.joined.source_range(rs, rs + cmd_len);
+    inner.command_text = text[rs..rs + cmd_len].to_string();
+    let after = text[rs + cmd_len..re].trim_start_matches(is_split_space);
+    let args_start = re - after.len();
+    // re-peel the trigger's own flags
+    let sub = super::scan::scan(&format!("X {}", &text[args_start..re]));
+    let sub_raw = sub.instructions.first()?;
+    inner.flags = sub_raw
+        .flags
+        .iter()
+        .map(|f| super::scan::RawFlag {
+            word: f.word.clone(),
+            range: raw
+                .joined
+                .source_range(args_start + f.range.start - 2, args_start + f.range.end - 2),
+        })
+        .collect();
+    inner.rest = (args_start + sub_raw.rest.0 - 2, args_start + sub_raw.rest.1 - 2);
+    let nargs = super::check::node_args(Kind::from_word(&inner.command_text), inner.rest_text(), escape).unwrap_or(0);
+    let mut ins = lower_instruction(src, &inner, escape, nargs);
+    ins.range = TextRange::new(ins.keyword_range.start, raw.range.end);
+    Some(ins)
+}
+
+fn lower_run(src: &str, raw: &RawInstruction, ins: &Instruction, escape: char) -> Run {
+    let mut mounts = Vec::new();
+    let mut mount_problems = Vec::new();
+    let mut mount_parse_errors = Vec::new();
+    for f in raw.flags.iter().filter(|f| f.word.starts_with("--mount=")) {
+        // the source text gives exact ranges; a flag whose name is quoted (`--"mount"=…`) gets
+        // the whole flag's range for every part
+        let parsed = match f.range.slice(src).strip_prefix("--mount=") {
+            Some(v) => parse_mount(v, f.range.start + "--mount=".len(), escape),
+            None => {
+                let mut p = parse_mount(&f.word["--mount=".len()..], f.range.start, escape);
+                if let Some(m) = &mut p.mount {
+                    m.range = f.range;
+                    for field in &mut m.fields {
+                        field.range = f.range;
+                        field.key_range = f.range;
+                        field.value_range = field.value_range.map(|_| f.range);
+                    }
+                }
+                for e in p.problems.iter_mut().chain(p.parse_error.iter_mut()) {
+                    e.range = f.range;
+                }
+                p
+            }
+        };
+        mounts.extend(parsed.mount);
+        mount_problems.extend(parsed.problems);
+        mount_parse_errors.extend(parsed.parse_error);
+    }
+    let flag_insert_at = raw.flags.first().map_or(ins.args.start, |f| f.range.start);
+    let value = |n: &str| ins.flag(n).and_then(|f| f.value.clone());
+    let (form, script) = if let Some(words) = &ins.json {
+        (RunForm::Exec(words.clone()), None)
+    } else if let Some(h) = ins.heredocs.first().filter(|_| heredoc_is_script(&ins.args_text)) {
+        let body = h.body;
+        let masked = mask_heredoc(body.slice(src));
+        (RunForm::Heredoc, Some(parse_script(&masked, body.start)))
+    } else if !ins.heredocs.is_empty() {
+        (RunForm::Heredoc, None)
+    } else {
+        let masked = mask_shell(src, ins.args, escape);
+        (RunForm::Shell(ins.args), Some(parse_script(&masked, ins.args.start)))
+    };
+    Run {
+        mounts,
+        mount_problems,
+        mount_parse_errors,
+        form,
+        script,
+        flag_insert_at,
+        network: value("network"),
+        security: value("security"),
+    }
+}
+
+/// A heredoc RUN whose body is the shell script: just the marker, or `<<EOF sh|bash`.
+fn heredoc_is_script(args: &str) -> bool {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    match words.as_slice() {
+        [m] => m.starts_with("<<") || m.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<"),
+        [m, sh] | [m, sh, "-e" | "-ex" | "-eux" | "-xe"] => {
+            m.starts_with("<<") && matches!(*sh, "sh" | "bash" | "/bin/sh" | "/bin/bash" | "ash" | "dash")
+        }
+        _ => false,
+    }
+}
+
+fn mask_heredoc(body: &str) -> String {
+    body.replace('\r', " ")
+}
+
+/// A same-length copy of a shell-form body that bash reads as the script BuildKit runs:
+/// continuations become ` \` + newline, comment and blank lines inside the continuation become
+/// spaces, stray CRs become spaces. Bash offsets are then source offsets minus `range.start`.
+fn mask_shell(src: &str, range: TextRange, escape: char) -> String {
+    let text = range.slice(src);
+    let mut out = String::with_capacity(text.len());
+    let mut first = true;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let newline = &line[content.len()..];
+        let t = content.trim_start();
+        if !first && (t.starts_with('#') || t.is_empty()) {
+            out.extend(std::iter::repeat_n(' ', line.len()));
+            first = false;
+            continue;
+        }
+        first = false;
+        let trimmed = content.trim_end_matches([' ', '\t']);
+        let continues = !newline.is_empty()
+            && trimmed.ends_with(escape)
+            && !trimmed[..trimmed.len() - escape.len_utf8()].ends_with(escape);
+        if continues {
+            let keep = trimmed.len() - escape.len_utf8();
+            out.push_str(&content[..keep].replace('\r', " "));
+            let pad = line.len() - keep - 2;
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str("\\\n");
+        } else {
+            out.push_str(&content.replace('\r', " "));
+            out.extend(std::iter::repeat_n(' ', newline.len().saturating_sub(1)));
+            if !newline.is_empty() {
+                out.push('\n');
+            }
+        }
+    }
+    debug_assert_eq!(out.len(), text.len());
+    out
+}
+
+fn lower_from(src: &str, raw: &RawInstruction, escape: char) -> From {
+    let words: Vec<(usize, usize)> = split_ws_offsets(raw.rest_text());
+    let (rs, _) = raw.rest;
+    let (name, name_range) = match words.as_slice() {
+        [_, (a, b), (c, d)] if raw.rest_text()[*a..*b].eq_ignore_ascii_case("as") => (
+            Some(raw.rest_text()[*c..*d].to_ascii_lowercase()),
+            Some(raw.joined.source_range(rs + c, rs + d)),
+        ),
+        _ => (None, None),
+    };
+    let image = words.first().map(|&(a, b)| {
+        let range = raw.joined.source_range(rs + a, rs + b);
+        let text = tree_value(src, range, escape, "image_spec")
+            .unwrap_or_else(|| Value::literal(&raw.rest_text()[a..b], range));
+        ImageRef { text, range }
+    });
+    From {
+        image,
+        name,
+        name_range,
+    }
+}
+
+fn split_ws_offsets(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (is_split_space(c), start) {
+            (true, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// Parses `src[range]` alone with the containerfile grammar (an escape directive in front when
+/// needed) and calls `f` with the root and the offset to add to node offsets.
+fn with_tree<T>(
+    src: &str,
+    range: TextRange,
+    escape: char,
+    f: impl FnOnce(Node, &str, isize) -> Option<T>,
+) -> Option<T> {
+    let prefix = if escape == '`' { "# escape=`\n" } else { "" };
+    let text = format!("{prefix}{}\n", range.slice(src));
+    PARSER.with(|p| {
+        let tree = p.borrow_mut().parse(&text, None)?;
+        let shift = range.start as isize - prefix.len() as isize;
+        f(tree.root_node(), &text, shift)
+    })
+}
+
+fn find_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    if node.kind() == kind {
+        return Some(node);
+    }
+    let mut c = node.walk();
+    let children: Vec<Node<'t>> = node.children(&mut c).collect();
+    children.into_iter().find_map(|ch| find_kind(ch, kind))
+}
+
+fn tree_value(src: &str, range: TextRange, escape: char, kind: &str) -> Option<Value> {
+    // parse a synthetic FROM so the grammar sees an image reference
+    let _ = src;
+    let text = range.slice(src);
+    let synthetic = format!("FROM {text}");
+    let prefix = if escape == '`' { "# escape=`\n" } else { "" };
+    let full = format!("{prefix}{synthetic}\n");
+    PARSER.with(|p| {
+        let tree = p.borrow_mut().parse(&full, None)?;
+        let node = find_kind(tree.root_node(), kind)?;
+        if node.has_error() {
+            return None;
+        }
+        let shift = range.start as isize - (prefix.len() + 5) as isize;
+        Some(node_value(node, &full, shift))
+    })
+}
+
+fn lower_with_tree(src: &str, ins: &Instruction, escape: char) -> Body {
+    let words = parse_words(&ins.args_text, escape);
+    let _ = words;
+    with_tree(src, ins.range, escape, |root, text, shift| {
+        let node_kind = match ins.kind {
+            Kind::Env => "env_instruction",
+            Kind::Label => "label_instruction",
+            Kind::Arg => "arg_instruction",
+            Kind::User => "user_instruction",
+            Kind::Workdir => "workdir_instruction",
+            _ => return None,
+        };
+        let node = find_kind(root, node_kind)?;
+        if node.has_error() {
+            return None;
+        }
+        let range = |n: Node| {
+            TextRange::new(
+                (n.start_byte() as isize + shift) as usize,
+                (n.end_byte() as isize + shift) as usize,
+            )
+        };
+        let pairs = |pair_kind: &str, key_field: &str, value_field: &str| -> Vec<Pair> {
+            let mut c = node.walk();
+            node.named_children(&mut c)
+                .filter(|n| n.kind() == pair_kind)
+                .filter_map(|p| {
+                    let key = p.child_by_field_name(key_field)?;
+                    let key_value = node_value(key, text, shift);
+                    Some(Pair {
+                        key: key_value
+                            .as_literal()
+                            .unwrap_or_else(|| key.utf8_text(text.as_bytes()).unwrap_or_default().to_string()),
+                        key_range: range(key),
+                        value: p
+                            .child_by_field_name(value_field)
+                            .map(|v| node_value(v, text, shift))
+                            .or_else(|| {
+                                // `KEY=` with nothing after: an empty value
+                                (pair_kind != "arg_pair" || p.utf8_text(text.as_bytes()).is_ok_and(|t| t.contains('=')))
+                                    .then(|| Value {
+                                        parts: vec![],
+                                        range: TextRange::empty(range(p).end),
+                                    })
+                            }),
+                        range: range(p),
+                    })
+                })
+                .collect()
+        };
+        Some(match ins.kind {
+            Kind::Env => Body::Env(pairs("env_pair", "name", "value")),
+            Kind::Label => Body::Label(pairs("label_pair", "key", "value")),
+            Kind::Arg => Body::Arg(pairs("arg_pair", "name", "default")),
+            Kind::User => {
+                let user = node.child_by_field_name("user")?;
+                Body::User(User {
+                    user: node_value(user, text, shift),
+                    group: node.child_by_field_name("group").map(|g| node_value(g, text, shift)),
+                })
+            }
+            Kind::Workdir => {
+                let mut c = node.walk();
+                let path = node.named_children(&mut c).find(|n| n.kind() == "path")?;
+                Body::Workdir(node_value(path, text, shift))
+            }
+            _ => return None,
+        })
+    })
+    .unwrap_or(Body::Other)
+}
+
+/// A value node (strings, paths, image references) as literal parts and variable references.
+fn node_value(node: Node, text: &str, shift: isize) -> Value {
+    let range = TextRange::new(
+        (node.start_byte() as isize + shift) as usize,
+        (node.end_byte() as isize + shift) as usize,
+    );
+    let mut parts = Vec::new();
+    collect_parts(node, text, &mut parts);
+    Value { parts, range }
+}
+
+fn push_literal(parts: &mut Vec<ValuePart>, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(ValuePart::Literal(last)) = parts.last_mut() {
+        last.push_str(s);
+    } else {
+        parts.push(ValuePart::Literal(s.to_string()));
+    }
+}
+
+fn collect_parts(node: Node, text: &str, parts: &mut Vec<ValuePart>) {
+    let kind = node.kind();
+    match kind {
+        "single_quoted_string" => {
+            let t = &text[node.byte_range()];
+            push_literal(parts, t.get(1..t.len().saturating_sub(1)).unwrap_or_default());
+            return;
+        }
+        "expansion" => {
+            parts.push(expansion_part(node, text));
+            return;
+        }
+        "escape_sequence" => {
+            let t = &text[node.byte_range()];
+            push_literal(parts, t.get(1..).unwrap_or(t));
+            return;
+        }
+        "line_continuation" | "comment" => return,
+        _ => {}
+    }
+    let mut pos = node.start_byte();
+    let mut c = node.walk();
+    let quoted = kind == "double_quoted_string";
+    for child in node.children(&mut c) {
+        let lit = &text[pos..child.start_byte()];
+        push_literal(parts, &unescape_plain(lit));
+        let ck = child.kind();
+        if quoted && ck == "\"" {
+            // the quotes themselves
+        } else if child.child_count() == 0 && !matches!(ck, "expansion" | "escape_sequence" | "line_continuation") {
+            push_literal(parts, &unescape_plain(&text[child.byte_range()]));
+        } else {
+            collect_parts(child, text, parts);
+        }
+        pos = child.end_byte();
+    }
+    push_literal(parts, &unescape_plain(&text[pos..node.end_byte()]));
+}
+
+fn unescape_plain(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn expansion_part(node: Node, text: &str) -> ValuePart {
+    let mut c = node.walk();
+    let mut name = None;
+    let mut op = None;
+    let mut word = None;
+    for child in node.named_children(&mut c) {
+        match child.kind() {
+            "variable" => name = Some(text[child.byte_range()].to_string()),
+            "expansion_modifier" => {
+                let t = &text[child.byte_range()];
+                let o = [":-", ":+", ":?", "-", "+", "?"].iter().find(|o| t.starts_with(**o));
+                match o {
+                    Some(o) => {
+                        op = Some((*o).to_string());
+                        let w = &t[o.len()..];
+                        let start = child.start_byte() + o.len();
+                        word = Some(Value {
+                            parts: if w.contains('$') {
+                                vec![ValuePart::Opaque]
+                            } else {
+                                vec![ValuePart::Literal(unescape_plain(w))]
+                            },
+                            range: TextRange::new(start, start + w.len()),
+                        });
+                    }
+                    None => return ValuePart::Opaque,
+                }
+            }
+            _ => {}
+        }
+    }
+    match name {
+        Some(name) => ValuePart::Var { name, op, word },
+        None => ValuePart::Opaque,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(src: &str) -> Dockerfile {
+        parse(src)
+    }
+
+    #[test]
+    fn env_values_and_expansions() {
+        let src = "FROM a\nENV A=1 B=\"x $HOME y\" C=${D:-/e}\nENV K v w\n";
+        let m = model(src);
+        let Body::Env(pairs) = &m.instructions[1].body else {
+            panic!("{:?}", m.instructions[1].body)
+        };
+        assert_eq!(pairs.len(), 3);
+        assert_eq!(pairs[0].value.as_ref().unwrap().as_literal().unwrap(), "1");
+        let home = |n: &str| (n == "HOME").then(|| Some("/root".to_string()));
+        assert_eq!(pairs[1].value.as_ref().unwrap().resolve(&home).unwrap(), "x /root y");
+        let unset = |_: &str| Some(None);
+        assert_eq!(pairs[2].value.as_ref().unwrap().resolve(&unset).unwrap(), "/e");
+        assert_eq!(pairs[2].key_range.slice(src), "C");
+        let Body::Env(pairs) = &m.instructions[2].body else {
+            panic!()
+        };
+        assert_eq!(pairs[0].value.as_ref().unwrap().as_literal().unwrap(), "v w");
+    }
+
+    #[test]
+    fn from_user_and_stages() {
+        let src = "FROM python:3.12 AS Base\nUSER app:1000\nFROM base\nWORKDIR /srv/$X\n";
+        let m = model(src);
+        assert_eq!(m.stages.len(), 2);
+        assert_eq!(m.stages[0].name.as_deref(), Some("base"));
+        assert_eq!(m.stages[1].parent, Some(0));
+        assert_eq!(m.stages[0].base.as_deref(), Some("python:3.12"));
+        let Body::User(u) = &m.instructions[1].body else {
+            panic!()
+        };
+        assert_eq!(u.user.as_literal().unwrap(), "app");
+        assert_eq!(u.group.as_ref().unwrap().as_literal().unwrap(), "1000");
+        let Body::Workdir(w) = &m.instructions[3].body else {
+            panic!()
+        };
+        assert!(w.as_literal().is_none());
+    }
+
+    #[test]
+    fn shell_mask_keeps_offsets() {
+        let src = "FROM a\nRUN apt-get update \\\n  # comment\n\n  && pip install x\r\n";
+        let m = model(src);
+        let run = m.instructions[1].run().unwrap();
+        let script = run.script.as_ref().unwrap();
+        let names: Vec<_> = script.commands.iter().map(|c| c.words[0].range.slice(src)).collect();
+        assert_eq!(names, ["apt-get", "pip"]);
+    }
+
+    #[test]
+    fn heredoc_script() {
+        let src = "FROM a\nRUN <<EOF\npip install x\nEOF\n";
+        let m = model(src);
+        let run = m.instructions[1].run().unwrap();
+        assert!(matches!(run.form, RunForm::Heredoc));
+        assert_eq!(
+            run.script.as_ref().unwrap().commands[0].words[0].range.slice(src),
+            "pip"
+        );
+    }
+
+    #[test]
+    fn no_stage_and_onbuild() {
+        let m = model("RUN x\nFROM a\nONBUILD RUN --mount=type=cache,target=/c pip install y\n");
+        assert_eq!(m.errors[0].message, "no build stage in current context");
+        let inner = m.instructions[2].effective();
+        assert_eq!(inner.kind, Kind::Run);
+        assert_eq!(inner.run().unwrap().mounts.len(), 1);
+    }
+}

@@ -1,0 +1,16 @@
+//! The only code that touches tree-sitter. It turns text into the typed [`model::Dockerfile`].
+
+mod check;
+pub mod debug;
+pub mod directives;
+mod json;
+mod lower;
+pub mod model;
+pub mod mounts;
+mod scan;
+pub mod scope;
+pub mod shell;
+pub mod text;
+
+pub use lower::parse;
+pub use text::TextRange;

@@ -1,0 +1,382 @@
+//! What is in effect at an instruction: variables (ENV and ARG through the stage chain), the
+//! user and their uid/gid/home, and the working directory.
+
+use super::model::{Body, Dockerfile, Instruction, Kind, Value};
+use super::shell::Command;
+use std::collections::HashMap;
+
+/// A variable's state: `Some(v)` known, `None` set to something unknown.
+pub type Var = Option<String>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserInfo {
+    /// uid 0 (the default, also for base images dfix knows nothing about).
+    Root,
+    NonRoot {
+        name: String,
+        uid: Option<u32>,
+        gid: Option<u32>,
+        /// From `useradd -d`/`-m`, `adduser -h`, or the conventional `/home/<name>`.
+        home: Option<String>,
+    },
+    /// `USER $X` and the like.
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub env: HashMap<String, Var>,
+    pub user: UserInfo,
+    pub workdir: Option<String>,
+}
+
+impl Scope {
+    /// Looks a variable up for [`Value::resolve`].
+    pub fn lookup(&self, name: &str) -> Option<Option<String>> {
+        match self.env.get(name) {
+            Some(Some(v)) => Some(Some(v.clone())),
+            Some(None) => None,
+            None => Some(None),
+        }
+    }
+
+    pub fn resolve(&self, value: &Value) -> Option<String> {
+        value.resolve(&|n| self.lookup(n))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Var> {
+        self.env.get(name)
+    }
+
+    /// `HOME` as a RUN sees it.
+    pub fn home(&self) -> Option<String> {
+        if let Some(v) = self.env.get("HOME") {
+            return v.clone();
+        }
+        match &self.user {
+            UserInfo::Root => Some("/root".into()),
+            UserInfo::NonRoot { home, .. } => home.clone(),
+            UserInfo::Unknown => None,
+        }
+    }
+
+    /// Resolves a path against the working directory (BuildKit resolves relative mount
+    /// targets this way).
+    pub fn absolute(&self, path: &str) -> Option<String> {
+        if path.starts_with('/') {
+            return Some(path.to_string());
+        }
+        let wd = self.workdir.as_deref().unwrap_or("/");
+        Some(format!("{}/{}", wd.trim_end_matches('/'), path))
+    }
+}
+
+/// Official images whose documented environment dfix relies on.
+fn base_image_env(base: &str) -> &'static [(&'static str, &'static str)] {
+    let name = base.split(['@']).next().unwrap_or(base);
+    let repo = name
+        .rsplit_once(':')
+        .map_or(name, |(r, tag)| if tag.contains('/') { name } else { r });
+    let repo = repo.trim_start_matches("docker.io/").trim_start_matches("library/");
+    match repo {
+        "golang" => &[("GOPATH", "/go")],
+        "rust" => &[("CARGO_HOME", "/usr/local/cargo"), ("RUSTUP_HOME", "/usr/local/rustup")],
+        _ => &[],
+    }
+}
+
+/// The scope in effect just before instruction `index` runs.
+pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
+    let mut scope = Scope {
+        env: HashMap::new(),
+        user: UserInfo::Root,
+        workdir: None,
+    };
+    let Some(stage) = model.instructions[index].stage else {
+        return scope;
+    };
+    let mut chain = model.stage_chain(stage);
+    chain.reverse();
+    // meta ARGs (before the first FROM) are visible only where a stage declares them again
+    let meta: HashMap<String, Var> = model
+        .instructions
+        .iter()
+        .take_while(|i| i.kind != Kind::From)
+        .filter_map(|i| match &i.body {
+            Body::Arg(pairs) => Some(pairs),
+            _ => None,
+        })
+        .flatten()
+        .map(|p| {
+            (
+                p.key.clone(),
+                p.value.as_ref().map_or(Some(String::new()), |v| v.as_literal()),
+            )
+        })
+        .collect();
+    let mut users: Vec<(String, u32, Option<u32>, Option<String>)> = Vec::new();
+    for (n, &s) in chain.iter().enumerate() {
+        let st = &model.stages[s];
+        if n == 0
+            && let Some(base) = &st.base
+        {
+            for (k, v) in base_image_env(base) {
+                scope.env.insert((*k).into(), Some((*v).into()));
+            }
+        }
+        let end = if s == stage { index } else { st.last + 1 };
+        for ins in &model.instructions[st.from + 1..end] {
+            apply(&mut scope, ins, &meta, &mut users);
+        }
+    }
+    scope
+}
+
+fn apply(
+    scope: &mut Scope,
+    ins: &Instruction,
+    meta: &HashMap<String, Var>,
+    users: &mut Vec<(String, u32, Option<u32>, Option<String>)>,
+) {
+    if ins.invalid {
+        return;
+    }
+    match &ins.body {
+        Body::Env(pairs) => {
+            for p in pairs {
+                let v = p.value.as_ref().map_or(Some(String::new()), |v| scope.resolve(v));
+                scope.env.insert(p.key.clone(), v);
+            }
+        }
+        Body::Arg(pairs) => {
+            for p in pairs {
+                // an ENV of the same name wins over an ARG
+                if scope.env.contains_key(&p.key) {
+                    continue;
+                }
+                // the default (or the global ARG's); without one, whatever the build passes
+                let v = match &p.value {
+                    Some(v) => scope.resolve(v),
+                    None => meta.get(&p.key).cloned().flatten(),
+                };
+                scope.env.insert(p.key.clone(), v);
+            }
+        }
+        Body::User(u) => {
+            let name = scope.resolve(&u.user);
+            let group = u.group.as_ref().map(|g| scope.resolve(g));
+            scope.user = match name {
+                None => UserInfo::Unknown,
+                Some(n) if n == "root" || n == "0" => UserInfo::Root,
+                Some(n) => {
+                    let known = users
+                        .iter()
+                        .find(|(name, uid, ..)| *name == n || n.parse::<u32>().ok() == Some(*uid));
+                    let uid = n.parse::<u32>().ok().or(known.map(|k| k.1));
+                    let gid = match group {
+                        Some(Some(g)) => g.parse::<u32>().ok(),
+                        Some(None) => None,
+                        None => known.and_then(|k| k.2),
+                    };
+                    let home = match known {
+                        Some(k) => k.3.clone().or_else(|| Some(format!("/home/{}", k.0))),
+                        None if n.parse::<u32>().is_ok() => Some("/".into()),
+                        None => Some(format!("/home/{n}")),
+                    };
+                    UserInfo::NonRoot {
+                        name: n,
+                        uid,
+                        gid,
+                        home,
+                    }
+                }
+            };
+        }
+        Body::Workdir(w) => {
+            let path = scope.resolve(w);
+            scope.workdir = match (path, &scope.workdir) {
+                (Some(p), _) if p.starts_with('/') => Some(p),
+                (Some(p), Some(wd)) => Some(format!("{}/{}", wd.trim_end_matches('/'), p)),
+                (Some(p), None) => Some(format!("/{p}")),
+                (None, _) => None,
+            };
+        }
+        Body::Run(run) => {
+            if let Some(script) = &run.script {
+                for cmd in &script.commands {
+                    note_user(cmd, users);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `useradd [-u N] [-g G] [-d D] [-m] name`, `adduser [-u N] [-G g] [-h D] name`: remembers the
+/// uid, primary gid and home of users created in RUNs.
+fn note_user(cmd: &Command, users: &mut Vec<(String, u32, Option<u32>, Option<String>)>) {
+    let eff = cmd.effective();
+    let words: Vec<Option<&str>> = eff.words.iter().map(|w| w.value.as_deref()).collect();
+    let Some(Some(prog)) = words.first() else { return };
+    let prog = prog.rsplit('/').next().unwrap_or(prog);
+    if !matches!(prog, "useradd" | "adduser") {
+        return;
+    }
+    let mut uid = None;
+    let mut gid = None;
+    let mut home = None;
+    let mut name = None;
+    let mut i = 1;
+    let takes_value = |o: &str| {
+        matches!(
+            o,
+            "-u" | "--uid"
+                | "-g"
+                | "--gid"
+                | "-G"
+                | "--groups"
+                | "--ingroup"
+                | "-d"
+                | "--home-dir"
+                | "--home"
+                | "-h"
+                | "-s"
+                | "--shell"
+                | "-c"
+                | "--comment"
+                | "-k"
+                | "--skel"
+                | "-e"
+                | "-f"
+                | "-K"
+                | "-p"
+                | "-Z"
+                | "-b"
+                | "--base-dir"
+                | "--gecos"
+        )
+    };
+    while i < words.len() {
+        let Some(w) = words[i] else {
+            i += 1;
+            continue;
+        };
+        let (opt, inline) = match w.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ => (w, None),
+        };
+        if opt.starts_with('-') && opt.len() > 1 {
+            let value = if takes_value(opt) {
+                inline.map(str::to_string).or_else(|| {
+                    i += 1;
+                    words.get(i).copied().flatten().map(str::to_string)
+                })
+            } else {
+                None
+            };
+            match (prog, opt) {
+                (_, "-u" | "--uid") => uid = value.and_then(|v| v.parse().ok()),
+                ("useradd", "-g" | "--gid") | ("adduser", "--gid") => gid = value.and_then(|v| v.parse().ok()),
+                ("useradd", "-d" | "--home-dir") | ("adduser", "-h" | "--home") => home = value,
+                _ => {}
+            }
+        } else {
+            name = Some(w.to_string());
+        }
+        i += 1;
+    }
+    if let (Some(name), Some(uid)) = (name, uid) {
+        users.retain(|u| u.0 != name);
+        users.push((name, uid, gid, home));
+    }
+}
+
+impl Scope {
+    /// Expands `$NAME` and `${NAME}` in a flag value such as a mount target, as BuildKit does at
+    /// build time. `None` when a variable is unknown or the syntax is anything richer.
+    pub fn expand(&self, text: &str) -> Option<String> {
+        if !text.contains('$') {
+            return Some(text.to_string());
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let (name, len) = if let Some(inner) = after.strip_prefix('{') {
+                let end = inner.find('}')?;
+                (&inner[..end], end + 2)
+            } else {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            };
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            if let Some(v) = self.lookup(name)? {
+                out.push_str(&v);
+            }
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn at_last(src: &str) -> Scope {
+        let m = parse(src);
+        scope_at(&m, m.instructions.len() - 1)
+    }
+
+    #[test]
+    fn env_through_stages() {
+        let s = at_last("FROM a AS base\nENV PIP_CACHE_DIR=/pc HOME=/h\nFROM base\nRUN x\n");
+        assert_eq!(s.get("PIP_CACHE_DIR"), Some(&Some("/pc".to_string())));
+        assert_eq!(s.home().as_deref(), Some("/h"));
+    }
+
+    #[test]
+    fn users() {
+        let s = at_last("FROM a\nRUN useradd -m -u 1000 app\nUSER app\nRUN x\n");
+        assert_eq!(
+            s.user,
+            UserInfo::NonRoot {
+                name: "app".into(),
+                uid: Some(1000),
+                gid: None,
+                home: Some("/home/app".into())
+            }
+        );
+        assert_eq!(s.home().as_deref(), Some("/home/app"));
+        let s = at_last("FROM a\nUSER 1000:1001\nRUN x\n");
+        assert!(matches!(
+            s.user,
+            UserInfo::NonRoot {
+                uid: Some(1000),
+                gid: Some(1001),
+                ..
+            }
+        ));
+        let s = at_last("FROM a\nRUN adduser -D -u 10001 -h /srv/app app\nUSER app\nRUN x\n");
+        assert_eq!(s.home().as_deref(), Some("/srv/app"));
+        let s = at_last("FROM a\nUSER app\nUSER root\nRUN x\n");
+        assert_eq!(s.user, UserInfo::Root);
+        let s = at_last("FROM a\nARG U\nUSER $U\nRUN x\n");
+        assert_eq!(s.user, UserInfo::Unknown);
+    }
+
+    #[test]
+    fn workdir_and_args() {
+        let s = at_last("ARG V=1\nFROM a\nARG V\nARG W=2\nWORKDIR /a\nWORKDIR b\nRUN x\n");
+        assert_eq!(s.workdir.as_deref(), Some("/a/b"));
+        assert_eq!(s.get("W"), Some(&Some("2".to_string())));
+        assert_eq!(s.get("V"), Some(&Some("1".to_string())));
+    }
+}

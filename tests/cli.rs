@@ -1,0 +1,610 @@
+//! The command-line contract: every row of the exit-status table, each flag, each format,
+//! standard input, discovery.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const SEED: &str = "FROM python:3.6-alpine\nRUN pip install pyyaml\n";
+const SEED_FIXED: &str = "# syntax=docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n";
+const CLEAN: &str = "FROM alpine:3.20\nRUN apk add curl\n";
+
+fn dfix() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dfix"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    dfix().current_dir(dir).args(args).output().unwrap()
+}
+
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = dfix()
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+// --- the exit-status table ---------------------------------------------------------------
+
+#[test]
+fn no_findings_exit_0_with_a_summary_on_stderr() {
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("All checks passed."));
+}
+
+#[test]
+fn findings_exit_1_on_stdout() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--color", "never"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("warning[pip-without-cache-mount]"), "{out}");
+    assert!(out.contains("Dockerfile:2:5"), "{out}");
+    assert!(
+        out.contains("fix: Mount a BuildKit cache at `/root/.cache/pip` (--write)"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("Found 1 problem in 1 file; 1 fixable with --write."),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn diff_prints_only_the_diff_and_exits_1_when_not_empty() {
+    let d = tree(&[("Dockerfile", SEED), ("ok/Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["--diff"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{out}");
+    assert!(out.contains("+# syntax=docker/dockerfile:1\n"));
+    assert!(out.contains("+RUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n"));
+    assert!(!out.contains("warning"));
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        SEED,
+        "--diff never writes"
+    );
+    let o = run(&d.path().join("ok"), &["--diff"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    assert_eq!(code(&run(d.path(), &["--no-such-flag"])), 2);
+    let o = run(d.path(), &["--select", "no-such-rule"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o), "dfix: unknown rule or group `no-such-rule`\n");
+    assert_eq!(code(&run(d.path(), &["--diff", "--write"])), 2);
+}
+
+#[test]
+fn missing_path_exits_2_and_the_others_are_still_linted() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["nope/Dockerfile", "Dockerfile", "--format", "concise"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("dfix: nope/Dockerfile: no such file or directory\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("Dockerfile:2:5: warning[pip-without-cache-mount]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn binary_file_exits_2() {
+    let d = tree(&[("Dockerfile", "FROM a\0\n"), ("b/Dockerfile", SEED)]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("dfix: Dockerfile: binary file (contains a NUL byte); not linted"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("b/Dockerfile:2:5"));
+}
+
+#[test]
+fn empty_file_is_a_syntax_error() {
+    let d = tree(&[("Dockerfile", "")]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "Dockerfile:1:1: error[syntax-error] the Dockerfile cannot be empty\n"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_linted_but_never_rewritten() {
+    let d = tempfile::tempdir().unwrap();
+    let bytes = b"FROM python:3.12\nLABEL x=\xff\nRUN pip install pyyaml\n";
+    fs::write(d.path().join("Dockerfile"), bytes).unwrap();
+    let o = run(d.path(), &["--write", "--format", "concise"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("Dockerfile: not valid UTF-8; linted lossily and never rewritten"));
+    assert!(stdout(&o).contains("pip-without-cache-mount"));
+    assert_eq!(fs::read(d.path().join("Dockerfile")).unwrap(), bytes);
+}
+
+#[test]
+fn write_applies_fixes_then_exits_as_for_what_remains() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--write"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(fs::read_to_string(d.path().join("Dockerfile")).unwrap(), SEED_FIXED);
+    assert!(
+        stderr(&o).contains("Fixed 2 problems. All checks passed."),
+        "{}",
+        stderr(&o)
+    );
+    // a finding without a fix remains: exit 1
+    let d = tree(&[("Dockerfile", "FROM a\nUSER app\nRUN pip install x\n")]);
+    let o = run(d.path(), &["--fix"]);
+    assert_eq!(code(&o), 1);
+    let o = run(d.path(), &["--write", "--exit-zero"]);
+    assert_eq!(code(&o), 0);
+}
+
+#[test]
+fn exit_non_zero_on_fix() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    assert_eq!(code(&run(d.path(), &["--write", "--exit-non-zero-on-fix"])), 1);
+    assert_eq!(
+        code(&run(d.path(), &["--write", "--exit-non-zero-on-fix"])),
+        0,
+        "nothing left to fix"
+    );
+}
+
+#[test]
+fn symlink_out_of_the_tree_is_not_rewritten() {
+    let outside = tree(&[("Dockerfile", SEED)]);
+    let d = tree(&[]);
+    std::os::unix::fs::symlink(outside.path().join("Dockerfile"), d.path().join("Dockerfile")).unwrap();
+    let o = run(d.path(), &["--write", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("Dockerfile: is a symlink to"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(outside.path().join("Dockerfile")).unwrap(), SEED);
+    assert!(
+        fs::symlink_metadata(d.path().join("Dockerfile"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // named explicitly, its target is rewritten and the link stays a link
+    let o = run(d.path(), &["--write", "Dockerfile"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(outside.path().join("Dockerfile")).unwrap(),
+        SEED_FIXED
+    );
+    assert!(
+        fs::symlink_metadata(d.path().join("Dockerfile"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn hard_linked_file_is_not_rewritten() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    fs::hard_link(d.path().join("Dockerfile"), d.path().join("other")).unwrap();
+    let o = run(d.path(), &["--write", "Dockerfile"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("dfix: Dockerfile: has 2 links; not rewritten, use --diff"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(d.path().join("Dockerfile")).unwrap(), SEED);
+}
+
+#[test]
+fn the_highest_status_wins() {
+    let d = tree(&[("Dockerfile", SEED), ("bin/Dockerfile", "\0")]);
+    assert_eq!(code(&run(d.path(), &[])), 2);
+}
+
+/// Runs dfix as `nobody`: permissions mean nothing to root, and CI runs as root.
+fn run_unprivileged(dir: &Path, args: &[&str]) -> Output {
+    let who = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "id", "-u"])
+        .output()
+        .expect("setpriv (util-linux) is needed");
+    assert_eq!(
+        String::from_utf8_lossy(&who.stdout).trim(),
+        "65534",
+        "setpriv did not drop privileges"
+    );
+    Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_dfix"),
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn world_traversable(d: &Path) {
+    fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn unreadable_file_exits_2_as_an_unprivileged_user() {
+    let d = tree(&[("a/Dockerfile", SEED), ("b/Dockerfile", SEED)]);
+    for sub in ["", "a", "b"] {
+        world_traversable(&d.path().join(sub));
+    }
+    fs::set_permissions(d.path().join("a/Dockerfile"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(d.path().join("b/Dockerfile"), fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run_unprivileged(d.path(), &["--format", "concise", "a/Dockerfile", "b/Dockerfile"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("dfix: a/Dockerfile: permission denied"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("b/Dockerfile:2:5"),
+        "the other file is still linted"
+    );
+}
+
+#[test]
+fn read_only_file_is_not_rewritten_as_an_unprivileged_user() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    world_traversable(d.path());
+    fs::set_permissions(d.path().join("Dockerfile"), fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run_unprivileged(d.path(), &["--write", "Dockerfile"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("dfix: Dockerfile: cannot write"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(d.path().join("Dockerfile")).unwrap(), SEED);
+}
+
+// --- the done criteria of the core ---------------------------------------------------------
+
+#[test]
+fn the_seed_example_is_fixed_exactly() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let sel = [
+        "--select",
+        "pip-without-cache-mount,missing-syntax-directive,syntax-directive-experimental,cache-mount-not-writable-by-user,syntax-error,invalid-mount",
+    ];
+    let o = run(d.path(), &[&sel[..], &["--write"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(d.path().join("Dockerfile")).unwrap(), SEED_FIXED);
+    assert_eq!(code(&run(d.path(), &sel)), 0);
+
+    let exp = format!("# syntax = docker/dockerfile:experimental\n{SEED}");
+    fs::write(d.path().join("Dockerfile"), exp).unwrap();
+    assert_eq!(code(&run(d.path(), &[&sel[..], &["--write"]].concat())), 0);
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        "# syntax = docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n"
+    );
+}
+
+#[test]
+fn crlf_stays_crlf() {
+    let d = tree(&[("Dockerfile", &SEED.replace('\n', "\r\n"))]);
+    assert_eq!(code(&run(d.path(), &["--write"])), 0);
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        SEED_FIXED.replace('\n', "\r\n")
+    );
+}
+
+#[test]
+fn non_root_user_gets_a_cache_at_home_with_uid() {
+    let d = tree(&[(
+        "Dockerfile",
+        "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN pip install pyyaml\n",
+    )]);
+    assert_eq!(code(&run(d.path(), &["--write"])), 0);
+    let text = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
+    assert!(
+        text.ends_with("USER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install pyyaml\n"),
+        "{text}"
+    );
+}
+
+// --- standard input -------------------------------------------------------------------------
+
+#[test]
+fn stdin_is_linted_under_its_filename() {
+    let d = tree(&[]);
+    let o = run_stdin(
+        d.path(),
+        &["-", "--stdin-filename", "svc/Dockerfile", "--format", "concise"],
+        SEED,
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).starts_with("svc/Dockerfile:2:5: warning[pip-without-cache-mount]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn stdin_with_write_prints_the_fixed_text() {
+    let d = tree(&[]);
+    let o = run_stdin(d.path(), &["-", "--write", "--quiet"], SEED);
+    assert_eq!(stdout(&o), SEED_FIXED);
+    assert_eq!(code(&o), 0);
+}
+
+// --- formats and flags ----------------------------------------------------------------------
+
+#[test]
+fn json_output() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let first = &v[0];
+    assert_eq!(first["rule"], "pip-without-cache-mount");
+    assert_eq!(first["severity"], "warning");
+    assert_eq!(first["path"], "Dockerfile");
+    assert_eq!(first["range"]["start"], serde_json::json!({"line": 2, "column": 5}));
+    assert_eq!(first["start_byte"], 27);
+    let fix = &first["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(
+        fix["edits"][0]["content"],
+        "--mount=type=cache,target=/root/.cache/pip "
+    );
+    assert_eq!(fix["edits"][0]["start_byte"], 27);
+    assert_eq!(first["alternatives"], serde_json::json!([]));
+}
+
+#[test]
+fn json_lines_and_output_file() {
+    let d = tree(&[("Dockerfile", SEED), ("b/Dockerfile", SEED)]);
+    let o = run(d.path(), &["--format", "json-lines", "--output-file", "report.jsonl"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o), "");
+    let report = fs::read_to_string(d.path().join("report.jsonl")).unwrap();
+    let paths: Vec<String> = report
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(paths, ["Dockerfile", "b/Dockerfile"], "sorted by path");
+}
+
+#[test]
+fn fail_level_and_exit_zero() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    assert_eq!(code(&run(d.path(), &["--fail-level", "error"])), 0);
+    assert_eq!(code(&run(d.path(), &["--fail-level", "warning"])), 1);
+    assert_eq!(code(&run(d.path(), &["--exit-zero"])), 0);
+}
+
+#[test]
+fn select_ignore_groups_and_aliases() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let o = run(d.path(), &[args, &["--format", "json"]].concat());
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules(&["--ignore", "DL3042"]), Vec::<String>::new());
+    assert_eq!(rules(&["--select", "directives"]), Vec::<String>::new());
+    assert_eq!(rules(&["--select", "hadolint"]), ["pip-without-cache-mount"]);
+    assert_eq!(rules(&["--select", "DL3"]), ["pip-without-cache-mount"]);
+    assert_eq!(
+        rules(&["--select", "directives", "--extend-select", "cache"]),
+        ["pip-without-cache-mount"]
+    );
+    assert_eq!(rules(&["--select", "ALL", "--ignore", "cache"]), Vec::<String>::new());
+}
+
+#[test]
+fn syntax_error_is_reported_whatever_the_selection_unless_ignored_by_name() {
+    let d = tree(&[("Dockerfile", "FROM a\nBOGUS x\n")]);
+    let o = run(d.path(), &["--select", "cache", "--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "Dockerfile:2:1: error[syntax-error] dockerfile parse error on line 2: unknown instruction: BOGUS\n"
+    );
+    let o = run(d.path(), &["--ignore", "syntax-error"]);
+    assert_eq!(code(&o), 0);
+    let o = run(d.path(), &["--ignore", "core"]);
+    assert_eq!(code(&o), 1, "a group does not switch syntax-error off");
+}
+
+#[test]
+fn statistics() {
+    let d = tree(&[("Dockerfile", SEED), ("b/Dockerfile", SEED)]);
+    let o = run(d.path(), &["--statistics"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o), "    2\tpip-without-cache-mount\t[2 fixable]\n");
+}
+
+#[test]
+fn color_always_never_and_no_color() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    assert!(stdout(&run(d.path(), &["--color", "always"])).contains("\u{1b}["));
+    assert!(!stdout(&run(d.path(), &["--color", "never"])).contains("\u{1b}["));
+    let o = dfix().current_dir(d.path()).env("NO_COLOR", "1").output().unwrap();
+    assert!(!stdout(&o).contains("\u{1b}["));
+}
+
+#[test]
+fn show_fixes_lists_alternatives() {
+    let d = tree(&[(
+        "Dockerfile",
+        "FROM a\nUSER app\nRUN --mount=type=cache,target=/tmp/c make\n",
+    )]);
+    let o = run(d.path(), &["--color", "never"]);
+    assert!(!stdout(&o).contains("alternative"));
+    let o = run(d.path(), &["--color", "never", "--show-fixes"]);
+    assert!(
+        stdout(&o)
+            .contains("alternative: fix: Make the cache world-writable with `mode=0777` (--write --unsafe-fixes)"),
+        "{}",
+        stdout(&o)
+    );
+    // --unsafe-fixes does not apply alternatives
+    let o = run(d.path(), &["--write", "--unsafe-fixes"]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn version_and_quiet() {
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["--version"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), format!("dfix {}\n", env!("CARGO_PKG_VERSION")));
+    let o = run(d.path(), &["--quiet"]);
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn check_subcommand_and_paths_named_like_subcommands() {
+    let d = tree(&[("explain/Dockerfile", SEED)]);
+    let o = run(d.path(), &["check", "explain", "--format", "concise"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("explain/Dockerfile:2:5"));
+}
+
+// --- discovery ------------------------------------------------------------------------------
+
+#[test]
+fn discovery_walks_hidden_directories_and_skips_templates_and_ignored_files() {
+    let d = tree(&[
+        (".devcontainer/Dockerfile", SEED),
+        ("svc/api.Dockerfile", SEED),
+        ("svc/Containerfile.prod", SEED),
+        ("svc/Dockerfile.j2", SEED),
+        ("svc/Dockerfile.dockerignore", SEED),
+        ("ignored/Dockerfile", SEED),
+        (".gitignore", "ignored/\n"),
+        ("README.md", "x"),
+    ]);
+    let o = run(d.path(), &["--format", "concise"]);
+    let files: Vec<&str> = stdout(&o)
+        .leak()
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ".devcontainer/Dockerfile",
+            "svc/Containerfile.prod",
+            "svc/api.Dockerfile"
+        ]
+    );
+    // a file named explicitly is linted whatever its name
+    let o = run(d.path(), &["--format", "concise", "svc/Dockerfile.j2"]);
+    assert!(stdout(&o).starts_with("svc/Dockerfile.j2:"));
+}
+
+// --- explain and debug ----------------------------------------------------------------------
+
+#[test]
+fn explain() {
+    let d = tree(&[]);
+    let o = run(d.path(), &["explain", "DL3042"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("# pip-without-cache-mount\n"));
+    let o = run(d.path(), &["explain", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let pip = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "pip-without-cache-mount")
+        .unwrap();
+    assert_eq!(pip["family"], "cache");
+    assert_eq!(pip["default"], "on");
+    assert_eq!(pip["fix"], "sometimes");
+    assert_eq!(pip["status"], "stable");
+    assert_eq!(pip["sources"], serde_json::json!(["DL3042"]));
+    let o = run(d.path(), &["explain"]);
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.starts_with("cache-mount-not-writable-by-user"))
+    );
+    assert_eq!(code(&run(d.path(), &["explain", "nope"])), 2);
+}
+
+#[test]
+fn debug_model() {
+    let d = tree(&[("Dockerfile", "FROM a\nRUN --mount=type=cache,target=/c \\\n  make\n")]);
+    let o = run(d.path(), &["debug", "model", "Dockerfile"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["file"], "Dockerfile");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["instructions"][1]["cmd"], "run");
+    assert_eq!(
+        (
+            v["instructions"][1]["start"].as_u64(),
+            v["instructions"][1]["end"].as_u64()
+        ),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        v["instructions"][1]["mounts"][0],
+        serde_json::json!({"type": "cache", "target": "/c", "readonly": false})
+    );
+}

@@ -1,0 +1,191 @@
+//! Every rule's page in `rules/` is executed: `bad` blocks give exactly one finding of the rule,
+//! `good` blocks none, and a `fixed` block is the preceding `bad` block after the rule's own
+//! preferred fixes. The index `rules/README.md` is generated from the registry.
+
+use dfix::rules::{FixAvailability, RULES, Status};
+use dfix::settings::{Prefer, Selection, Settings};
+use std::path::Path;
+
+struct Block {
+    tag: String,
+    options: Vec<(String, String)>,
+    text: String,
+    line: usize,
+}
+
+fn blocks(page: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut lines = page.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        let Some(info) = line.strip_prefix("```dockerfile") else {
+            continue;
+        };
+        let mut words = info.split_whitespace();
+        let tag = words.next().unwrap_or("").to_string();
+        let options = words
+            .filter_map(|w| w.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut text = String::new();
+        for (_, l) in lines.by_ref() {
+            if l.starts_with("```") {
+                break;
+            }
+            text.push_str(l);
+            text.push('\n');
+        }
+        out.push(Block {
+            tag,
+            options,
+            text,
+            line: n + 1,
+        });
+    }
+    out
+}
+
+fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
+    let mut s = Settings::from_selection(&Selection {
+        select: Some(vec![rule.to_string()]),
+        ..Selection::default()
+    })
+    .unwrap();
+    for (k, v) in options {
+        match k.as_str() {
+            "prefer" => s.options.pip_prefer = if v == "clean" { Prefer::Clean } else { Prefer::Mount },
+            "value" => s.options.syntax_value = v.clone(),
+            "strict" => s.options.syntax_strict = v == "true",
+            _ => panic!("unknown option {k} in a rule page"),
+        }
+    }
+    s
+}
+
+fn count(rule: &str, text: &str, settings: &Settings) -> usize {
+    dfix::lint(text, settings).iter().filter(|d| d.rule == rule).count()
+}
+
+#[test]
+fn every_rule_page_is_true() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let name = rule.meta.name;
+        let page = rule.meta.doc;
+        assert!(
+            page.starts_with(&format!("# {name}\n")),
+            "rules/{name}.md must start with its name"
+        );
+        for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
+            assert!(page.contains(section), "rules/{name}.md lacks `{section}`");
+        }
+        if rule.meta.fix != FixAvailability::None {
+            assert!(page.contains("## Fix safety"), "rules/{name}.md lacks `## Fix safety`");
+        }
+        let blocks = blocks(page);
+        assert!(
+            blocks.iter().any(|b| b.tag == "bad"),
+            "rules/{name}.md has no `bad` example"
+        );
+        let mut last_bad: Option<&Block> = None;
+        for b in &blocks {
+            let settings = settings_for(name, &b.options);
+            let at = format!("rules/{name}.md:{}", b.line);
+            match b.tag.as_str() {
+                "bad" => {
+                    let n = count(name, &b.text, &settings);
+                    if n != 1 {
+                        failures.push(format!(
+                            "{at}: `bad` gives {n} findings of {name}: {:?}",
+                            dfix::lint(&b.text, &settings)
+                        ));
+                    }
+                    last_bad = Some(b);
+                }
+                "good" => {
+                    let n = count(name, &b.text, &settings);
+                    if n != 0 {
+                        failures.push(format!(
+                            "{at}: `good` gives {n} findings of {name}: {:?}",
+                            dfix::lint(&b.text, &settings)
+                        ));
+                    }
+                }
+                "fixed" => {
+                    let bad = last_bad.unwrap_or_else(|| panic!("{at}: `fixed` without a `bad` before it"));
+                    let outcome = dfix::fix(&bad.text, &settings, false);
+                    assert!(outcome.failure.is_none(), "{at}: {:?}", outcome.failure);
+                    if outcome.text != b.text {
+                        failures.push(format!("{at}: the fix gives\n{}\nnot\n{}", outcome.text, b.text));
+                    }
+                    let parsed = dfix::syntax::parse(&b.text);
+                    if !parsed.errors.is_empty() || count(name, &b.text, &settings) != 0 {
+                        failures.push(format!(
+                            "{at}: the `fixed` text is not clean: {:?}",
+                            dfix::lint(&b.text, &settings)
+                        ));
+                    }
+                }
+                "ignore" => {}
+                other => failures.push(format!("{at}: unknown block tag `{other}`")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_page_belongs_to_a_rule() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name == "README.md" {
+            continue;
+        }
+        let stem = name.strip_suffix(".md").expect("only Markdown in rules/");
+        assert!(dfix::rules::find(stem).is_some(), "rules/{name} has no rule");
+    }
+}
+
+fn index() -> String {
+    let mut s = String::from(
+        "# Rules\n\nGenerated from the registry by `DFIX_BLESS=1 cargo test --test rule_pages`; do not edit.\n\n\
+         | rule | family | default | severity | fix | aliases | summary |\n|---|---|---|---|---|---|---|\n",
+    );
+    for r in RULES {
+        let m = r.meta;
+        let default = if m.status == Status::Preview { "preview" } else { "on" };
+        let fix = match m.fix {
+            FixAvailability::Always => "always",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::None => "none",
+        };
+        let aliases = m
+            .sources
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        s.push_str(&format!(
+            "| [`{}`]({}.md) | {} | {default} | {} | {fix} | {aliases} | {} |\n",
+            m.name,
+            m.name,
+            m.family,
+            m.severity.as_str(),
+            m.summary.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
+#[test]
+fn rule_index_is_generated() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/README.md");
+    let want = index();
+    if std::env::var_os("DFIX_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        have, want,
+        "rules/README.md is out of date: run `DFIX_BLESS=1 cargo test --test rule_pages`"
+    );
+}
