@@ -29,12 +29,17 @@ fn instruction_json(ins: &Instruction) -> Value {
     if let Body::Onbuild(inner) = &ins.body {
         o.insert("onbuild".into(), json!(inner.keyword.to_lowercase()));
     }
-    let mounts: Vec<Value> = match &ins.body {
-        Body::Run(run) => run.mounts.iter().map(|m| m.oracle_json()).collect(),
-        _ => Vec::new(),
-    };
-    if !mounts.is_empty() {
-        o.insert("mounts".into(), Value::Array(mounts));
+    if let Body::Run(run) = &ins.body {
+        // like BuildKit, the first error replaces the mounts
+        match run.mount_parse_errors.first().or(run.mount_problems.first()) {
+            Some(e) => {
+                o.insert("mount_error".into(), json!(e.message));
+            }
+            None if !run.mounts.is_empty() => {
+                o.insert("mounts".into(), run.mounts.iter().map(|m| m.oracle_json()).collect());
+            }
+            None => {}
+        }
     }
     Value::Object(o)
 }

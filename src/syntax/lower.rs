@@ -153,20 +153,27 @@ fn lower_instruction(src: &str, raw: &RawInstruction, escape: char, nargs: usize
     let kind = Kind::from_word(&raw.command_text);
     let rest_text = raw.rest_text();
     let args = raw.rest_range();
-    let json = match kind {
-        Kind::Run | Kind::Cmd | Kind::Entrypoint | Kind::Shell | Kind::Copy | Kind::Add | Kind::Volume => {
-            parse_string_array(rest_text).and_then(Result::ok).map(|items| {
-                items
-                    .into_iter()
-                    .map(|s| Word {
-                        value: s.value,
-                        range: raw.joined.source_range(raw.rest.0 + s.start, raw.rest.0 + s.end),
-                    })
-                    .collect::<Vec<_>>()
-            })
-        }
+    // the exec form: the whole argument text, or HEALTHCHECK's text after its type word
+    let json_at = match kind {
+        Kind::Run | Kind::Cmd | Kind::Entrypoint | Kind::Shell | Kind::Copy | Kind::Add | Kind::Volume => Some(0),
+        Kind::Healthcheck => rest_text
+            .find(is_split_space)
+            .map(|i| i + (rest_text[i..].len() - rest_text[i..].trim_start().len())),
         _ => None,
     };
+    let json = json_at.and_then(|at| {
+        let items = parse_string_array(&rest_text[at..])?.ok()?;
+        let base = raw.rest.0 + at;
+        Some(
+            items
+                .into_iter()
+                .map(|s| Word {
+                    value: s.value,
+                    range: raw.joined.source_range(base + s.start, base + s.end),
+                })
+                .collect(),
+        )
+    });
     let heredocs: Vec<Heredoc> = raw
         .heredocs
         .iter()

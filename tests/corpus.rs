@@ -1,0 +1,256 @@
+//! dfix on about 4,500 real Dockerfiles (`../shared/corpus`, used in place): agreement with
+//! BuildKit's own parser, and the invariants of the fix engine.
+
+use dfix::settings::{Selection, Settings};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        dir.join("buildkit-parse.jsonl").is_file(),
+        "the corpus is expected at {}",
+        dir.display()
+    );
+    dir
+}
+
+fn oracle() -> Vec<Value> {
+    let text = std::fs::read_to_string(corpus().join("buildkit-parse.jsonl")).unwrap();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn read(file: &str) -> String {
+    String::from_utf8_lossy(&std::fs::read(corpus().join("files").join(file)).unwrap()).into_owned()
+}
+
+const FIELDS: [&str; 10] = [
+    "cmd",
+    "start",
+    "end",
+    "flags",
+    "heredocs",
+    "nargs",
+    "mounts",
+    "mount_error",
+    "json",
+    "onbuild",
+];
+
+fn project(i: &Value) -> Vec<Value> {
+    FIELDS
+        .iter()
+        .map(|k| i.get(*k).cloned().unwrap_or(Value::Null))
+        .collect()
+}
+
+/// Every file: the verdict equals BuildKit's (`parser.Parse` and `instructions.Parse`); where
+/// BuildKit accepts the file, the same instructions, lines, flags, argument counts, heredocs
+/// and mounts.
+#[test]
+fn agrees_with_buildkit_on_every_corpus_file() {
+    let oracle = oracle();
+    assert!(oracle.len() > 4000);
+    let failures: Vec<String> = oracle
+        .par_iter()
+        .filter_map(|o| {
+            let file = o["file"].as_str().unwrap();
+            let ours = dfix::syntax::debug::model_json(file, &read(file));
+            let theirs_ok = o["ok"] == true && o.get("instructions_ok").is_none_or(|v| v == true);
+            if ours["ok"] != theirs_ok {
+                return Some(format!(
+                    "{file}: ok {} but BuildKit {theirs_ok} ({:?} / {:?})",
+                    ours["ok"],
+                    ours["errors"],
+                    o.get("instructions_error").or(o.get("error"))
+                ));
+            }
+            if o["ok"] != true {
+                return None;
+            }
+            let a: Vec<_> = o["instructions"].as_array().unwrap().iter().map(project).collect();
+            let b: Vec<_> = ours["instructions"].as_array().unwrap().iter().map(project).collect();
+            if a != b {
+                let first = a.iter().zip(&b).find(|(x, y)| x != y);
+                return Some(format!(
+                    "{file}: {} vs {} instructions; first difference {first:?}",
+                    a.len(),
+                    b.len()
+                ));
+            }
+            None
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} files disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The instruction-stage error BuildKit reports is the first one dfix reports.
+#[test]
+fn same_first_error_as_buildkit() {
+    let mut failures = Vec::new();
+    for o in oracle() {
+        let Some(want) = o.get("instructions_error").or(o.get("error")).and_then(Value::as_str) else {
+            continue;
+        };
+        let file = o["file"].as_str().unwrap();
+        let model = dfix::syntax::parse(&read(file));
+        let first = model.errors.first().map(|e| e.message.as_str()).unwrap_or("");
+        if first != want {
+            failures.push(format!("{file}: {first:?} vs BuildKit {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn all_rules() -> Settings {
+    Settings::from_selection(&Selection {
+        preview: true,
+        ..Selection::default()
+    })
+    .unwrap()
+}
+
+/// No panic; ranges inside the text and on character boundaries; the fix loop converges
+/// without a new parse error; a second pass changes nothing.
+#[test]
+fn fix_invariants_hold_on_every_corpus_file() {
+    let settings = all_rules();
+    let files: Vec<String> = oracle()
+        .iter()
+        .map(|o| o["file"].as_str().unwrap().to_string())
+        .collect();
+    let results: Vec<(String, usize)> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(corpus().join("files").join(file)).unwrap();
+            let src = String::from_utf8_lossy(&bytes).into_owned();
+            let diags = dfix::lint(&src, &settings);
+            let ok = |r: dfix::syntax::TextRange| {
+                r.start <= r.end && r.end <= src.len() && src.is_char_boundary(r.start) && src.is_char_boundary(r.end)
+            };
+            for d in &diags {
+                assert!(ok(d.range), "{file}: {} has a bad range {:?}", d.rule, d.range);
+                for f in d.fix.iter().chain(&d.alternatives) {
+                    for e in &f.edits {
+                        assert!(ok(e.range), "{file}: a fix of {} has a bad range {:?}", d.rule, e.range);
+                    }
+                }
+            }
+            let first = dfix::fix(&src, &settings, true);
+            if let Some(f) = first.failure {
+                return (format!("{file}: {f}"), 0);
+            }
+            let second = dfix::fix(&first.text, &settings, true);
+            if second.text != first.text {
+                return (
+                    format!("{file}: a second pass changed the file again ({:?})", second.applied),
+                    0,
+                );
+            }
+            if dfix::syntax::parse(&first.text).errors.len() > dfix::syntax::parse(&src).errors.len() {
+                return (format!("{file}: the fixes added a parse error"), 0);
+            }
+            (String::new(), first.count())
+        })
+        .collect();
+    let failures: Vec<&String> = results.iter().map(|(f, _)| f).filter(|f| !f.is_empty()).collect();
+    let fixes: usize = results.iter().map(|(_, n)| n).sum();
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+    assert!(fixes > 100, "the corpus should exercise the fixes ({fixes} applied)");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    let status = Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap();
+    assert!(status.success());
+}
+
+fn snapshot(root: &Path) -> HashMap<PathBuf, Vec<u8>> {
+    let mut out = HashMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                if e.file_name() != ".git" {
+                    stack.push(e.path());
+                }
+            } else if t.is_file() {
+                out.insert(
+                    e.path().strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(e.path()).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `--diff` applied with `git apply` gives the same bytes as `--write`, on a copy of the corpus
+/// made outside the repository.
+#[test]
+fn diff_applied_with_git_equals_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    copy_tree(&corpus().join("files"), &a);
+    copy_tree(&corpus().join("files"), &b);
+    let dfix = env!("CARGO_BIN_EXE_dfix");
+    let diff = Command::new(dfix)
+        .current_dir(&a)
+        .args(["--diff", "--unsafe-fixes", "--preview", "."])
+        .output()
+        .unwrap();
+    assert_eq!(diff.status.code(), Some(1), "{}", String::from_utf8_lossy(&diff.stderr));
+    let patch = tmp.path().join("fix.patch");
+    std::fs::write(&patch, &diff.stdout).unwrap();
+    let git = |args: &[&str]| {
+        let o = Command::new("git").current_dir(&a).args(args).output().unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["apply", "--whitespace=nowarn", patch.to_str().unwrap()]);
+    let write = Command::new(dfix)
+        .current_dir(&b)
+        .args(["--write", "--unsafe-fixes", "--preview", "--quiet", "--exit-zero", "."])
+        .output()
+        .unwrap();
+    assert_eq!(
+        write.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&write.stderr)
+    );
+    let (sa, sb) = (snapshot(&a), snapshot(&b));
+    assert_eq!(sa.len(), sb.len());
+    let different: Vec<_> = sa
+        .iter()
+        .filter(|(p, bytes)| sb.get(*p) != Some(bytes))
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert!(
+        different.is_empty(),
+        "--diff + git apply and --write differ on {different:?}"
+    );
+    let changed = sa
+        .iter()
+        .filter(|(p, bytes)| std::fs::read(corpus().join("files").join(p)).ok().as_ref() != Some(bytes))
+        .count();
+    assert!(changed > 100, "only {changed} files changed");
+}
