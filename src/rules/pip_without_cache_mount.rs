@@ -196,7 +196,7 @@ pub fn check(ctx: &mut Context) {
                     }
                 }
             };
-            let where_ = dir.as_deref().map_or(String::new(), |d| format!(" at `{d}`"));
+            let where_ = dir.as_deref().map_or(String::new(), |d| format!(" on `{d}`"));
             ctx.report_with_fix(
                 range,
                 format!(

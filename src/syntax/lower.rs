@@ -72,12 +72,17 @@ pub fn parse(src: &str) -> Dockerfile {
                     let b = b.to_ascii_lowercase();
                     stages.iter().position(|s| s.name.as_deref() == Some(b.as_str()))
                 });
+                let posix = match parent {
+                    Some(p) => stages[p].posix_shell,
+                    None => !base.as_deref().is_some_and(is_windows_image),
+                };
                 stages.push(Stage {
                     from: index,
                     last: index,
                     name,
                     parent,
                     base: if parent.is_some() { None } else { base },
+                    posix_shell: posix,
                 });
                 ins.stage = Some(stages.len() - 1);
             }
@@ -96,6 +101,15 @@ pub fn parse(src: &str) -> Dockerfile {
                 let s = stages.len() - 1;
                 stages[s].last = index;
                 ins.stage = Some(s);
+                if let Body::Shell(argv) = &ins.body {
+                    stages[s].posix_shell = argv.first().is_some_and(|sh| is_posix_shell(sh));
+                }
+                // a script for another shell is not bash: rules stay silent about it
+                if !stages[s].posix_shell
+                    && let Body::Run(run) = &mut ins.body
+                {
+                    run.script = None;
+                }
             }
         }
         instructions.push(ins);
@@ -112,6 +126,30 @@ pub fn parse(src: &str) -> Dockerfile {
         comments: scanned.comments,
         line_starts,
     }
+}
+
+/// `FROM mcr.microsoft.com/windows/servercore…` and the like: RUN goes to `cmd` by default.
+fn is_windows_image(image: &str) -> bool {
+    let i = image.to_ascii_lowercase();
+    [
+        "windows/servercore",
+        "windows/nanoserver",
+        "windows/server",
+        "mcr.microsoft.com/windows",
+        "nanoserver",
+        "servercore",
+        "windowsservercore",
+    ]
+    .iter()
+    .any(|w| i.contains(w))
+}
+
+fn is_posix_shell(program: &str) -> bool {
+    let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    matches!(
+        name,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "busybox"
+    )
 }
 
 /// The instruction-stage mount checks (CSV and `from=$`); the rest is `invalid-mount`'s.
@@ -701,6 +739,19 @@ mod tests {
             run.script.as_ref().unwrap().commands[0].words[0].range.slice(src),
             "pip"
         );
+    }
+
+    #[test]
+    fn scripts_for_other_shells_are_not_parsed() {
+        let m = model("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN pip install x\n");
+        assert!(m.instructions[1].run().unwrap().script.is_none());
+        let m = model(
+            "FROM python\nSHELL [\"powershell\", \"-Command\"]\nRUN pip install x\nSHELL [\"/bin/bash\", \"-c\"]\nRUN pip install y\n",
+        );
+        assert!(m.instructions[2].run().unwrap().script.is_none());
+        assert!(m.instructions[4].run().unwrap().script.is_some());
+        let m = model("FROM python AS a\nSHELL [\"pwsh\", \"-c\"]\nFROM a\nRUN pip install x\n");
+        assert!(m.instructions[3].run().unwrap().script.is_none());
     }
 
     #[test]

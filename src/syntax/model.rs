@@ -291,6 +291,8 @@ pub struct Stage {
     pub parent: Option<usize>,
     /// The base image when not a stage.
     pub base: Option<String>,
+    /// RUN scripts go to a POSIX shell (not `cmd` or PowerShell) at the end of the stage.
+    pub posix_shell: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

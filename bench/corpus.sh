@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Lints the whole corpus with the release build and prints files/s and MB/s (best of N runs).
+# Usage: bench/corpus.sh [runs]   (the corpus is read in place from ../shared/corpus/files)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+corpus="$(cd ../shared/corpus/files && pwd)"
+cargo build --release --quiet
+bin="$PWD/target/release/dfix"
+files=$(find "$corpus" -type f | wc -l)
+bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+best=""
+for _ in $(seq "$runs"); do
+  start=$(date +%s.%N)
+  (cd "$corpus" && "$bin" --quiet --exit-zero --format concise --preview . >/dev/null)
+  end=$(date +%s.%N)
+  best=$(awk -v s="$start" -v e="$end" -v b="$best" 'BEGIN { t = e - s; print (b == "" || t < b) ? t : b }')
+done
+awk -v f="$files" -v b="$bytes" -v t="$best" -v r="$runs" -v c="$(nproc)" 'BEGIN {
+  printf "files: %d  bytes: %d  best of %d: %.3f s  %.0f files/s  %.2f MB/s  (%d cores)\n", f, b, r, t, f / t, b / t / 1e6, c }'
