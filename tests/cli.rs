@@ -608,3 +608,37 @@ fn debug_model() {
         serde_json::json!({"type": "cache", "target": "/c", "readonly": false})
     );
 }
+
+/// The `console` session in README.md is real: each `$ dfix …` prints what follows it
+/// (standard output, then standard error).
+#[test]
+fn readme_session_is_true() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let block = readme
+        .split("```console\n")
+        .nth(1)
+        .expect("README has a console block")
+        .split("\n```")
+        .next()
+        .unwrap();
+    let mut sessions: Vec<(String, String)> = Vec::new();
+    for line in block.lines() {
+        match line.strip_prefix("$ ") {
+            Some(cmd) => sessions.push((cmd.to_string(), String::new())),
+            None => {
+                let (_, out) = sessions.last_mut().expect("output before a command");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    assert!(sessions.len() >= 2);
+    for (cmd, want) in sessions {
+        let args: Vec<&str> = cmd.split_whitespace().collect();
+        assert_eq!(args[0], "dfix");
+        let o = run(root, &args[1..]);
+        let have = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(have.trim_end(), want.trim_end(), "README: `{cmd}`");
+    }
+}

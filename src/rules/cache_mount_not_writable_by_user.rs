@@ -62,9 +62,10 @@ pub fn check(ctx: &mut Context) {
                     vec![Edit::insert(m.range.end, ",mode=0777")],
                 )
             });
+            let owner = m.uid_num().map_or("root:root".to_string(), |u| format!("uid {u}"));
             let d = ctx.report(
                 m.range,
-                format!("cache mount `{target}` is created as root:root 0755, but this RUN runs as `{name}`, who cannot write to it: the cache goes unused"),
+                format!("cache mount `{target}` is created as {owner} with mode {mode:04o}, but this RUN runs as `{name}`, who cannot write to it: the cache goes unused"),
             );
             d.fix = fix;
             d.alternatives.extend(alternative);

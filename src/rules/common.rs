@@ -91,6 +91,13 @@ pub fn is_covered(run: &Run, scope: &Scope, dir: &str) -> bool {
         .any(|m| mount_target(m, scope).is_some_and(|t| covers(&t, dir)))
 }
 
+/// Some mount of any type has `dir` as its target, or a target inside it or above it.
+pub fn is_mounted(run: &Run, scope: &Scope, dir: &str) -> bool {
+    run.mounts
+        .iter()
+        .any(|m| mount_target(m, scope).is_some_and(|t| covers(&t, dir) || covers(dir, &t)))
+}
+
 /// Some cache or tmpfs mount's target cannot be resolved: dfix cannot tell what it covers.
 pub fn has_unresolved_mount(run: &Run, scope: &Scope) -> bool {
     run.mounts

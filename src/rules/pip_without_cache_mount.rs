@@ -174,6 +174,8 @@ pub fn check(ctx: &mut Context) {
                 None // the child build's frontend and user decide
             } else {
                 match ctx.settings.options.pip_prefer {
+                    // another mount on the directory would shadow a new one (or be shadowed)
+                    Prefer::Mount if dir.as_deref().is_some_and(|d| common::is_mounted(run, &scope, d)) => None,
                     Prefer::Mount => dir.as_ref().and_then(|d| {
                         let owner = common::owner_options(&scope)?;
                         let spec = format!("type=cache,target={d}{owner}");
@@ -200,7 +202,7 @@ pub fn check(ctx: &mut Context) {
             ctx.report_with_fix(
                 range,
                 format!(
-                    "`pip {}` runs without a cache mount{where_}: downloads are repeated on every build",
+                    "`pip {}` runs without a cache mount{where_}: every build downloads the packages again",
                     words[call.subcommand].value.as_deref().unwrap_or("install")
                 ),
                 fix,
