@@ -1,11 +1,11 @@
 //! The command line: arguments, file discovery, parallel linting, fixing, writing, exit codes.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
 use crate::rules::{FixAvailability, RULES, Status};
-use crate::settings::{Prefer, Selection, Settings};
+use crate::settings::{Selection, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
@@ -64,12 +64,6 @@ enum ColorChoice {
     Never,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum PreferArg {
-    Mount,
-    Clean,
-}
-
 #[derive(Args, Debug)]
 struct CheckArgs {
     /// Files or directories to lint (default: the current directory); `-` reads standard input.
@@ -125,12 +119,6 @@ struct CheckArgs {
     /// Print how many findings each rule has, instead of the findings.
     #[arg(long)]
     statistics: bool,
-    /// The `# syntax=` value `missing-syntax-directive` writes.
-    #[arg(long, hide = true)]
-    syntax_value: Option<String>,
-    /// What cache rules' fixes add.
-    #[arg(long, value_enum, hide = true)]
-    prefer: Option<PreferArg>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -390,17 +378,7 @@ fn settings_from(args: &CheckArgs) -> Result<Settings, String> {
         ignore: args.ignore.clone(),
         preview: args.preview,
     };
-    let mut settings = Settings::from_selection(&selection)?;
-    if let Some(v) = &args.syntax_value {
-        settings.options.syntax_value = v.clone();
-    }
-    if let Some(p) = args.prefer {
-        settings.options.pip_prefer = match p {
-            PreferArg::Mount => Prefer::Mount,
-            PreferArg::Clean => Prefer::Clean,
-        };
-    }
-    Ok(settings)
+    Settings::from_selection(&selection)
 }
 
 fn check(mut args: CheckArgs) -> u8 {
@@ -695,15 +673,6 @@ fn debug_model(paths: Vec<PathBuf>) -> u8 {
         }
     }
     status
-}
-
-/// Exit status for a set of diagnostics (used by tests of the library API).
-pub fn exit_status(diagnostics: &[Diagnostic], fail: Severity) -> u8 {
-    if diagnostics.iter().any(|d| d.severity >= fail) {
-        FINDINGS
-    } else {
-        OK
-    }
 }
 
 #[cfg(test)]
