@@ -18,8 +18,18 @@ pub struct RuleOptions {
     pub syntax_value: String,
     /// `missing-syntax-directive.strict`: report every file without a syntax directive.
     pub syntax_strict: bool,
-    /// `pip-without-cache-mount.prefer`.
-    pub pip_prefer: Prefer,
+    /// `<rule>.prefer` of the cache rules, where it is not the default.
+    pub prefer: Vec<(String, Prefer)>,
+}
+
+impl RuleOptions {
+    /// What a cache rule's fix adds.
+    pub fn prefer(&self, rule: &str) -> Prefer {
+        self.prefer
+            .iter()
+            .find(|(r, _)| r == rule)
+            .map_or(Prefer::Mount, |(_, p)| *p)
+    }
 }
 
 impl Default for RuleOptions {
@@ -27,7 +37,7 @@ impl Default for RuleOptions {
         RuleOptions {
             syntax_value: "docker/dockerfile:1".into(),
             syntax_strict: false,
-            pip_prefer: Prefer::Mount,
+            prefer: Vec::new(),
         }
     }
 }

@@ -52,7 +52,10 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
     .unwrap();
     for (k, v) in options {
         match k.as_str() {
-            "prefer" => s.options.pip_prefer = if v == "clean" { Prefer::Clean } else { Prefer::Mount },
+            "prefer" => s.options.prefer.push((
+                rule.to_string(),
+                if v == "clean" { Prefer::Clean } else { Prefer::Mount },
+            )),
             "value" => s.options.syntax_value = v.clone(),
             "strict" => s.options.syntax_strict = v == "true",
             _ => panic!("unknown option {k} in a rule page"),

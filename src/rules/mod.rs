@@ -14,6 +14,8 @@ mod syntax_directive_experimental;
 mod syntax_error;
 
 pub mod common;
+mod missing_mount;
+pub mod tools;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -96,6 +98,10 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    pub fn rule_name(&self) -> &'static str {
+        self.meta.name
+    }
+
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic {
             rule: self.meta.name,

@@ -1,0 +1,198 @@
+//! The check shared by the `<tool>-without-cache-mount` rules: a package-manager call whose
+//! cache directories no cache or tmpfs mount of the RUN covers, and that does not keep its
+//! cache out of the image some other way (the tool's "no cache" switch or its clean-up).
+
+use super::Context;
+use super::common::{self, covers, mount_target};
+use super::tools::{self, Call, never_mount};
+use crate::diagnostic::{Edit, Fix};
+use crate::settings::Prefer;
+use crate::syntax::model::{Instruction, Kind, Run, RunForm};
+use crate::syntax::mounts::MountType;
+use crate::syntax::scope::{Scope, scope_at};
+
+pub struct Spec {
+    pub tool: &'static str,
+    /// Offer the mount fix (false while the tool's cache directory is unverified).
+    pub fix: bool,
+    /// One covered directory is enough (apt: the other one is `apt-cache-mount-incomplete`'s).
+    pub any_dir: bool,
+    /// Edits the mount fix needs besides the mount (apk's cache link).
+    pub extra: Option<fn(&Call, &Run) -> Option<Vec<Edit>>>,
+    /// With `prefer = "clean"`: the clean-up fix.
+    pub clean: Option<fn(&Call, &Instruction) -> Option<Fix>>,
+}
+
+impl Spec {
+    pub const fn new(tool: &'static str) -> Spec {
+        Spec {
+            tool,
+            fix: true,
+            any_dir: false,
+            extra: None,
+            clean: None,
+        }
+    }
+}
+
+/// Leaf names that show what a cache mount's target was meant for.
+pub fn looks_like_cache_of(tool: &str, target: &str) -> bool {
+    let t = target.trim_end_matches('/');
+    let any = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    match tool {
+        "pip" => t.ends_with("/pip") || any(&["pip-cache", "pipcache", ".cache/pip"]),
+        "uv" => t.ends_with("/uv") || any(&["uv-cache", "uvcache"]),
+        "poetry" => any(&["pypoetry", "poetry"]),
+        "pipenv" => any(&["pipenv"]),
+        "apt" => any(&["/var/cache/apt", "/var/lib/apt"]),
+        "apk" => any(&["apk"]),
+        "dnf" => any(&["dnf"]),
+        "yum" => any(&["yum"]),
+        "zypper" => any(&["zypp"]),
+        "npm" => any(&[".npm", "/npm"]),
+        "yarn" => any(&["yarn"]),
+        "pnpm" => any(&["pnpm"]),
+        "go" => any(&["go-build", "pkg/mod", "gocache", "gomodcache"]),
+        "cargo" => any(&["cargo"]),
+        "maven" => any(&[".m2"]),
+        "gradle" => any(&[".gradle", "gradle"]),
+        _ => false,
+    }
+}
+
+/// A cache mount of the RUN looks meant for `tool` but covers none of its directories: that is
+/// `cache-mount-target-mismatch`'s finding, not a missing mount.
+pub fn has_misplaced_mount(run: &Run, scope: &Scope, call: &Call) -> bool {
+    let Some(dirs) = &call.dirs else { return false };
+    run.mounts
+        .iter()
+        .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
+        .any(|m| {
+            mount_target(m, scope)
+                .is_some_and(|t| looks_like_cache_of(call.tool, &t) && !dirs.iter().any(|d| covers(&t, &d.path)))
+        })
+}
+
+pub fn check(ctx: &mut Context, spec: &Spec) {
+    let model = ctx.model;
+    for (index, ins) in model.instructions.iter().enumerate() {
+        let eff = ins.effective();
+        if ins.invalid || eff.invalid || eff.kind != Kind::Run {
+            continue;
+        }
+        let Some(run) = eff.run() else { continue };
+        let all = common::commands(eff);
+        if all.is_empty() {
+            continue;
+        }
+        let scope = scope_at(model, index);
+        let calls = tools::calls(ctx.src, &all, &scope);
+        let mut reported = false;
+        for call in calls.iter().filter(|c| c.tool == spec.tool && !c.cache_off) {
+            if reported {
+                break;
+            }
+            let missing: Vec<&tools::CacheDir> = match &call.dirs {
+                Some(dirs) => {
+                    let missing: Vec<_> = dirs
+                        .iter()
+                        .filter(|d| !common::is_covered(run, &scope, &d.path))
+                        .collect();
+                    if missing.is_empty() || spec.any_dir && missing.len() < dirs.len() {
+                        continue;
+                    }
+                    if common::has_unresolved_mount(run, &scope) || has_misplaced_mount(run, &scope, call) {
+                        continue;
+                    }
+                    missing
+                }
+                // an unknown directory: any cache mount may be the right one
+                None if run
+                    .mounts
+                    .iter()
+                    .any(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs)) =>
+                {
+                    continue;
+                }
+                None => Vec::new(),
+            };
+            reported = true;
+            let fix = match ctx.settings.options.prefer(ctx.rule_name()) {
+                Prefer::Clean => spec.clean.and_then(|f| f(call, eff)),
+                Prefer::Mount => mount_fix(spec, call, run, &scope, &missing, ins.kind == Kind::Onbuild),
+            };
+            let on = match call.dirs.as_ref().filter(|_| !missing.is_empty()) {
+                Some(_) => format!(
+                    " on {}",
+                    missing
+                        .iter()
+                        .map(|d| format!("`{}`", d.path))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+                None => String::new(),
+            };
+            let program = call.words[0].value.as_deref().map_or(call.tool, common::basename);
+            // `python -m pip install` is pip's call
+            let program = if program.starts_with("python") {
+                call.tool
+            } else {
+                program
+            };
+            let what = if call.sub == 0 {
+                program.to_string()
+            } else {
+                format!("{program} {}", call.subcommand())
+            };
+            ctx.report_with_fix(
+                call.anchor(),
+                format!("`{what}` runs without a cache mount{on}: every build downloads the packages again"),
+                fix,
+            );
+        }
+    }
+}
+
+fn mount_fix(
+    spec: &Spec,
+    call: &Call,
+    run: &Run,
+    scope: &Scope,
+    missing: &[&tools::CacheDir],
+    onbuild: bool,
+) -> Option<Fix> {
+    if !spec.fix || onbuild || missing.is_empty() {
+        return None;
+    }
+    let owner = common::owner_options(scope)?;
+    let home = scope.home();
+    let forbidden = never_mount(call.tool, home.as_deref());
+    let mut flags = String::new();
+    for d in missing {
+        // another mount there would shadow the new one or be shadowed by it
+        if common::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
+            return None;
+        }
+        let sharing = if d.locked { ",sharing=locked" } else { "" };
+        flags.push_str(&format!("--mount=type=cache,target={}{sharing}{owner} ", d.path));
+    }
+    let mut edits = vec![Edit::insert(run.flag_insert_at, flags)];
+    if let Some(extra) = spec.extra {
+        edits.extend(extra(call, run)?);
+    }
+    let targets = missing
+        .iter()
+        .map(|d| format!("`{}`", d.path))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    Some(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits))
+}
+
+/// Inserts `option` after the subcommand word (exec form: as a new JSON element).
+pub fn add_option(call: &Call, ins: &Instruction, option: &str) -> Edit {
+    let at = call.words[call.sub].range.end;
+    match ins.run().map(|r| &r.form) {
+        Some(RunForm::Exec(_)) => Edit::insert(at, format!(", \"{option}\"")),
+        _ => Edit::insert(at, format!(" {option}")),
+    }
+}

@@ -1,0 +1,1019 @@
+//! Package managers: which commands download packages, where each keeps its cache, and how
+//! each is told to keep no cache. The cache-family rules are thin layers over this table.
+//!
+//! Cache directories are resolved, never assumed: the command's own options and inline
+//! variables first, then `export`s earlier in the RUN, then ENV/ARG in scope (through parent
+//! stages and the documented environment of official images), then the tool's default under the
+//! effective user's `HOME`.
+
+use super::common::{basename, env_of};
+use crate::syntax::scope::{Scope, UserInfo, Var};
+use crate::syntax::shell::{Command, Word};
+use crate::syntax::text::TextRange;
+use std::borrow::Cow;
+
+/// What one command sees: its words and the variables in effect.
+pub struct Env<'a> {
+    pub src: &'a str,
+    pub cmd: &'a Command,
+    pub all: &'a [Cow<'a, Command>],
+    pub scope: &'a Scope,
+}
+
+impl Env<'_> {
+    /// `None` = unset; `Some(None)` = set to something unknown.
+    pub fn var(&self, name: &str) -> Option<Var> {
+        env_of(name, self.cmd, self.all, self.scope)
+    }
+
+    /// A variable's value when set and known; `Err(())` when set but unknown.
+    fn known(&self, name: &str) -> Result<Option<String>, ()> {
+        match self.var(name) {
+            None => Ok(None),
+            Some(Some(v)) if !v.is_empty() => Ok(Some(v)),
+            Some(Some(_)) => Ok(None),
+            Some(None) => Err(()),
+        }
+    }
+
+    pub fn home(&self) -> Option<String> {
+        match self.var("HOME") {
+            Some(h) => h,
+            None => self.scope.home(),
+        }
+    }
+
+    /// `$XDG_CACHE_HOME`, else `$HOME/.cache`.
+    fn cache_home(&self) -> Option<String> {
+        match self.known("XDG_CACHE_HOME") {
+            Ok(Some(x)) => Some(x),
+            Ok(None) => self.home().map(|h| join(&h, ".cache")),
+            Err(()) => None,
+        }
+    }
+
+    /// A variable's value as a directory, else `default()`; `None` when unknown.
+    fn dir_or(&self, name: &str, default: impl FnOnce() -> Option<String>) -> Option<String> {
+        match self.known(name) {
+            Ok(Some(v)) => self.scope.absolute(&v),
+            Ok(None) => default(),
+            Err(()) => None,
+        }
+    }
+
+    fn is_root(&self) -> bool {
+        self.cmd
+            .effective()
+            .user
+            .map_or(matches!(self.scope.user, UserInfo::Root), |u| u == "root" || u == "0")
+    }
+}
+
+pub fn join(dir: &str, rest: &str) -> String {
+    format!("{}/{}", dir.trim_end_matches('/'), rest)
+}
+
+/// A cache directory a call uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheDir {
+    pub path: String,
+    /// The tool takes exclusive locks there: concurrent builds need `sharing=locked`.
+    pub locked: bool,
+}
+
+fn dirs(paths: impl IntoIterator<Item = String>, locked: bool) -> Vec<CacheDir> {
+    paths.into_iter().map(|path| CacheDir { path, locked }).collect()
+}
+
+/// One package-manager command in a RUN.
+pub struct Call<'a> {
+    pub tool: &'static str,
+    pub cmd: &'a Command,
+    /// The effective words (wrappers like `sudo` and `env` peeled off).
+    pub words: &'a [Word],
+    /// Index in `words` of the subcommand (or of the program when there is none).
+    pub sub: usize,
+    /// The cache directories; `None` when they cannot be resolved.
+    pub dirs: Option<Vec<CacheDir>>,
+    /// The tool's own "keep no cache" switch is on (`--no-cache-dir`, `apk --no-cache`, …).
+    pub cache_off: bool,
+}
+
+impl Call<'_> {
+    /// From the program to the subcommand: what findings point at.
+    pub fn anchor(&self) -> TextRange {
+        self.words[0].range.cover(self.words[self.sub].range)
+    }
+
+    pub fn has_word(&self, w: &str) -> bool {
+        self.words.iter().any(|x| x.value.as_deref() == Some(w))
+    }
+
+    /// The value of `--opt X` or `--opt=X` (after the subcommand or before it).
+    pub fn option(&self, names: &[&str]) -> Option<&str> {
+        option(self.words, names)
+    }
+
+    /// The subcommand's text.
+    pub fn subcommand(&self) -> &str {
+        self.words[self.sub].value.as_deref().unwrap_or_default()
+    }
+}
+
+fn option<'w>(words: &'w [Word], names: &[&str]) -> Option<&'w str> {
+    for (i, w) in words.iter().enumerate() {
+        let Some(v) = w.value.as_deref() else { continue };
+        for n in names {
+            if v == *n {
+                return words.get(i + 1).and_then(|w| w.value.as_deref());
+            }
+            if let Some(rest) = v.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+fn value<'w>(words: &'w [Word], i: usize) -> Option<&'w str> {
+    words.get(i).and_then(|w| w.value.as_deref())
+}
+
+/// The first word after `start` that is not an option, skipping the values of `with_value`
+/// options.
+fn first_operand(words: &[Word], start: usize, with_value: &[&str]) -> Option<usize> {
+    let mut i = start;
+    while i < words.len() {
+        let v = value(words, i)?;
+        if !v.starts_with('-') {
+            return Some(i);
+        }
+        if with_value.contains(&v) {
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+fn versioned(name: &str, base: &str) -> bool {
+    name == base
+        || name
+            .strip_prefix(base)
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Another command of the RUN matches `pred` (clean-up commands and the like).
+fn any_command(env: &Env, pred: impl Fn(&[Word]) -> bool) -> bool {
+    env.all.iter().any(|c| pred(c.effective().words))
+}
+
+/// `rm … <path>` where a word (as written: globs stay globs) starts with one of `prefixes`.
+fn removes(src: &str, words: &[Word], prefixes: &[&str]) -> bool {
+    value(words, 0).map(basename) == Some("rm")
+        && words[1..].iter().any(|w| {
+            let raw = w
+                .value
+                .as_deref()
+                .unwrap_or_else(|| w.range.slice(src).trim_matches(['"', '\'']));
+            prefixes.iter().any(|p| raw.starts_with(p))
+        })
+}
+
+// --- the tools ---------------------------------------------------------------------------
+
+const PIP_VALUE_OPTIONS: &[&str] = &[
+    "--log",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--exists-action",
+    "--trusted-host",
+    "--cert",
+    "--client-cert",
+    "--cache-dir",
+    "--python",
+    "--keyring-provider",
+    "--use-feature",
+    "--use-deprecated",
+    "--progress-bar",
+];
+
+fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(value(words, 0)?);
+    let start = if versioned(name, "pip") {
+        1
+    } else if versioned(name, "python") {
+        let m = words.iter().position(|w| w.value.as_deref() == Some("-m"))?;
+        (value(words, m + 1)? == "pip").then_some(m + 2)?
+    } else {
+        return None;
+    };
+    let sub = first_operand(words, start, PIP_VALUE_OPTIONS)?;
+    if !matches!(value(words, sub)?, "install" | "download" | "wheel") {
+        return None;
+    }
+    let mut call = Call {
+        tool: "pip",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off = call.has_word("--no-cache-dir") || env.var("PIP_NO_CACHE_DIR").is_some();
+    call.dirs = match call.option(&["--cache-dir"]) {
+        Some(d) => env.scope.absolute(d),
+        None => env.dir_or("PIP_CACHE_DIR", || env.cache_home().map(|c| join(&c, "pip"))),
+    }
+    .map(|d| dirs([d], false));
+    Some(call)
+}
+
+/// `uv pip install|sync|compile`, `uv sync|add|lock|run`, `uv tool install|run`, `uvx`.
+fn uv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(value(words, 0)?);
+    const VALUE: &[&str] = &[
+        "--cache-dir",
+        "--directory",
+        "--project",
+        "--python",
+        "-p",
+        "--config-file",
+        "--color",
+        "--index-url",
+        "--extra-index-url",
+    ];
+    let sub = if name == "uvx" {
+        0
+    } else if name == "uv" {
+        let s = first_operand(words, 1, VALUE)?;
+        let nested = |i: usize| first_operand(words, i + 1, VALUE);
+        match value(words, s)? {
+            "pip" => nested(s).filter(|&i| matches!(value(words, i), Some("install" | "sync" | "compile")))?,
+            "tool" => nested(s).filter(|&i| matches!(value(words, i), Some("install" | "run" | "upgrade")))?,
+            "sync" | "add" | "lock" | "run" | "export" => s,
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let mut call = Call {
+        tool: "uv",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off = call.has_word("--no-cache") || call.has_word("-n") || truthy(env.var("UV_NO_CACHE"));
+    call.dirs = match call.option(&["--cache-dir"]) {
+        Some(d) => env.scope.absolute(d),
+        None => env.dir_or("UV_CACHE_DIR", || env.cache_home().map(|c| join(&c, "uv"))),
+    }
+    .map(|d| dirs([d], false));
+    Some(call)
+}
+
+/// An environment switch that is on: set, and not `0`/`false`/`no`/`off`/empty.
+fn truthy(v: Option<Var>) -> bool {
+    match v {
+        None => false,
+        Some(None) => true,
+        Some(Some(v)) => !matches!(v.to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off"),
+    }
+}
+
+/// `poetry install|add|update|lock|sync`: the cache's `cache/` and `artifacts/` subdirectories
+/// (the whole directory also holds Poetry's virtualenvs by default).
+fn poetry<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "poetry" {
+        return None;
+    }
+    let sub = first_operand(words, 1, &["-C", "--directory", "-P", "--project"])?;
+    if !matches!(value(words, sub)?, "install" | "add" | "update" | "lock" | "sync") {
+        return None;
+    }
+    let mut call = Call {
+        tool: "poetry",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off = call.has_word("--no-cache");
+    call.dirs = env
+        .dir_or("POETRY_CACHE_DIR", || env.cache_home().map(|c| join(&c, "pypoetry")))
+        .map(|d| dirs([join(&d, "cache"), join(&d, "artifacts")], false));
+    Some(call)
+}
+
+/// `pipenv install|sync|update|lock`.
+fn pipenv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "pipenv" {
+        return None;
+    }
+    let sub = first_operand(words, 1, &[])?;
+    if !matches!(value(words, sub)?, "install" | "sync" | "update" | "lock") {
+        return None;
+    }
+    let mut call = Call {
+        tool: "pipenv",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.dirs = env
+        .dir_or("PIPENV_CACHE_DIR", || env.cache_home().map(|c| join(&c, "pipenv")))
+        .map(|d| dirs([d], false));
+    Some(call)
+}
+
+/// `conda|mamba|micromamba install|create|update`, `conda env create|update`.
+fn conda<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(value(words, 0)?);
+    if !matches!(name, "conda" | "mamba" | "micromamba") {
+        return None;
+    }
+    let mut sub = first_operand(words, 1, &[])?;
+    if value(words, sub) == Some("env") {
+        sub = first_operand(words, sub + 1, &[])?;
+    }
+    if !matches!(value(words, sub)?, "install" | "create" | "update" | "upgrade") {
+        return None;
+    }
+    let cleaned = any_command(env, |w| {
+        matches!(value(w, 0).map(basename), Some("conda" | "mamba" | "micromamba")) && value(w, 1) == Some("clean")
+    });
+    let pkgs = match env.known("CONDA_PKGS_DIRS") {
+        Ok(Some(v)) => v.split(',').next().and_then(|d| env.scope.absolute(d)),
+        _ => None,
+    };
+    Some(Call {
+        tool: "conda",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: pkgs.map(|d| dirs([d], true)),
+        cache_off: cleaned,
+    })
+}
+
+pub const APT_CACHE: &str = "/var/cache/apt";
+pub const APT_LISTS: &str = "/var/lib/apt";
+
+/// `apt-get|apt|aptitude install|upgrade|…`: the package archives and the package lists.
+fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(value(words, 0)?);
+    if !matches!(name, "apt-get" | "apt" | "aptitude") {
+        return None;
+    }
+    let sub = first_operand(
+        words,
+        1,
+        &["-o", "-c", "-t", "--option", "--config-file", "--target-release"],
+    )?;
+    let ok = match name {
+        "apt-get" => matches!(
+            value(words, sub)?,
+            "install" | "upgrade" | "dist-upgrade" | "build-dep" | "source" | "download"
+        ),
+        "apt" => matches!(
+            value(words, sub)?,
+            "install" | "upgrade" | "full-upgrade" | "dist-upgrade" | "reinstall"
+        ),
+        _ => matches!(
+            value(words, sub)?,
+            "install" | "upgrade" | "full-upgrade" | "safe-upgrade"
+        ),
+    };
+    if !ok {
+        return None;
+    }
+    let cleaned = any_command(env, |w| removes(env.src, w, &["/var/lib/apt/lists"]));
+    Some(Call {
+        tool: "apt",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: Some(dirs([APT_CACHE.to_string(), APT_LISTS.to_string()], true)),
+        cache_off: cleaned,
+    })
+}
+
+pub const APK_CACHE: &str = "/var/cache/apk";
+
+/// `apk add|upgrade|update|fix`.
+fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "apk" {
+        return None;
+    }
+    let sub = first_operand(
+        words,
+        1,
+        &[
+            "-X",
+            "--repository",
+            "--root",
+            "-p",
+            "--arch",
+            "--cache-dir",
+            "--keys-dir",
+        ],
+    )?;
+    if !matches!(value(words, sub)?, "add" | "upgrade" | "update" | "fix") {
+        return None;
+    }
+    let mut call = Call {
+        tool: "apk",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off = call.has_word("--no-cache");
+    call.dirs = Some(dirs(
+        [call
+            .option(&["--cache-dir"])
+            .and_then(|d| env.scope.absolute(d))
+            .unwrap_or_else(|| APK_CACHE.to_string())],
+        false,
+    ));
+    Some(call)
+}
+
+/// `dnf|dnf5|yum|microdnf install|upgrade|…` and `zypper install|update|…`.
+fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(value(words, 0)?);
+    let (tool, dir) = match name {
+        "dnf" | "dnf-3" => ("dnf", "/var/cache/dnf"),
+        "dnf5" => ("dnf", "/var/cache/libdnf5"),
+        "yum" => ("yum", "/var/cache/yum"),
+        "zypper" => ("zypper", "/var/cache/zypp"),
+        _ => return None,
+    };
+    let sub = first_operand(
+        words,
+        1,
+        &[
+            "--setopt",
+            "-c",
+            "--config",
+            "--installroot",
+            "--releasever",
+            "--repo",
+            "--enablerepo",
+            "--disablerepo",
+            "-x",
+            "--exclude",
+            "--root",
+            "-R",
+        ],
+    )?;
+    let s = value(words, sub)?;
+    let ok = if tool == "zypper" {
+        matches!(
+            s,
+            "install" | "in" | "update" | "up" | "dist-upgrade" | "dup" | "patch" | "source-install" | "si"
+        )
+    } else {
+        matches!(
+            s,
+            "install"
+                | "upgrade"
+                | "update"
+                | "reinstall"
+                | "groupinstall"
+                | "builddep"
+                | "distro-sync"
+                | "downgrade"
+                | "group"
+                | "module"
+        )
+    };
+    if !ok {
+        return None;
+    }
+    let cleaned = any_command(env, |w| {
+        let prog = value(w, 0).map(basename);
+        let cleans = match tool {
+            "zypper" => {
+                prog == Some("zypper")
+                    && w[1..]
+                        .iter()
+                        .any(|x| matches!(x.value.as_deref(), Some("clean" | "cc")))
+            }
+            _ => {
+                matches!(prog, Some("dnf" | "dnf5" | "yum"))
+                    && w[1..].iter().any(|x| x.value.as_deref() == Some("clean"))
+            }
+        };
+        cleans || removes(env.src, w, &[dir])
+    });
+    Some(Call {
+        tool,
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: Some(dirs([dir.to_string()], true)),
+        cache_off: cleaned,
+    })
+}
+
+/// `npm ci|install|i|add|update`.
+fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "npm" {
+        return None;
+    }
+    let sub = first_operand(words, 1, &["--cache", "--prefix", "-C", "--registry"])?;
+    if !matches!(
+        value(words, sub)?,
+        "ci" | "install" | "i" | "add" | "update" | "install-clean" | "isntall"
+    ) {
+        return None;
+    }
+    let mut call = Call {
+        tool: "npm",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off = any_command(env, |w| {
+        value(w, 0).map(basename) == Some("npm") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean")
+    });
+    call.dirs = match call.option(&["--cache"]) {
+        Some(d) => env.scope.absolute(d),
+        None => match (env.known("npm_config_cache"), env.known("NPM_CONFIG_CACHE")) {
+            (Ok(Some(v)), _) | (Ok(None), Ok(Some(v))) => env.scope.absolute(&v),
+            (Ok(None), Ok(None)) => env.home().map(|h| join(&h, ".npm")),
+            _ => None,
+        },
+    }
+    .map(|d| dirs([d], false));
+    Some(call)
+}
+
+/// `yarn`, `yarn install|add`, `yarn global add` (Yarn 1). A file that shows Yarn 2+ (`yarn set
+/// version`, `corepack prepare yarn@2…`, `.yarnrc.yml`) gets no directory: dfix does not
+/// guess Yarn Berry's cache.
+fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "yarn" {
+        return None;
+    }
+    let sub = match first_operand(
+        words,
+        1,
+        &[
+            "--cache-folder",
+            "--cwd",
+            "--modules-folder",
+            "--network-timeout",
+            "--mutex",
+        ],
+    ) {
+        None => 0,
+        Some(s) => match value(words, s)? {
+            "install" | "add" => s,
+            "global" if value(words, s + 1) == Some("add") => s + 1,
+            _ => return None,
+        },
+    };
+    let mut call = Call {
+        tool: "yarn",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off = any_command(env, |w| {
+        value(w, 0).map(basename) == Some("yarn") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean")
+    });
+    let berry = any_command(env, |w| {
+        let prog = value(w, 0).map(basename);
+        (prog == Some("yarn") && value(w, 1) == Some("set") && value(w, 2) == Some("version"))
+            || (prog == Some("corepack")
+                && w.iter().any(|x| {
+                    x.value
+                        .as_deref()
+                        .is_some_and(|v| v.starts_with("yarn@") && !v.starts_with("yarn@1"))
+                }))
+    });
+    call.dirs = if berry {
+        None
+    } else {
+        match call.option(&["--cache-folder"]) {
+            Some(d) => env.scope.absolute(d),
+            None => env.dir_or("YARN_CACHE_FOLDER", || {
+                if env.is_root() {
+                    Some("/usr/local/share/.cache/yarn".into())
+                } else {
+                    env.cache_home().map(|c| join(&c, "yarn"))
+                }
+            }),
+        }
+        .map(|d| dirs([d], false))
+    };
+    Some(call)
+}
+
+/// `pnpm install|i|add|fetch`: the store (`--store-dir`, `PNPM_STORE_DIR`, `$PNPM_HOME/store`).
+fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "pnpm" {
+        return None;
+    }
+    let sub = first_operand(words, 1, &["--store-dir", "-C", "--dir", "--filter", "-F"])?;
+    if !matches!(value(words, sub)?, "install" | "i" | "add" | "fetch" | "update" | "up") {
+        return None;
+    }
+    let mut call = Call {
+        tool: "pnpm",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.dirs = match call.option(&["--store-dir"]) {
+        Some(d) => env.scope.absolute(d),
+        None => match (env.known("npm_config_store_dir"), env.known("PNPM_HOME")) {
+            (Ok(Some(v)), _) => env.scope.absolute(&v),
+            (Ok(None), Ok(Some(h))) => env.scope.absolute(&join(&h, "store")),
+            _ => None,
+        },
+    }
+    .map(|d| dirs([d], false));
+    Some(call)
+}
+
+/// `go build|install|test|run|vet|generate|get|list` use both caches; `go mod download|tidy`
+/// only the module cache.
+fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "go" {
+        return None;
+    }
+    let sub = first_operand(words, 1, &["-C"])?;
+    let (build, modules) = match value(words, sub)? {
+        "build" | "install" | "test" | "run" | "vet" | "generate" => (true, true),
+        "get" => (false, true),
+        "mod" if matches!(value(words, sub + 1), Some("download" | "tidy" | "vendor" | "verify")) => (false, true),
+        _ => return None,
+    };
+    let gopath = || match env.known("GOPATH") {
+        Ok(Some(p)) => p.split(':').next().map(str::to_string),
+        Ok(None) => env.home().map(|h| join(&h, "go")),
+        Err(()) => None,
+    };
+    let build_dir = env.dir_or("GOCACHE", || env.cache_home().map(|c| join(&c, "go-build")));
+    let mod_dir = env.dir_or("GOMODCACHE", || gopath().map(|p| join(&p, "pkg/mod")));
+    let mut paths = Vec::new();
+    let mut known = true;
+    for (wanted, d) in [(build, build_dir), (modules, mod_dir)] {
+        if wanted {
+            match d {
+                Some(d) => paths.push(d),
+                None => known = false,
+            }
+        }
+    }
+    let cache_off = any_command(env, |w| {
+        value(w, 0).map(basename) == Some("go") && value(w, 1) == Some("clean")
+    });
+    Some(Call {
+        tool: "go",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: known.then(|| dirs(paths, false)),
+        cache_off,
+    })
+}
+
+/// `cargo build|install|fetch|…`: `$CARGO_HOME/registry` and `$CARGO_HOME/git/db` — never
+/// `$CARGO_HOME` itself (it holds the toolchain's binaries).
+fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(value(words, 0)?) != "cargo" {
+        return None;
+    }
+    let mut sub = first_operand(words, 1, &["--config", "-Z", "--color"])?;
+    if value(words, sub).is_some_and(|v| v.starts_with('+')) {
+        sub = first_operand(words, sub + 1, &["--config", "-Z", "--color"])?;
+    }
+    let subs = [
+        "build",
+        "b",
+        "install",
+        "fetch",
+        "test",
+        "t",
+        "run",
+        "r",
+        "check",
+        "c",
+        "clippy",
+        "doc",
+        "d",
+        "bench",
+        "update",
+        "generate-lockfile",
+        "vendor",
+        "chef",
+    ];
+    if !subs.contains(&value(words, sub)?) {
+        return None;
+    }
+    let home = env.dir_or("CARGO_HOME", || env.home().map(|h| join(&h, ".cargo")));
+    let dirs = home.map(|h| dirs([join(&h, "registry"), join(&h, "git/db")], false));
+    Some(Call {
+        tool: "cargo",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs,
+        cache_off: false,
+    })
+}
+
+/// `mvn …`, `./mvnw …`: the local repository (`-Dmaven.repo.local`, else `~/.m2/repository`).
+fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if !matches!(basename(value(words, 0)?), "mvn" | "mvnw") {
+        return None;
+    }
+    if words.len() < 2
+        || words[1..]
+            .iter()
+            .any(|w| matches!(w.value.as_deref(), Some("-v" | "--version" | "-h" | "--help")))
+    {
+        return None;
+    }
+    let mut call = Call {
+        tool: "maven",
+        cmd: env.cmd,
+        words,
+        sub: 0,
+        dirs: None,
+        cache_off: false,
+    };
+    let local = words
+        .iter()
+        .find_map(|w| w.value.as_deref()?.strip_prefix("-Dmaven.repo.local="));
+    call.dirs = match local {
+        Some(d) => env.scope.absolute(d),
+        None => env.home().map(|h| join(&h, ".m2/repository")),
+    }
+    .map(|d| dirs([d], false));
+    Some(call)
+}
+
+/// `gradle …`, `./gradlew …`: `$GRADLE_USER_HOME/caches`.
+fn gradle<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if !matches!(basename(value(words, 0)?), "gradle" | "gradlew") || words.len() < 2 {
+        return None;
+    }
+    if words[1..]
+        .iter()
+        .any(|w| matches!(w.value.as_deref(), Some("-v" | "--version" | "-h" | "--help")))
+    {
+        return None;
+    }
+    let mut call = Call {
+        tool: "gradle",
+        cmd: env.cmd,
+        words,
+        sub: 0,
+        dirs: None,
+        cache_off: false,
+    };
+    call.dirs = match call.option(&["--gradle-user-home", "-g"]) {
+        Some(d) => env.scope.absolute(d),
+        None => env.dir_or("GRADLE_USER_HOME", || env.home().map(|h| join(&h, ".gradle"))),
+    }
+    .map(|d| dirs([join(&d, "caches")], true));
+    Some(call)
+}
+
+/// `composer install|update|require`.
+fn composer<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    if !matches!(basename(value(words, 0)?), "composer" | "composer.phar") {
+        return None;
+    }
+    let sub = first_operand(words, 1, &["-d", "--working-dir"])?;
+    if !matches!(value(words, sub)?, "install" | "update" | "require" | "i" | "u") {
+        return None;
+    }
+    let dir = match env.known("COMPOSER_CACHE_DIR") {
+        Ok(Some(d)) => env.scope.absolute(&d),
+        _ => None,
+    };
+    Some(Call {
+        tool: "composer",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: dir.map(|d| dirs([d], false)),
+        cache_off: false,
+    })
+}
+
+/// `bundle install`, `gem install`.
+fn bundler<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(value(words, 0)?);
+    if !matches!(name, "bundle" | "bundler" | "gem") {
+        return None;
+    }
+    let sub = first_operand(words, 1, &[])?;
+    if value(words, sub)? != "install" {
+        return None;
+    }
+    Some(Call {
+        tool: "bundler",
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    })
+}
+
+type Detector = for<'a> fn(&Env<'a>, &'a [Word]) -> Option<Call<'a>>;
+
+const DETECTORS: &[Detector] = &[
+    pip, uv, poetry, pipenv, conda, apt, apk, rpm, npm, yarn, pnpm, go, cargo, maven, gradle, composer, bundler,
+];
+
+/// Every package-manager call of a RUN's commands, in source order.
+pub fn calls<'a>(src: &'a str, all: &'a [Cow<'a, Command>], scope: &'a Scope) -> Vec<Call<'a>> {
+    let mut out = Vec::new();
+    for cmd in all {
+        let words = cmd.effective().words;
+        if words.is_empty() {
+            continue;
+        }
+        let env = Env { src, cmd, all, scope };
+        out.extend(DETECTORS.iter().find_map(|d| d(&env, words)));
+    }
+    out
+}
+
+/// Directories a cache mount must never cover: the tool installs into them, so the mount
+/// would hide the installed files from the image.
+pub fn never_mount(tool: &str, env_home: Option<&str>) -> Vec<String> {
+    let home = env_home.unwrap_or("/root");
+    match tool {
+        "cargo" => vec!["/usr/local/cargo".into(), join(home, ".cargo")],
+        "maven" => vec![join(home, ".m2")],
+        "gradle" => vec![join(home, ".gradle")],
+        "poetry" => vec![join(home, ".cache/pypoetry")],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::common::commands;
+    use crate::syntax::parse;
+    use crate::syntax::scope::scope_at;
+
+    /// The tool and cache directories of each call in the last RUN.
+    fn detect(src: &str) -> Vec<(String, Option<Vec<String>>, bool)> {
+        let m = parse(src);
+        let i = m.instructions.len() - 1;
+        let scope = scope_at(&m, i);
+        let all = commands(&m.instructions[i]);
+        calls(src, &all, &scope)
+            .iter()
+            .map(|c| {
+                (
+                    c.tool.to_string(),
+                    c.dirs.as_ref().map(|d| d.iter().map(|x| x.path.clone()).collect()),
+                    c.cache_off,
+                )
+            })
+            .collect()
+    }
+
+    fn one(src: &str) -> (String, Option<Vec<String>>, bool) {
+        let mut v = detect(src);
+        assert_eq!(v.len(), 1, "{src}: {v:?}");
+        v.remove(0)
+    }
+
+    fn d(paths: &[&str]) -> Option<Vec<String>> {
+        Some(paths.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn python_tools() {
+        assert_eq!(one("FROM a\nRUN pip3 -q install x\n").1, d(&["/root/.cache/pip"]));
+        assert!(one("FROM a\nRUN pip install --no-cache-dir x\n").2);
+        assert_eq!(
+            one("FROM a\nRUN uv pip install x\n"),
+            ("uv".into(), d(&["/root/.cache/uv"]), false)
+        );
+        assert_eq!(
+            one("FROM a\nENV UV_CACHE_DIR=/uvc\nRUN uv sync --frozen\n").1,
+            d(&["/uvc"])
+        );
+        assert!(one("FROM a\nRUN uv sync --no-cache\n").2);
+        assert!(!one("FROM a\nENV UV_NO_CACHE=0\nRUN uv sync\n").2);
+        assert!(detect("FROM a\nRUN uv venv && uv --version\n").is_empty());
+        assert_eq!(
+            one("FROM a\nRUN poetry install --no-root\n").1,
+            d(&["/root/.cache/pypoetry/cache", "/root/.cache/pypoetry/artifacts"])
+        );
+        assert_eq!(
+            one("FROM a\nRUN pipenv install --system\n").1,
+            d(&["/root/.cache/pipenv"])
+        );
+        assert_eq!(
+            one("FROM a\nRUN conda install -y numpy && conda clean -afy\n"),
+            ("conda".into(), None, true)
+        );
+    }
+
+    #[test]
+    fn os_tools() {
+        assert_eq!(
+            one("FROM a\nRUN apt-get update && apt-get install -y curl\n"),
+            ("apt".into(), d(&["/var/cache/apt", "/var/lib/apt"]), false)
+        );
+        assert!(one("FROM a\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n").2);
+        assert!(detect("FROM a\nRUN apt-get update\n").is_empty());
+        assert_eq!(
+            one("FROM a\nRUN apk add --no-cache curl\n"),
+            ("apk".into(), d(&["/var/cache/apk"]), true)
+        );
+        assert_eq!(
+            one("FROM a\nRUN dnf -y install x && dnf clean all\n"),
+            ("dnf".into(), d(&["/var/cache/dnf"]), true)
+        );
+        assert_eq!(one("FROM a\nRUN dnf5 install -y x\n").1, d(&["/var/cache/libdnf5"]));
+        assert_eq!(one("FROM a\nRUN yum install -y x\n").1, d(&["/var/cache/yum"]));
+        assert_eq!(
+            one("FROM a\nRUN zypper --non-interactive in x && zypper cc -a\n"),
+            ("zypper".into(), d(&["/var/cache/zypp"]), true)
+        );
+    }
+
+    #[test]
+    fn language_tools() {
+        assert_eq!(one("FROM a\nRUN npm ci\n").1, d(&["/root/.npm"]));
+        assert_eq!(
+            one("FROM a\nUSER node\nRUN npm install --cache /tmp/npm\n").1,
+            d(&["/tmp/npm"])
+        );
+        assert_eq!(
+            one("FROM a\nRUN yarn install --frozen-lockfile\n").1,
+            d(&["/usr/local/share/.cache/yarn"])
+        );
+        assert_eq!(one("FROM a\nRUN yarn\n").1, d(&["/usr/local/share/.cache/yarn"]));
+        assert_eq!(
+            one("FROM a\nUSER node\nRUN yarn install\n").1,
+            d(&["/home/node/.cache/yarn"])
+        );
+        assert_eq!(
+            one("FROM a\nRUN corepack prepare yarn@4.1.0 --activate && yarn install\n").1,
+            None
+        );
+        assert_eq!(
+            one("FROM a\nENV PNPM_HOME=/pnpm\nRUN pnpm install --frozen-lockfile\n").1,
+            d(&["/pnpm/store"])
+        );
+        assert_eq!(
+            one("FROM golang:1.23\nRUN go build ./...\n").1,
+            d(&["/root/.cache/go-build", "/go/pkg/mod"])
+        );
+        assert_eq!(one("FROM golang:1.23\nRUN go mod download\n").1, d(&["/go/pkg/mod"]));
+        assert_eq!(
+            one("FROM debian\nRUN go test ./...\n").1,
+            d(&["/root/.cache/go-build", "/root/go/pkg/mod"])
+        );
+        assert_eq!(
+            one("FROM rust:1\nRUN cargo build --release\n").1,
+            d(&["/usr/local/cargo/registry", "/usr/local/cargo/git/db"])
+        );
+        assert_eq!(
+            one("FROM a\nRUN cargo +nightly build\n").1,
+            d(&["/root/.cargo/registry", "/root/.cargo/git/db"])
+        );
+        assert_eq!(one("FROM a\nRUN mvn -B package\n").1, d(&["/root/.m2/repository"]));
+        assert_eq!(
+            one("FROM a\nRUN ./mvnw -Dmaven.repo.local=/m2 package\n").1,
+            d(&["/m2"])
+        );
+        assert!(detect("FROM a\nRUN mvn --version\n").is_empty());
+        assert_eq!(
+            one("FROM a\nRUN ./gradlew build --no-daemon\n").1,
+            d(&["/root/.gradle/caches"])
+        );
+        assert_eq!(one("FROM a\nRUN composer install\n").1, None);
+        assert_eq!(one("FROM a\nRUN bundle install\n").1, None);
+    }
+}
