@@ -11,6 +11,11 @@ use crate::syntax::model::{Instruction, Kind, Run, RunForm};
 use crate::syntax::mounts::MountType;
 use crate::syntax::scope::{Scope, scope_at};
 
+/// Edits a mount fix needs besides the mount.
+pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
+/// The fix of `prefer = "clean"`.
+pub type CleanFix = fn(&Call, &Instruction) -> Option<Fix>;
+
 pub struct Spec {
     pub tool: &'static str,
     /// Offer the mount fix (false while the tool's cache directory is unverified).
@@ -18,9 +23,9 @@ pub struct Spec {
     /// One covered directory is enough (apt: the other one is `apt-cache-mount-incomplete`'s).
     pub any_dir: bool,
     /// Edits the mount fix needs besides the mount (apk's cache link).
-    pub extra: Option<fn(&Call, &Run) -> Option<Vec<Edit>>>,
+    pub extra: Option<ExtraEdits>,
     /// With `prefer = "clean"`: the clean-up fix.
-    pub clean: Option<fn(&Call, &Instruction) -> Option<Fix>>,
+    pub clean: Option<CleanFix>,
 }
 
 impl Spec {

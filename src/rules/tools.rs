@@ -135,7 +135,7 @@ fn option<'w>(words: &'w [Word], names: &[&str]) -> Option<&'w str> {
     None
 }
 
-fn value<'w>(words: &'w [Word], i: usize) -> Option<&'w str> {
+fn value(words: &[Word], i: usize) -> Option<&str> {
     words.get(i).and_then(|w| w.value.as_deref())
 }
 
