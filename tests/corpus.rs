@@ -254,3 +254,68 @@ fn diff_applied_with_git_equals_write() {
         .count();
     assert!(changed > 100, "only {changed} files changed");
 }
+
+/// With every fix applied (unsafe and preview too), no mount a fix adds covers a directory a
+/// tool installs into (the "never mount" list): the mount would hide installed files.
+#[test]
+fn fixes_never_mount_install_directories() {
+    use dfix::rules::tools::never_mount;
+    use dfix::syntax::scope::scope_at;
+    const TOOLS: [&str; 17] = [
+        "pip", "uv", "poetry", "pipenv", "conda", "apt", "apk", "dnf", "yum", "zypper", "npm", "yarn", "pnpm", "go",
+        "cargo", "maven", "gradle",
+    ];
+    let settings = all_rules();
+    let files: Vec<String> = oracle()
+        .iter()
+        .map(|o| o["file"].as_str().unwrap().to_string())
+        .collect();
+    let problems: Vec<String> = files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let src = read(file);
+            let fixed = dfix::fix(&src, &settings, true).text;
+            let (before, after) = (dfix::syntax::parse(&src), dfix::syntax::parse(&fixed));
+            let mut out = Vec::new();
+            if before.instructions.len() != after.instructions.len() {
+                return out;
+            }
+            for (i, (a, b)) in before.instructions.iter().zip(&after.instructions).enumerate() {
+                let (Some(ra), Some(rb)) = (a.run(), b.run()) else {
+                    continue;
+                };
+                let scope = scope_at(&after, i);
+                let home = scope.home();
+                let forbidden: Vec<String> = TOOLS.iter().flat_map(|t| never_mount(t, home.as_deref())).collect();
+                for m in rb
+                    .mounts
+                    .iter()
+                    .filter(|m| !ra.mounts.iter().any(|o| o.range.slice(&src) == m.range.slice(&fixed)))
+                {
+                    let Some(target) = m
+                        .target
+                        .as_deref()
+                        .and_then(|t| scope.expand(t))
+                        .and_then(|t| scope.absolute(&t))
+                    else {
+                        continue;
+                    };
+                    let t = target.trim_end_matches('/');
+                    let bad = forbidden
+                        .iter()
+                        .any(|f| f.trim_end_matches('/') == t || f.starts_with(&format!("{t}/")))
+                        || t.ends_with("/node_modules")
+                        || t.ends_with("/target")
+                        || t.contains("site-packages")
+                        || t == "/usr/local/bundle"
+                        || t == "/";
+                    if bad {
+                        out.push(format!("{file}:{}: a fix mounts `{target}`", b.start_line));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
