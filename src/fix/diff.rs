@@ -135,7 +135,7 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
 /// Removes `.` components and resolves `..` against the preceding
 /// component, lexically. `..` at the root stays at the root; leading `..` of
 /// a relative path are kept.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -21,13 +21,14 @@
 //! for a user other than root, the file's owner (its group is kept when the
 //! user belongs to it).
 
+use super::diff::normalize;
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, ErrorKind, Read, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt, fchown};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One file to rewrite in place.
@@ -222,26 +223,6 @@ fn inside_any_root(resolved: &Path, roots: &[PathBuf]) -> bool {
         });
         resolved.starts_with(root)
     })
-}
-
-/// Drops `.` components and resolves `..` against the preceding one,
-/// without looking at the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Distinguishes temporary files of one process.

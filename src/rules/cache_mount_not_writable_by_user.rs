@@ -1,7 +1,6 @@
 use super::common::{self, mount_target};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::model::Kind;
 use crate::syntax::mounts::MountType;
 use crate::syntax::scope::{UserInfo, scope_at};
 
@@ -18,17 +17,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    let model = ctx.model;
-    for (index, ins) in model.instructions.iter().enumerate() {
-        let eff = ins.effective();
-        if ins.invalid || eff.invalid || eff.kind != Kind::Run {
-            continue;
-        }
-        let Some(run) = eff.run() else { continue };
+    for r in common::runs(ctx.model) {
+        let run = r.run;
         if !run.mounts.iter().any(|m| m.kind == MountType::Cache) {
             continue;
         }
-        let scope = scope_at(model, index);
+        let scope = scope_at(ctx.model, r.index);
         let UserInfo::NonRoot { name, uid, .. } = &scope.user else {
             continue;
         };
@@ -47,7 +41,7 @@ pub fn check(ctx: &mut Context) {
             }
             let target = mount_target(m, &scope).or(m.target.clone()).unwrap_or_default();
             let fix = match (
-                m.uid.is_none() && m.gid.is_none() && ins.kind != Kind::Onbuild,
+                m.uid.is_none() && m.gid.is_none() && !r.is_onbuild(),
                 common::owner_options(&scope),
             ) {
                 (true, Some(owner)) if !owner.is_empty() => Some(Fix::safe(
@@ -56,7 +50,7 @@ pub fn check(ctx: &mut Context) {
                 )),
                 _ => None,
             };
-            let alternative = (m.mode.is_none() && ins.kind != Kind::Onbuild).then(|| {
+            let alternative = (m.mode.is_none() && !r.is_onbuild()).then(|| {
                 Fix::unsafe_(
                     "Make the cache world-writable with `mode=0777`",
                     vec![Edit::insert(m.range.end, ",mode=0777")],

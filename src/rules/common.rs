@@ -2,11 +2,45 @@
 //! whether a mount covers a directory, and the edit that adds a mount.
 
 use crate::diagnostic::Edit;
-use crate::syntax::model::{Instruction, Run, RunForm};
+use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType};
 use crate::syntax::scope::{Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
+
+/// A RUN BuildKit accepts, as rules see it.
+pub struct RunRef<'m> {
+    /// Index of the instruction in the model (for [`scope_at`](crate::syntax::scope::scope_at)).
+    pub index: usize,
+    /// The instruction as written (an ONBUILD for a trigger).
+    pub ins: &'m Instruction,
+    /// The RUN itself.
+    pub eff: &'m Instruction,
+    pub run: &'m Run,
+}
+
+impl RunRef<'_> {
+    /// An `ONBUILD RUN`: it runs in a child build, whose user and frontend dfix does not know.
+    pub fn is_onbuild(&self) -> bool {
+        self.ins.kind == crate::syntax::model::Kind::Onbuild
+    }
+}
+
+/// Every valid RUN of the file, ONBUILD triggers included.
+pub fn runs(model: &Dockerfile) -> impl Iterator<Item = RunRef<'_>> {
+    model.instructions.iter().enumerate().filter_map(|(index, ins)| {
+        let eff = ins.effective();
+        if ins.invalid || eff.invalid || eff.kind != crate::syntax::model::Kind::Run {
+            return None;
+        }
+        Some(RunRef {
+            index,
+            ins,
+            eff,
+            run: eff.run()?,
+        })
+    })
+}
 
 /// The commands a RUN executes: the shell script's simple commands, or the exec form's argv.
 pub fn commands(ins: &Instruction) -> Vec<Cow<'_, Command>> {

@@ -7,7 +7,7 @@ use super::common::{self, covers, mount_target};
 use super::tools::{self, Call, never_mount};
 use crate::diagnostic::{Edit, Fix};
 use crate::settings::Prefer;
-use crate::syntax::model::{Instruction, Kind, Run, RunForm};
+use crate::syntax::model::{Instruction, Run, RunForm};
 use crate::syntax::mounts::MountType;
 use crate::syntax::scope::{Scope, scope_at};
 
@@ -79,18 +79,13 @@ pub fn has_misplaced_mount(run: &Run, scope: &Scope, call: &Call) -> bool {
 }
 
 pub fn check(ctx: &mut Context, spec: &Spec) {
-    let model = ctx.model;
-    for (index, ins) in model.instructions.iter().enumerate() {
-        let eff = ins.effective();
-        if ins.invalid || eff.invalid || eff.kind != Kind::Run {
-            continue;
-        }
-        let Some(run) = eff.run() else { continue };
-        let all = common::commands(eff);
+    for r in common::runs(ctx.model) {
+        let run = r.run;
+        let all = common::commands(r.eff);
         if all.is_empty() {
             continue;
         }
-        let scope = scope_at(model, index);
+        let scope = scope_at(ctx.model, r.index);
         let calls = tools::calls(ctx.src, &all, &scope);
         let mut reported = false;
         for call in calls.iter().filter(|c| c.tool == spec.tool && !c.cache_off) {
@@ -123,8 +118,8 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             };
             reported = true;
             let fix = match ctx.settings.options.prefer(ctx.rule_name()) {
-                Prefer::Clean => spec.clean.and_then(|f| f(call, eff)),
-                Prefer::Mount => mount_fix(spec, call, run, &scope, &missing, ins.kind == Kind::Onbuild),
+                Prefer::Clean => spec.clean.and_then(|f| f(call, r.eff)),
+                Prefer::Mount => mount_fix(spec, call, run, &scope, &missing, r.is_onbuild()),
             };
             let on = match call.dirs.as_ref().filter(|_| !missing.is_empty()) {
                 Some(_) => format!(
