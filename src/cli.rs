@@ -1,11 +1,12 @@
 //! The command line: arguments, file discovery, parallel linting, fixing, writing, exit codes.
 
+use crate::config::{Resolver, Source};
 use crate::diagnostic::Severity;
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
 use crate::rules::{FixAvailability, RULES, Status};
-use crate::settings::{Selection, Settings};
+use crate::settings::{Layer, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
@@ -101,9 +102,21 @@ struct CheckArgs {
     /// The path to report for standard input.
     #[arg(long)]
     stdin_filename: Option<PathBuf>,
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value = "info")]
-    fail_level: FailLevel,
+    /// The lowest severity that makes the exit status 1 (default: info).
+    #[arg(long, value_enum)]
+    fail_level: Option<FailLevel>,
+    /// Use this configuration file for every file (instead of the nearest `dfix.toml`).
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// Apply `exclude` patterns to files named on the command line too.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Print the settings that apply to the first PATH, and exit.
+    #[arg(long)]
+    show_settings: bool,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
@@ -199,7 +212,9 @@ struct Input {
     explicit: bool,
 }
 
-fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
+/// The files to lint. `keep` decides on each file found by walking (exclude patterns);
+/// files named explicitly are always kept (the caller applies `--force-exclude`).
+fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<Input>, Vec<String>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -223,7 +238,7 @@ fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
                             if e.file_type()
                                 .is_some_and(|t| t.is_file() || t.is_symlink() && e.path().is_file()) =>
                         {
-                            if e.file_name().to_str().is_some_and(is_dockerfile_name) {
+                            if e.file_name().to_str().is_some_and(is_dockerfile_name) && keep(e.path()) {
                                 out.push(Input {
                                     path: e.into_path(),
                                     explicit: false,
@@ -266,11 +281,15 @@ struct Outcome {
     fixes_applied: usize,
     /// The fixed text of standard input, with `--write`.
     stdout_text: Option<String>,
+    /// A finding at or above the file's fail level.
+    failing: bool,
+    /// Findings with a fix `--write` would apply (with this file's `unsafe-fixes`).
+    fixable: usize,
 }
 
 struct Job<'a> {
     args: &'a CheckArgs,
-    settings: &'a Settings,
+    resolver: &'a Resolver,
     cwd: &'a Path,
     roots: &'a [PathBuf],
 }
@@ -304,7 +323,18 @@ fn process(job: &Job, input: &Input) -> Outcome {
         diff: String::new(),
         fixes_applied: 0,
         stdout_text: None,
+        failing: false,
+        fixable: 0,
     };
+    let settings = match job.resolver.settings_for(&shown_path) {
+        Ok(s) => s.for_path(&absolute(&shown_path)),
+        Err(mut e) => {
+            e.path = PathBuf::from(diff::display_path(&e.path, job.cwd));
+            out.errors.push(e.to_string());
+            return out;
+        }
+    };
+    let unsafe_fixes = settings.unsafe_fixes;
     let bytes = match read_input(input) {
         Ok(b) => b,
         Err(e) => {
@@ -333,7 +363,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
             text: fixed,
             applied,
             failure,
-        } = crate::fix(&source, job.settings, job.args.unsafe_fixes);
+        } = crate::fix(&source, &settings, unsafe_fixes);
         if let Some(f) = failure {
             out.errors.push(format!("{display}: {f}"));
         }
@@ -366,52 +396,101 @@ fn process(job: &Job, input: &Input) -> Outcome {
         out.stdout_text = Some(source.clone());
     }
     // with --diff, findings are those of the original file
-    out.report.diagnostics = crate::lint(&text, job.settings);
+    out.report.diagnostics = crate::lint(&text, &settings);
+    out.failing = out.report.diagnostics.iter().any(|d| d.severity >= settings.fail_level);
+    out.fixable = out
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.as_ref().is_some_and(|f| crate::fix::eligible(f, unsafe_fixes)))
+        .count();
     out.report.source = text;
     out
 }
 
-fn settings_from(args: &CheckArgs) -> Result<Settings, String> {
-    let selection = Selection {
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The command line's settings layer (on top of any configuration file).
+fn cli_layer(args: &CheckArgs) -> Result<Layer, String> {
+    let layer = Layer {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
-        preview: args.preview,
+        preview: args.preview.then_some(true),
+        unsafe_fixes: args.unsafe_fixes.then_some(true),
+        fail_level: args.fail_level.map(|f| match f {
+            FailLevel::Info => Severity::Info,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Error => Severity::Error,
+        }),
+        ..Layer::default()
     };
-    Settings::from_selection(&selection)
+    // names are checked now, whatever the files
+    Settings::from_layers(std::slice::from_ref(&layer))?;
+    Ok(layer)
 }
 
 fn check(mut args: CheckArgs) -> u8 {
-    let settings = match settings_from(&args) {
-        Ok(s) => s,
+    let layer = match cli_layer(&args) {
+        Ok(l) => l,
         Err(e) => {
             error(e);
             return ERROR;
         }
     };
+    let source = match (&args.config, args.no_config) {
+        (Some(p), _) => Source::File(p.clone()),
+        (None, true) => Source::None,
+        (None, false) => Source::Discover,
+    };
+    let resolver = Resolver::new(source, layer);
     if args.paths.is_empty() {
         args.paths.push(PathBuf::from("."));
     }
+    if args.show_settings {
+        return show_settings(&resolver, &args.paths[0]);
+    }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let (inputs, discovery_errors) = discover(&args.paths);
+    // a walked file is skipped when its configuration excludes it; a bad configuration is
+    // reported when its files are linted
+    let keep = |p: &Path| resolver.settings_for(p).map_or(true, |s| !s.is_excluded(&absolute(p)));
+    let (mut inputs, discovery_errors) = discover(&args.paths, &keep);
+    if args.force_exclude {
+        inputs.retain(|i| !i.explicit || i.path.as_os_str() == "-" || keep(&i.path));
+    }
     let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     let job = Job {
         args: &args,
-        settings: &settings,
+        resolver: &resolver,
         cwd: &cwd,
         roots: &roots,
     };
     let mut outcomes: Vec<Outcome> = inputs.par_iter().map(|i| process(&job, i)).collect();
     outcomes.sort_by(|a, b| a.report.path.cmp(&b.report.path));
+    if !args.quiet {
+        for p in resolver.hadolint_used.lock().expect("not poisoned").iter() {
+            let _ = writeln!(
+                io::stderr(),
+                "dfix: no dfix.toml applies; using the hadolint configuration {}",
+                diff::display_path(p, &cwd)
+            );
+        }
+    }
 
     let mut status = OK;
     for e in &discovery_errors {
         error(e);
         status = ERROR;
     }
+    let mut said = std::collections::BTreeSet::new();
     for o in &outcomes {
         for e in &o.errors {
-            error(e);
+            // a bad configuration file is said once, not once per file it governs
+            if said.insert(e.clone()) {
+                error(e);
+            }
             status = ERROR;
         }
         for n in &o.notes {
@@ -444,11 +523,6 @@ fn check(mut args: CheckArgs) -> u8 {
             let _ = stdout.lock().write_all(t.as_bytes());
         }
     }
-    let fail = match args.fail_level {
-        FailLevel::Info => Severity::Info,
-        FailLevel::Warning => Severity::Warning,
-        FailLevel::Error => Severity::Error,
-    };
     let reports: Vec<FileReport> = outcomes
         .iter_mut()
         .map(|o| {
@@ -463,7 +537,7 @@ fn check(mut args: CheckArgs) -> u8 {
         })
         .collect();
     let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    let failing = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= fail);
+    let failing = outcomes.iter().any(|o| o.failing);
     let applied: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
     let stdin_write = args.write && outcomes.iter().any(|o| o.stdout_text.is_some());
 
@@ -505,15 +579,7 @@ fn check(mut args: CheckArgs) -> u8 {
     }
     drop(sink);
     if format == Format::Human && !args.quiet {
-        let fixable = reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .filter(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|f| crate::fix::eligible(f, args.unsafe_fixes))
-            })
-            .count();
+        let fixable: usize = outcomes.iter().map(|o| o.fixable).sum();
         let mut summary = if findings == 0 {
             "All checks passed.".to_string()
         } else {
@@ -542,6 +608,62 @@ fn check(mut args: CheckArgs) -> u8 {
         result = result.max(FINDINGS);
     }
     result
+}
+
+/// `--show-settings PATH`: which configuration applies and what it resolves to.
+fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
+    // for a directory, the settings of a file in it
+    let probe = if path.is_dir() {
+        path.join("Dockerfile")
+    } else {
+        path.to_path_buf()
+    };
+    let settings = match resolver.settings_for(&probe) {
+        Ok(s) => s.for_path(&absolute(&probe)),
+        Err(e) => {
+            error(e);
+            return ERROR;
+        }
+    };
+    let mut out = io::stdout().lock();
+    let mut text = String::new();
+    text.push_str(&format!("path: {}\n", path.display()));
+    match resolver.config_for(&probe) {
+        Some((p, hadolint)) => text.push_str(&format!(
+            "config: {}{}\n",
+            p.display(),
+            if hadolint { " (hadolint)" } else { "" }
+        )),
+        None => text.push_str("config: none\n"),
+    }
+    for s in &settings.sources {
+        text.push_str(&format!("  layer: {}\n", s.display()));
+    }
+    text.push_str(&format!(
+        "preview: {}\nunsafe-fixes: {}\nfail-level: {}\n",
+        settings.preview,
+        settings.unsafe_fixes,
+        settings.fail_level.as_str()
+    ));
+    text.push_str(&format!(
+        "excluded: {}\nrules:\n",
+        settings.is_excluded(&absolute(&probe))
+    ));
+    for m in settings.enabled_rules() {
+        text.push_str(&format!("  {} ({})\n", m.name, settings.severity_of(m).as_str()));
+    }
+    let options: Vec<_> = settings.options.iter().collect();
+    if !options.is_empty() {
+        text.push_str("options:\n");
+        for (rule, key, value) in options {
+            text.push_str(&format!("  {rule}.{key} = {value}\n"));
+        }
+    }
+    if out.write_all(text.as_bytes()).is_err() {
+        ERROR
+    } else {
+        OK
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -645,7 +767,7 @@ fn explain(args: ExplainArgs) -> u8 {
 
 fn debug_model(paths: Vec<PathBuf>) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let (inputs, errors) = discover(&paths);
+    let (inputs, errors) = discover(&paths, &|_| true);
     let mut status = OK;
     for e in errors {
         error(e);

@@ -4,6 +4,7 @@
 //! server are front doors to them.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod report;

@@ -642,3 +642,140 @@ fn readme_session_is_true() {
         assert_eq!(have.trim_end(), want.trim_end(), "README: `{cmd}`");
     }
 }
+
+// --- configuration --------------------------------------------------------------------------
+
+#[test]
+fn nearest_config_applies_per_file_and_the_cli_wins() {
+    let d = tree(&[
+        ("dfix.toml", "ignore = [\"pip-without-cache-mount\"]\n"),
+        ("a/Dockerfile", SEED),
+        (
+            "b/dfix.toml",
+            "extend = \"../dfix.toml\"\nextend-select = [\"pip-without-cache-mount\"]\n",
+        ),
+        ("b/Dockerfile", SEED),
+    ]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "b/Dockerfile:2:5: warning[pip-without-cache-mount] [*] `pip install` runs without a cache mount on `/root/.cache/pip`: every build downloads the packages again\n"
+    );
+    // the command line over the file
+    let o = run(d.path(), &["--format", "concise", "--extend-select", "DL3042"]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+    let o = run(d.path(), &["--format", "concise", "--ignore", "cache"]);
+    assert_eq!(stdout(&o), "");
+    // --no-config: the defaults
+    let o = run(d.path(), &["--format", "concise", "--no-config"]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn config_named_on_the_command_line_may_live_outside_the_tree() {
+    let conf = tree(&[("shared.toml", "[severity]\npip-without-cache-mount = \"error\"\n")]);
+    let d = tree(&[("Dockerfile", SEED), ("dfix.toml", "ignore = [\"ALL\"]\n")]);
+    let path = conf.path().join("shared.toml");
+    let o = run(d.path(), &["--format", "concise", "--config", path.to_str().unwrap()]);
+    assert!(stdout(&o).contains("error[pip-without-cache-mount]"), "{}", stdout(&o));
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn fail_level_and_unsafe_fixes_from_the_config() {
+    let d = tree(&[("dfix.toml", "fail-level = \"error\"\n"), ("Dockerfile", SEED)]);
+    assert_eq!(code(&run(d.path(), &[])), 0);
+    assert_eq!(code(&run(d.path(), &["--fail-level", "info"])), 1);
+}
+
+#[test]
+fn bad_config_is_one_located_error_and_exit_2() {
+    let d = tree(&[
+        ("svc/dfix.toml", "select = [\"cache\"]\nselekt = [\"x\"]\n"),
+        ("svc/Dockerfile", SEED),
+        ("ok/Dockerfile", SEED),
+    ]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("dfix: svc/dfix.toml:2:1: unknown field `selekt`"),
+        "{err}"
+    );
+    assert!(err.contains("2 | selekt = [\"x\"]\n  | ^^^^^^\n"), "{err}");
+    assert_eq!(err.matches("unknown field").count(), 1, "said once");
+    assert!(
+        stdout(&o).starts_with("ok/Dockerfile:2:5"),
+        "the other files are still linted"
+    );
+}
+
+#[test]
+fn exclude_and_force_exclude() {
+    let d = tree(&[
+        ("dfix.toml", "exclude = [\"vendor/\"]\n"),
+        ("vendor/x/Dockerfile", SEED),
+        ("Dockerfile", CLEAN),
+    ]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // a file named explicitly is linted, unless --force-exclude
+    assert_eq!(code(&run(d.path(), &["vendor/x/Dockerfile"])), 1);
+    assert_eq!(code(&run(d.path(), &["--force-exclude", "vendor/x/Dockerfile"])), 0);
+}
+
+#[test]
+fn per_file_ignores_and_rule_options() {
+    let d = tree(&[
+        (
+            "dfix.toml",
+            "[per-file-ignores]\n\"legacy/**\" = [\"DL3042\"]\n\n[rules.pip-without-cache-mount]\nprefer = \"clean\"\n",
+        ),
+        ("legacy/Dockerfile", SEED),
+        ("new/Dockerfile", SEED),
+    ]);
+    let o = run(d.path(), &["--diff"]);
+    let out = stdout(&o);
+    assert!(!out.contains("legacy/Dockerfile"), "{out}");
+    assert!(out.contains("+RUN pip install --no-cache-dir pyyaml\n"), "{out}");
+}
+
+#[test]
+fn hadolint_config_is_read_when_no_dfix_config_applies() {
+    let d = tree(&[(".hadolint.yaml", "ignored:\n  - DL3042\n"), ("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o)
+            .matches("using the hadolint configuration .hadolint.yaml")
+            .count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+    let d = tree(&[
+        (".hadolint.yaml", "ignored:\n  - DL3042\n"),
+        ("dfix.toml", ""),
+        ("Dockerfile", SEED),
+    ]);
+    assert_eq!(code(&run(d.path(), &[])), 1, "a dfix.toml wins");
+}
+
+#[test]
+fn show_settings() {
+    let d = tree(&[
+        (
+            "dfix.toml",
+            "select = [\"cache\"]\n[rules.pip-without-cache-mount]\nprefer = \"clean\"\n",
+        ),
+        ("Dockerfile", SEED),
+    ]);
+    let o = run(d.path(), &["--show-settings", "Dockerfile"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(out.contains("config: "), "{out}");
+    assert!(out.contains("  pip-without-cache-mount (warning)\n"), "{out}");
+    assert!(out.contains("  syntax-error (error)\n"));
+    assert!(!out.contains("missing-syntax-directive"));
+    assert!(out.contains("  pip-without-cache-mount.prefer = \"clean\"\n"));
+}

@@ -112,7 +112,7 @@ fn same_first_error_as_buildkit() {
 
 fn all_rules() -> Settings {
     Settings::from_selection(&Selection {
-        preview: true,
+        preview: Some(true),
         ..Selection::default()
     })
     .unwrap()

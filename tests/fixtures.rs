@@ -24,7 +24,7 @@ fn render(path: &str, text: &str, settings: &Settings) -> String {
 #[test]
 fn fixtures() {
     let settings = Settings::from_selection(&Selection {
-        preview: true,
+        preview: Some(true),
         ..Selection::default()
     })
     .unwrap();

@@ -3,7 +3,7 @@
 //! preferred fixes. The index `rules/README.md` is generated from the registry.
 
 use dfix::rules::{FixAvailability, RULES, Status};
-use dfix::settings::{Prefer, Selection, Settings};
+use dfix::settings::{OptionKind, OptionValue, Selection, Settings};
 use std::path::Path;
 
 struct Block {
@@ -51,15 +51,12 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
     })
     .unwrap();
     for (k, v) in options {
-        match k.as_str() {
-            "prefer" => s.options.prefer.push((
-                rule.to_string(),
-                if v == "clean" { Prefer::Clean } else { Prefer::Mount },
-            )),
-            "value" => s.options.syntax_value = v.clone(),
-            "strict" => s.options.syntax_strict = v == "true",
-            _ => panic!("unknown option {k} in a rule page"),
-        }
+        let value = match dfix::settings::option_kind(rule, k) {
+            Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
+            Some(_) => OptionValue::String(v.clone()),
+            None => panic!("rule {rule} has no option {k}"),
+        };
+        s.options.set(rule, k, value);
     }
     s
 }

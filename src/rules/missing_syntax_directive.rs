@@ -78,13 +78,13 @@ pub fn check(ctx: &mut Context) {
         });
     let (what, range) = match found {
         Some(f) => f,
-        None if ctx.settings.options.syntax_strict => {
+        None if ctx.settings.options.bool(META.name, "strict") => {
             let first = &model.instructions[0];
             ("this file".to_string(), first.keyword_range)
         }
         None => return,
     };
-    let value = ctx.settings.options.syntax_value.clone();
+    let value = ctx.settings.options.syntax_value().to_string();
     let at = directive_insert_offset(src, model);
     // a file without a final newline that has only a shebang line
     let lead = if at == src.len() && !src.is_empty() && !src.ends_with('\n') {
