@@ -75,6 +75,9 @@ struct CheckArgs {
     /// Apply the fixes in place.
     #[arg(long, visible_alias = "fix")]
     write: bool,
+    /// Insert `# dfix: ignore=…` comments for every current finding (with --diff: show them).
+    #[arg(long, conflicts_with = "write")]
+    add_ignore: bool,
     /// Apply unsafe fixes too.
     #[arg(long)]
     unsafe_fixes: bool,
@@ -356,41 +359,45 @@ fn process(job: &Job, input: &Input) -> Outcome {
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), false)
         }
     };
-    let fixing = (job.args.write || job.args.diff) && valid_utf8;
+    let changing = (job.args.write || job.args.diff || job.args.add_ignore) && valid_utf8;
     let mut text = source.clone();
-    if fixing {
-        let FixOutcome {
-            text: fixed,
-            applied,
-            failure,
-        } = crate::fix(&source, &settings, unsafe_fixes);
-        if let Some(f) = failure {
-            out.errors.push(format!("{display}: {f}"));
-        }
-        out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
-        if fixed != source {
-            if job.args.diff {
-                out.diff = diff::unified_diff(&display, &source, &fixed);
-            } else if stdin {
-                out.stdout_text = Some(fixed.clone());
-                text = fixed;
-            } else {
-                let target = WriteTarget {
-                    path: &input.path,
-                    original: source.as_bytes(),
-                    explicit: input.explicit,
-                    roots: job.roots,
-                };
-                match write_fixed(&target, fixed.as_bytes()) {
-                    Ok(()) => text = fixed,
-                    Err(e) => {
-                        out.errors.push(format!("{display}: {e}"));
-                        out.fixes_applied = 0;
-                    }
+    if changing {
+        let changed = if job.args.add_ignore {
+            let diagnostics = crate::lint(&source, &settings);
+            out.fixes_applied = diagnostics.len();
+            crate::suppress::add_ignores(&source, &crate::syntax::parse(&source), &diagnostics)
+                .unwrap_or_else(|| source.clone())
+        } else {
+            let FixOutcome {
+                text: fixed,
+                applied,
+                failure,
+            } = crate::fix(&source, &settings, unsafe_fixes);
+            if let Some(f) = failure {
+                out.errors.push(format!("{display}: {f}"));
+            }
+            out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
+            fixed
+        };
+        if job.args.diff {
+            out.diff = diff::unified_diff(&display, &source, &changed);
+        } else if stdin {
+            out.stdout_text = Some(changed.clone());
+            text = changed;
+        } else if changed != source {
+            let target = WriteTarget {
+                path: &input.path,
+                original: source.as_bytes(),
+                explicit: input.explicit,
+                roots: job.roots,
+            };
+            match write_fixed(&target, changed.as_bytes()) {
+                Ok(()) => text = changed,
+                Err(e) => {
+                    out.errors.push(format!("{display}: {e}"));
+                    out.fixes_applied = 0;
                 }
             }
-        } else if stdin && job.args.write {
-            out.stdout_text = Some(fixed);
         }
     } else if stdin && job.args.write {
         out.stdout_text = Some(source.clone());
@@ -509,12 +516,12 @@ fn check(mut args: CheckArgs) -> u8 {
         }
         if !args.quiet {
             let fixes: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
-            let _ = writeln!(
-                io::stderr(),
-                "{fixes} fix{} would be applied to {changed} file{}",
-                plural_es(fixes),
-                plural(changed)
-            );
+            let what = if args.add_ignore {
+                format!("{fixes} finding{} would be suppressed", plural(fixes))
+            } else {
+                format!("{fixes} fix{} would be applied", plural_es(fixes))
+            };
+            let _ = writeln!(io::stderr(), "{what} in {changed} file{}", plural(changed));
         }
         return status.max(if changed > 0 { FINDINGS } else { OK });
     }
@@ -595,7 +602,12 @@ fn check(mut args: CheckArgs) -> u8 {
             s.push('.');
             s
         };
-        if applied > 0 {
+        if applied > 0 && args.add_ignore {
+            summary = format!(
+                "Suppressed {applied} problem{} with `# dfix:` comments. {summary}",
+                plural(applied)
+            );
+        } else if applied > 0 {
             summary = format!("Fixed {applied} problem{}. {summary}", plural(applied));
         }
         let _ = writeln!(io::stderr(), "{summary}");

@@ -10,6 +10,7 @@ pub mod fix;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod suppress;
 pub mod syntax;
 
 use diagnostic::Diagnostic;

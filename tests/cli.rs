@@ -779,3 +779,75 @@ fn show_settings() {
     assert!(!out.contains("missing-syntax-directive"));
     assert!(out.contains("  pip-without-cache-mount.prefer = \"clean\"\n"));
 }
+
+// --- suppression ----------------------------------------------------------------------------
+
+#[test]
+fn suppression_comments() {
+    let text = "FROM python:3.12\n# dfix: ignore=DL3042 -- mirrors are slow\nRUN pip install a\n# hadolint ignore=DL3042\nRUN pip install b\nRUN pip install c\n";
+    let d = tree(&[("Dockerfile", text)]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .map(|l| l.split(':').nth(1).unwrap())
+            .collect::<Vec<_>>(),
+        ["6"],
+        "{}",
+        stdout(&o)
+    );
+    let d = tree(&[(
+        "Dockerfile",
+        &format!("{text}# dfix: ignore-file=pip-without-cache-mount\n"),
+    )]);
+    assert_eq!(code(&run(d.path(), &[])), 0);
+    let d = tree(&[("Dockerfile", &format!("# check=skip=all\n{text}"))]);
+    assert_eq!(code(&run(d.path(), &[])), 1, "BuildKit's `all` means BuildKit's checks");
+}
+
+#[test]
+fn unused_suppressions_are_reported_and_fixed() {
+    let d = tree(&[(
+        "Dockerfile",
+        "FROM python:3.12\n# dfix: ignore=pip-without-cache-mount,invalid-mount\nRUN pip install a\n# dfix: ignore=DL3042\nRUN echo\n# hadolint ignore=DL3042\nRUN echo\n",
+    )]);
+    let o = run(d.path(), &["--format", "concise"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("Dockerfile:2:40: info[unused-suppression] [*] `invalid-mount` suppresses nothing here"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Dockerfile:4:16: info[unused-suppression] [*] `DL3042` suppresses nothing here"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "hadolint pragmas are not judged: {out}");
+    assert_eq!(code(&run(d.path(), &["--write"])), 0);
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        "FROM python:3.12\n# dfix: ignore=pip-without-cache-mount\nRUN pip install a\nRUN echo\n# hadolint ignore=DL3042\nRUN echo\n"
+    );
+    // a rule that did not run is not judged
+    let d = tree(&[("Dockerfile", "FROM python:3.12\n# dfix: ignore=DL3042\nRUN echo\n")]);
+    assert_eq!(code(&run(d.path(), &["--ignore", "pip-without-cache-mount"])), 0);
+}
+
+#[test]
+fn add_ignore_then_nothing_is_reported() {
+    let text = "# syntax=docker/dockerfile:1\n\n# hadolint ignore=DL3008\n  RUN pip install a\nFROM python\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b\n";
+    let d = tree(&[("Dockerfile", text)]);
+    let o = run(d.path(), &["--add-ignore"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        "# syntax=docker/dockerfile:1\n\n  # dfix: ignore=syntax-error\n# hadolint ignore=DL3008\n  RUN pip install a\nFROM python\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n"
+    );
+    assert_eq!(code(&run(d.path(), &[])), 0);
+    let before = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
+    assert_eq!(code(&run(d.path(), &["--add-ignore"])), 0);
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        before,
+        "idempotent"
+    );
+}

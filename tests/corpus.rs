@@ -319,3 +319,61 @@ fn fixes_never_mount_install_directories() {
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+fn directives_in_effect(text: &str) -> Vec<(String, String)> {
+    dfix::syntax::parse(text)
+        .directives
+        .items
+        .iter()
+        .map(|d| (d.key.clone(), d.value.clone()))
+        .collect()
+}
+
+/// `--add-ignore` on a copy of the corpus: afterwards dfix finds nothing, a second
+/// `--add-ignore` changes nothing, and every file keeps its parser directives and its verdict.
+#[test]
+fn add_ignore_adopts_the_whole_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("files");
+    copy_tree(&corpus().join("files"), &dir);
+    let before = snapshot(&dir);
+    let dfix = env!("CARGO_BIN_EXE_dfix");
+    let run = |args: &[&str]| Command::new(dfix).current_dir(&dir).args(args).output().unwrap();
+    let o = run(&["--add-ignore", "--preview", "--quiet", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = snapshot(&dir);
+    let o = run(&["--preview", "--format", "concise", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "findings remain:\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = run(&["--add-ignore", "--preview", "--quiet", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(snapshot(&dir) == after, "a second --add-ignore changed files");
+    let mut changed = 0;
+    for (path, old) in &before {
+        let new = &after[path];
+        if old == new {
+            continue;
+        }
+        changed += 1;
+        let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+        assert_eq!(
+            directives_in_effect(&old),
+            directives_in_effect(&new),
+            "{}: directives changed",
+            path.display()
+        );
+        let (a, b) = (dfix::syntax::parse(&old), dfix::syntax::parse(&new));
+        assert_eq!(a.errors.len(), b.errors.len(), "{}: the parse changed", path.display());
+        assert_eq!(
+            a.instructions.len(),
+            b.instructions.len(),
+            "{}: instructions changed",
+            path.display()
+        );
+    }
+    assert!(changed > 300, "only {changed} files changed");
+}

@@ -44,13 +44,21 @@ fn blocks(page: &str) -> Vec<Block> {
     out
 }
 
+/// Only the page's rule runs (with `syntax-error`), plus the rules an `extend=a,b` option names
+/// — for rules that judge other rules' findings.
 fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
-    let mut s = Settings::from_selection(&Selection {
+    let extend: Vec<String> = options
+        .iter()
+        .filter(|(k, _)| k == "extend")
+        .flat_map(|(_, v)| v.split(',').map(str::to_string))
+        .collect();
+    let selection = Selection {
         select: Some(vec![rule.to_string()]),
+        extend_select: extend,
         ..Selection::default()
-    })
-    .unwrap();
-    for (k, v) in options {
+    };
+    let mut s = Settings::from_selection(&selection).unwrap();
+    for (k, v) in options.iter().filter(|(k, _)| k != "extend") {
         let value = match dfix::settings::option_kind(rule, k) {
             Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
             Some(_) => OptionValue::String(v.clone()),

@@ -68,15 +68,21 @@ pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> 
     if taken.is_empty() {
         return None;
     }
-    let mut out = String::with_capacity(src.len() + 64);
+    let out = apply_edits(src, &taken);
+    Some((out, rules))
+}
+
+/// Applies non-overlapping edits, sorted by start.
+pub fn apply_edits(src: &str, edits: &[&Edit]) -> String {
+    let mut out = String::with_capacity(src.len() + edits.iter().map(|e| e.content.len()).sum::<usize>());
     let mut pos = 0;
-    for e in taken {
+    for e in edits {
         out.push_str(&src[pos..e.range.start]);
         out.push_str(&e.content);
         pos = e.range.end;
     }
     out.push_str(&src[pos..]);
-    Some((out, rules))
+    out
 }
 
 /// Lints and fixes `src` to a fixpoint.

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::settings::Settings;
+use crate::suppress::Suppression;
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
@@ -12,6 +13,7 @@ mod missing_syntax_directive;
 mod pip_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
+mod unused_suppression;
 
 pub mod common;
 mod missing_mount;
@@ -82,6 +84,11 @@ pub static RULES: &[Rule] = &[
         meta: &cache_mount_not_writable_by_user::META,
         check: cache_mount_not_writable_by_user::check,
     },
+    // runs after the others: it judges the suppressions their findings used
+    Rule {
+        meta: &unused_suppression::META,
+        check: unused_suppression::check,
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Rule> {
@@ -95,6 +102,8 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     meta: &'static RuleMeta,
     out: &'a mut Vec<Diagnostic>,
+    /// For `unused-suppression`: the file's suppressions and which of their names were used.
+    pub suppressions: Option<(&'a [Suppression], &'a [Vec<bool>])>,
 }
 
 impl<'a> Context<'a> {
@@ -119,20 +128,38 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs the enabled rules over a parsed file.
+/// Runs the enabled rules over a parsed file, then drops what suppressions suppress, then
+/// judges the suppressions.
 pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in RULES {
-        if settings.is_enabled(rule.meta) {
-            let mut ctx = Context {
-                src,
-                model,
-                settings,
-                meta: rule.meta,
-                out: &mut out,
-            };
-            (rule.check)(&mut ctx);
-        }
+    let judges = |r: &&Rule| std::ptr::eq(r.meta, &unused_suppression::META);
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && !judges(r)) {
+        let mut ctx = Context {
+            src,
+            model,
+            settings,
+            meta: rule.meta,
+            out: &mut out,
+            suppressions: None,
+        };
+        (rule.check)(&mut ctx);
+    }
+    let sups = crate::suppress::collect(src, model);
+    let used = crate::suppress::apply(model, &sups, &mut out);
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && judges(r)) {
+        let mut judged = Vec::new();
+        let mut ctx = Context {
+            src,
+            model,
+            settings,
+            meta: rule.meta,
+            out: &mut judged,
+            suppressions: Some((&sups, &used)),
+        };
+        (rule.check)(&mut ctx);
+        // `# dfix: ignore-file=unused-suppression` and the like
+        crate::suppress::apply(model, &sups, &mut judged);
+        out.extend(judged);
     }
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out

@@ -1,0 +1,86 @@
+use super::{Context, FixAvailability, RULES, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::suppress::Origin;
+use crate::syntax::text::{LineIndex, TextRange};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    family: "core",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "a `# dfix:` suppression that suppresses nothing",
+    doc: include_str!("../../rules/unused-suppression.md"),
+};
+
+/// The whole line of a comment, its line break included.
+fn whole_line(src: &str, comment: TextRange) -> TextRange {
+    let index = LineIndex::new(src);
+    let line = index.line_of(comment.start);
+    let end = src[comment.end..].find('\n').map_or(src.len(), |i| comment.end + i + 1);
+    TextRange::new(index.line_start(line), end)
+}
+
+/// Runs after the other rules and the suppressions: `ctx.suppressions()` says which were used.
+/// Only `# dfix:` comments are judged (hadolint pragmas and `# check=` directives are left
+/// alone), and only names whose rules ran.
+pub fn check(ctx: &mut Context) {
+    let Some((sups, used)) = ctx.suppressions else { return };
+    let src = ctx.src;
+    for (s, used) in sups.iter().zip(used) {
+        if s.origin != Origin::Dfix {
+            continue;
+        }
+        if s.breaks_directives {
+            let fix = Fix::unsafe_("Remove the comment", vec![Edit::delete(whole_line(src, s.comment))]);
+            ctx.report_with_fix(s.comment, "this comment ends the parser-directive block, so the directives below it are ignored; it is not honoured", Some(fix));
+            continue;
+        }
+        if s.all {
+            if !used[0]
+                && RULES
+                    .iter()
+                    .all(|r| ctx.settings.is_enabled(r.meta) || r.meta.status == Status::Preview)
+            {
+                let fix = Fix::safe(
+                    "Remove the unused suppression",
+                    vec![Edit::delete(whole_line(src, s.comment))],
+                );
+                ctx.report_with_fix(s.comment, "`ignore-file` suppresses nothing", Some(fix));
+            }
+            continue;
+        }
+        // a name is judged only when one of its rules ran
+        let ran = |rules: &[usize]| rules.iter().any(|&i| ctx.settings.is_enabled(RULES[i].meta));
+        let unused: Vec<usize> = (0..s.names.len())
+            .filter(|&n| !used[n] && (s.names[n].rules.is_empty() || ran(&s.names[n].rules)))
+            .collect();
+        if unused.is_empty() {
+            continue;
+        }
+        let keep: Vec<&str> = (0..s.names.len())
+            .filter(|n| !unused.contains(n))
+            .map(|n| s.names[n].text.as_str())
+            .collect();
+        let edit = match s.list {
+            Some(list) if !keep.is_empty() => Edit::replace(list, keep.join(",")),
+            _ => Edit::delete(whole_line(src, s.comment)),
+        };
+        for &n in &unused {
+            let name = &s.names[n];
+            let message = if name.rules.is_empty() {
+                format!("unknown rule `{}` in a suppression", name.text)
+            } else {
+                format!("`{}` suppresses nothing here", name.text)
+            };
+            let title = if keep.is_empty() {
+                "Remove the unused suppression"
+            } else {
+                "Remove the unused names"
+            };
+            ctx.report_with_fix(name.range, message, Some(Fix::safe(title, vec![edit.clone()])));
+        }
+    }
+}

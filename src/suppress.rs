@@ -1,0 +1,453 @@
+//! Inline suppression: `# dfix: ignore=…` comments directly above an instruction,
+//! `# dfix: ignore-file[=…]`, and the pragmas of the tools dfix replaces — hadolint's
+//! `# hadolint ignore=…` / `global ignore=…` / `stage ignore=…` and BuildKit's `# check=skip=…`
+//! (file-wide as a directive, per instruction when directly above it) — mapped through the
+//! rules' aliases.
+
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::settings::resolve;
+use crate::syntax::directives::{KNOWN, parse_line};
+use crate::syntax::model::Dockerfile;
+use crate::syntax::text::{LineIndex, TextRange};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Dfix,
+    Hadolint,
+    BuildKit,
+}
+
+/// Where a suppression applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The instruction directly below (its index).
+    Instruction(usize),
+    /// The stage (its index).
+    Stage(usize),
+    File,
+}
+
+/// One name in a suppression list.
+#[derive(Clone, Debug)]
+pub struct Name {
+    pub text: String,
+    pub range: TextRange,
+    /// The rules it stands for (empty when unknown).
+    pub rules: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    pub origin: Origin,
+    pub reach: Reach,
+    /// Empty with `all`: every rule.
+    pub names: Vec<Name>,
+    pub all: bool,
+    /// The comment line (without its line break).
+    pub comment: TextRange,
+    /// The list of names (for edits), when there is one.
+    pub list: Option<TextRange>,
+    /// Not honoured: a `# dfix:` comment above parser directives ends their block.
+    pub breaks_directives: bool,
+}
+
+impl Suppression {
+    pub fn covers_rule(&self, rule: usize) -> bool {
+        self.all || self.names.iter().any(|n| n.rules.contains(&rule))
+    }
+}
+
+/// BuildKit's `skip=all` means every BuildKit check: the rules with a BuildKit alias.
+fn buildkit_names(list: &str, base: usize) -> Vec<Name> {
+    let mut out = names(list, base);
+    for n in out.iter_mut().filter(|n| n.text == "all") {
+        n.rules = resolve("buildkit").map(|(r, _)| r).unwrap_or_default();
+    }
+    out
+}
+
+/// Splits `a,b c` into names with their ranges (`base` is the offset of `list`).
+fn names(list: &str, base: usize) -> Vec<Name> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for part in list.split([',', ' ', '\t']) {
+        let start = pos;
+        pos += part.len() + 1;
+        if part.is_empty() {
+            continue;
+        }
+        let rules = match resolve(part) {
+            Ok((rules, _)) => rules,
+            Err(_) => Vec::new(),
+        };
+        out.push(Name {
+            text: part.to_string(),
+            range: TextRange::new(base + start, base + start + part.len()),
+            rules,
+        });
+    }
+    out
+}
+
+/// Parses one comment line (left-trimmed, `#` first).
+fn parse_comment(src: &str, range: TextRange) -> Option<(Origin, &'static str, Option<TextRange>)> {
+    let text = range.slice(src);
+    let body = text.strip_prefix('#')?;
+    let lead = body.len() - body.trim_start().len();
+    let body = body.trim_start();
+    let at = range.start + 1 + lead;
+    // the list ends at ` -- reason` or the end of the line
+    let list_of = |prefix: &str| {
+        let start = at + prefix.len();
+        let rest = &src[start..range.end];
+        let end = rest.find(" --").unwrap_or(rest.len());
+        let list = rest[..end].trim_end();
+        TextRange::new(start, start + list.len())
+    };
+    if let Some(rest) = body.strip_prefix("dfix:") {
+        let l = rest.len() - rest.trim_start().len();
+        let prefix_len = "dfix:".len() + l;
+        let rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("ignore-file") {
+            if after.starts_with('=') {
+                return Some((
+                    Origin::Dfix,
+                    "file",
+                    Some(list_of(&body[..prefix_len + "ignore-file=".len()])),
+                ));
+            }
+            return after.trim().is_empty().then_some((Origin::Dfix, "file", None));
+        }
+        if rest.starts_with("ignore=") {
+            return Some((
+                Origin::Dfix,
+                "next",
+                Some(list_of(&body[..prefix_len + "ignore=".len()])),
+            ));
+        }
+        return None;
+    }
+    if let Some(rest) = body.strip_prefix("hadolint") {
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let (reach, key) = match words.as_slice() {
+            [w, ..] if w.starts_with("ignore=") => ("next", "ignore="),
+            ["global", w, ..] if w.starts_with("ignore=") => ("file", "ignore="),
+            ["stage", w, ..] if w.starts_with("ignore=") => ("stage", "ignore="),
+            _ => return None,
+        };
+        let key_at = body.find(key)?;
+        let start = at + key_at + key.len();
+        let list = body[key_at + key.len()..].split_whitespace().next().unwrap_or_default();
+        return Some((Origin::Hadolint, reach, Some(TextRange::new(start, start + list.len()))));
+    }
+    None
+}
+
+/// `check=skip=A,B;error=true` → the range of `A,B`.
+fn check_skip(src: &str, value: TextRange) -> Option<TextRange> {
+    let text = value.slice(src);
+    let mut pos = 0;
+    for part in text.split(';') {
+        let start = pos;
+        pos += part.len() + 1;
+        let trimmed = part.trim_start();
+        if let Some(list) = trimmed.strip_prefix("skip=") {
+            let s = value.start + start + (part.len() - trimmed.len()) + "skip=".len();
+            return Some(TextRange::new(s, s + list.trim_end().len()));
+        }
+    }
+    None
+}
+
+/// Every suppression of the file.
+pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
+    let index = LineIndex::new(src);
+    let mut out = Vec::new();
+    // the instruction directly below a comment: the next instruction whose first line follows
+    // an unbroken run of comment lines
+    let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
+    let below = |line: usize| -> Option<usize> {
+        let mut l = line + 1;
+        while comment_lines.contains(&l) {
+            l += 1;
+        }
+        model.instructions.iter().position(|i| i.start_line == l + 1)
+    };
+    let first_instruction_line = model.instructions.first().map_or(usize::MAX, |i| i.start_line - 1);
+    // directive-shaped lines that a comment above them would cut off from the block
+    let directive_lines: Vec<usize> = model
+        .comments
+        .iter()
+        .filter(|c| parse_line(src, **c, 0).is_some_and(|d| KNOWN.contains(&d.key.as_str())))
+        .map(|c| index.line_of(c.start))
+        .collect();
+    for (c, &line) in model.comments.iter().zip(&comment_lines) {
+        if let Some((origin, reach, list)) = parse_comment(src, *c) {
+            let reach = match reach {
+                "file" => Reach::File,
+                "stage" => match below(line).and_then(|i| model.instructions[i].stage) {
+                    Some(s) => Reach::Stage(s),
+                    None => continue,
+                },
+                _ => match below(line) {
+                    Some(i) => Reach::Instruction(i),
+                    None => continue,
+                },
+            };
+            let names = list.map(|l| names(l.slice(src), l.start)).unwrap_or_default();
+            let breaks = origin == Origin::Dfix
+                && line < first_instruction_line
+                && directive_lines.iter().any(|&d| d > line && d < first_instruction_line);
+            let all = list.is_none() || names.iter().any(|n| n.text == "ALL");
+            out.push(Suppression {
+                origin,
+                reach,
+                names,
+                all,
+                comment: *c,
+                list,
+                breaks_directives: breaks,
+            });
+        } else if let Some(d) = parse_line(src, *c, line).filter(|d| d.key == "check") {
+            // `# check=skip=…` directly above an instruction (frontend 1.21+)
+            let (Some(i), Some(list)) = (below(line), check_skip(src, d.value_range)) else {
+                continue;
+            };
+            let names = buildkit_names(list.slice(src), list.start);
+            out.push(Suppression {
+                origin: Origin::BuildKit,
+                reach: Reach::Instruction(i),
+                names,
+                all: false,
+                comment: *c,
+                list: Some(list),
+                breaks_directives: false,
+            });
+        }
+    }
+    if let Some(d) = model.directives.get("check")
+        && let Some(list) = check_skip(src, d.value_range)
+    {
+        let names = buildkit_names(list.slice(src), list.start);
+        out.push(Suppression {
+            origin: Origin::BuildKit,
+            reach: Reach::File,
+            names,
+            all: false,
+            comment: d.line_range,
+            list: Some(list),
+            breaks_directives: false,
+        });
+    }
+    out
+}
+
+/// Does `s` apply to a finding at `range`?
+fn reaches(s: &Suppression, model: &Dockerfile, range: TextRange) -> bool {
+    match s.reach {
+        Reach::File => true,
+        Reach::Instruction(i) => {
+            model.instructions[i].range.start <= range.start && range.start <= model.instructions[i].range.end
+        }
+        Reach::Stage(st) => {
+            let stage = &model.stages[st];
+            let (a, b) = (&model.instructions[stage.from], &model.instructions[stage.last]);
+            a.range.start <= range.start && range.start <= b.range.end
+        }
+    }
+}
+
+/// Removes suppressed findings; returns, per suppression and name, whether it was used.
+pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<bool>> {
+    let mut used: Vec<Vec<bool>> = sups.iter().map(|s| vec![false; s.names.len().max(1)]).collect();
+    diagnostics.retain(|d| {
+        let Some(rule) = crate::rules::RULES.iter().position(|r| r.meta.name == d.rule) else {
+            return true;
+        };
+        let mut kept = true;
+        for (k, s) in sups.iter().enumerate() {
+            if s.breaks_directives || !reaches(s, model, d.range) {
+                continue;
+            }
+            if s.all {
+                used[k][0] = true;
+                kept = false;
+            }
+            for (n, name) in s.names.iter().enumerate() {
+                if name.rules.contains(&rule) {
+                    used[k][n] = true;
+                    kept = false;
+                }
+            }
+        }
+        kept
+    });
+    used
+}
+
+/// Where a comment line placed directly above instruction `i` goes: the start of the comment
+/// run above it (so pragmas that must sit directly above the instruction stay there), with the
+/// instruction's indentation.
+fn above(src: &str, model: &Dockerfile, index: &LineIndex, i: usize) -> (usize, String) {
+    let ins = &model.instructions[i];
+    let mut line = ins.start_line - 1;
+    let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
+    while line > 0 && comment_lines.contains(&(line - 1)) {
+        line -= 1;
+    }
+    let at = index.line_start(line);
+    let ins_line = index.line_start(ins.start_line - 1);
+    let indent = &src[ins_line..ins.keyword_range.start];
+    (at, indent.to_string())
+}
+
+/// `--add-ignore`: the text with a `# dfix: ignore=…` comment for every finding (merged into an
+/// existing one), and `# dfix: ignore-file=…` for findings outside any instruction. `None` when
+/// there is nothing to add.
+pub fn add_ignores(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -> Option<String> {
+    use std::collections::BTreeMap;
+    if diagnostics.is_empty() {
+        return None;
+    }
+    let index = LineIndex::new(src);
+    let eol = model.line_ending.as_str();
+    let sups = collect(src, model);
+    let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
+    let mut file_level: Vec<&'static str> = Vec::new();
+    for d in diagnostics {
+        let at = model.instructions.iter().position(|i| {
+            i.range.start <= d.range.start
+                && d.range.start <= i.range.end
+                && d.range.end <= i.range.end.max(d.range.start)
+        });
+        let list = match at {
+            Some(i) => per_instruction.entry(i).or_default(),
+            None => &mut file_level,
+        };
+        if !list.contains(&d.rule) {
+            list.push(d.rule);
+        }
+    }
+    let mut edits: Vec<Edit> = Vec::new();
+    let merge = |s: &Suppression, rules: &[&str], edits: &mut Vec<Edit>| {
+        let list = s.list.expect("a dfix list");
+        let new: Vec<&str> = rules
+            .iter()
+            .copied()
+            .filter(|r| !s.names.iter().any(|n| n.text == *r))
+            .collect();
+        if !new.is_empty() {
+            let sep = if list.is_empty() { "" } else { "," };
+            edits.push(Edit::insert(list.end, format!("{sep}{}", new.join(","))));
+        }
+    };
+    for (i, rules) in &per_instruction {
+        match sups.iter().find(|s| {
+            s.origin == Origin::Dfix && s.reach == Reach::Instruction(*i) && s.list.is_some() && !s.breaks_directives
+        }) {
+            Some(s) => merge(s, rules, &mut edits),
+            None => {
+                let (at, indent) = above(src, model, &index, *i);
+                edits.push(Edit::insert(
+                    at,
+                    format!("{indent}# dfix: ignore={}{eol}", rules.join(",")),
+                ));
+            }
+        }
+    }
+    if !file_level.is_empty() {
+        match sups
+            .iter()
+            .find(|s| s.origin == Origin::Dfix && s.reach == Reach::File && s.list.is_some() && !s.breaks_directives)
+        {
+            Some(s) => merge(s, &file_level, &mut edits),
+            None => {
+                let line = format!("# dfix: ignore-file={}{eol}", file_level.join(","));
+                match model.instructions.first() {
+                    // after the directive block: directly above the first instruction
+                    Some(_) => {
+                        let (at, _) = above(src, model, &index, 0);
+                        edits.push(Edit::insert(at, line));
+                    }
+                    None => {
+                        let lead = if src.is_empty() || src.ends_with('\n') { "" } else { eol };
+                        edits.push(Edit::insert(src.len(), format!("{lead}{line}")));
+                    }
+                }
+            }
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let out = crate::fix::apply_edits(src, &edits.iter().collect::<Vec<_>>());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn sups(src: &str) -> Vec<Suppression> {
+        collect(src, &parse(src))
+    }
+
+    #[test]
+    fn forms() {
+        let src = "# check=skip=JSONArgsRecommended\nFROM a\n# hadolint global ignore=DL3042\n# dfix: ignore=pip-without-cache-mount,DL3042 -- legacy\n\
+                   # hadolint ignore=DL3008\nRUN pip install x\n# dfix: ignore-file=invalid-mount\n# hadolint stage ignore=DL3042\n# check=skip=all\nRUN x\n# dfix: ignore-file\n";
+        let s = sups(src);
+        let summary: Vec<_> = s
+            .iter()
+            .map(|s| {
+                (
+                    s.origin,
+                    s.reach,
+                    s.names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(),
+                    s.all,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Origin::Hadolint, Reach::File, vec!["DL3042"], false),
+                (
+                    Origin::Dfix,
+                    Reach::Instruction(1),
+                    vec!["pip-without-cache-mount", "DL3042"],
+                    false
+                ),
+                (Origin::Hadolint, Reach::Instruction(1), vec!["DL3008"], false),
+                (Origin::Dfix, Reach::File, vec!["invalid-mount"], false),
+                (Origin::Hadolint, Reach::Stage(0), vec!["DL3042"], false),
+                (Origin::BuildKit, Reach::Instruction(2), vec!["all"], false),
+                (Origin::Dfix, Reach::File, vec![], true),
+                (Origin::BuildKit, Reach::File, vec!["JSONArgsRecommended"], false),
+            ]
+        );
+        let names = &s[1].names;
+        assert_eq!(names[1].range.slice(src), "DL3042");
+        assert!(names[0].rules == names[1].rules && !names[0].rules.is_empty());
+        assert!(s[3].names[0].rules.len() == 1);
+    }
+
+    #[test]
+    fn a_blank_line_breaks_directly_above() {
+        assert!(sups("FROM a\n# dfix: ignore=DL3042\n\nRUN pip install x\n").is_empty());
+        assert_eq!(
+            sups("FROM a\n# dfix: ignore=DL3042\n# other\nRUN pip install x\n").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_dfix_comment_above_directives_is_not_honoured() {
+        let s = sups("# dfix: ignore-file\n# syntax=docker/dockerfile:1\nFROM a\n");
+        assert!(s[0].breaks_directives);
+        let s = sups("# syntax=docker/dockerfile:1\n# dfix: ignore-file\nFROM a\n");
+        assert!(!s[0].breaks_directives);
+    }
+}
