@@ -632,7 +632,11 @@ fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
     };
     let settings = match resolver.settings_for(&probe) {
         Ok(s) => s.for_path(&absolute(&probe)),
-        Err(e) => {
+        Err(mut e) => {
+            e.path = PathBuf::from(diff::display_path(
+                &e.path,
+                &std::env::current_dir().unwrap_or_default(),
+            ));
             error(e);
             return ERROR;
         }
