@@ -18,12 +18,6 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/pip-cache-disabled-with-mount.md"),
 };
 
-/// `--no-cache-dir` or a prefix pip accepts for it (optparse takes unambiguous abbreviations;
-/// `--no-ca` is the shortest one no other pip option shares).
-pub fn is_no_cache_dir(word: &str) -> bool {
-    word.len() >= "--no-ca".len() && "--no-cache-dir".starts_with(word)
-}
-
 const VAR: &str = "PIP_NO_CACHE_DIR";
 
 pub fn check(ctx: &mut Context) {
@@ -38,7 +32,7 @@ pub fn check(ctx: &mut Context) {
             let flags: Vec<_> = call
                 .words
                 .iter()
-                .filter(|w| w.value.as_deref().is_some_and(is_no_cache_dir))
+                .filter(|w| w.value.as_deref().is_some_and(tools::is_pip_no_cache_dir))
                 .collect();
             let inline: Vec<TextRange> = call
                 .cmd
