@@ -7,15 +7,22 @@ use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
 
+mod apk_no_cache_with_mount;
+mod apt_cache_wiped_with_mount;
 mod cache_mount_not_writable_by_user;
+mod cache_wiped_with_mount;
 mod invalid_mount;
 mod missing_syntax_directive;
+mod pip_cache_disabled_with_mount;
+mod pip_no_cache_dir_env_falsy;
 mod pip_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
 mod unused_suppression;
+mod uv_cache_disabled_with_mount;
 
 pub mod common;
+mod contradiction;
 mod missing_mount;
 pub mod tools;
 
@@ -83,6 +90,31 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cache_mount_not_writable_by_user::META,
         check: cache_mount_not_writable_by_user::check,
+    },
+    // contradictions: a cache mount made useless in its own RUN
+    Rule {
+        meta: &pip_cache_disabled_with_mount::META,
+        check: pip_cache_disabled_with_mount::check,
+    },
+    Rule {
+        meta: &pip_no_cache_dir_env_falsy::META,
+        check: pip_no_cache_dir_env_falsy::check,
+    },
+    Rule {
+        meta: &uv_cache_disabled_with_mount::META,
+        check: uv_cache_disabled_with_mount::check,
+    },
+    Rule {
+        meta: &apt_cache_wiped_with_mount::META,
+        check: apt_cache_wiped_with_mount::check,
+    },
+    Rule {
+        meta: &apk_no_cache_with_mount::META,
+        check: apk_no_cache_with_mount::check,
+    },
+    Rule {
+        meta: &cache_wiped_with_mount::META,
+        check: cache_wiped_with_mount::check,
     },
     // runs after the others: it judges the suppressions their findings used
     Rule {

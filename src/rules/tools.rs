@@ -199,6 +199,12 @@ const PIP_VALUE_OPTIONS: &[&str] = &[
     "--progress-bar",
 ];
 
+/// `--no-cache-dir` or an abbreviation pip accepts for it (optparse takes unambiguous prefixes;
+/// `--no-ca` is the shortest that no other pip option shares).
+pub fn is_pip_no_cache_dir(word: &str) -> bool {
+    word.len() >= "--no-ca".len() && "--no-cache-dir".starts_with(word)
+}
+
 fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(value(words, 0)?);
     let start = if versioned(name, "pip") {
@@ -221,7 +227,13 @@ fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
-    call.cache_off = call.has_word("--no-cache-dir") || env.var("PIP_NO_CACHE_DIR").is_some();
+    // pip ignores an empty value; any other value disables the cache
+    call.cache_off = words
+        .iter()
+        .any(|w| w.value.as_deref().is_some_and(is_pip_no_cache_dir))
+        || env
+            .var("PIP_NO_CACHE_DIR")
+            .is_some_and(|v| v.is_none_or(|v| !v.trim().is_empty()));
     call.dirs = match call.option(&["--cache-dir"]) {
         Some(d) => env.scope.absolute(d),
         None => env.dir_or("PIP_CACHE_DIR", || env.cache_home().map(|c| join(&c, "pip"))),
@@ -266,7 +278,10 @@ fn uv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
-    call.cache_off = call.has_word("--no-cache") || call.has_word("-n") || truthy(env.var("UV_NO_CACHE"));
+    call.cache_off = call.has_word("--no-cache")
+        || call.has_word("--no-cache-dir")
+        || call.has_word("-n")
+        || truthy(env.var("UV_NO_CACHE"));
     call.dirs = match call.option(&["--cache-dir"]) {
         Some(d) => env.scope.absolute(d),
         None => env.dir_or("UV_CACHE_DIR", || env.cache_home().map(|c| join(&c, "uv"))),
@@ -913,6 +928,9 @@ mod tests {
     fn python_tools() {
         assert_eq!(one("FROM a\nRUN pip3 -q install x\n").1, d(&["/root/.cache/pip"]));
         assert!(one("FROM a\nRUN pip install --no-cache-dir x\n").2);
+        assert!(one("FROM a\nRUN pip install --no-cache x\n").2);
+        assert!(!one("FROM a\nRUN PIP_NO_CACHE_DIR= pip install x\n").2);
+        assert!(!one("FROM a\nRUN pip install --no-color x\n").2);
         assert_eq!(
             one("FROM a\nRUN uv pip install x\n"),
             ("uv".into(), d(&["/root/.cache/uv"]), false)

@@ -1,0 +1,93 @@
+use super::common::env_of;
+use super::contradiction::{self, CacheRun, cache_runs, remove_word, set_nonempty};
+use super::tools;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::shell::Command;
+use crate::syntax::text::TextRange;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "pip-cache-disabled-with-mount",
+    family: "cache",
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &["DL3042"],
+    summary: "`--no-cache-dir` or `PIP_NO_CACHE_DIR` makes the RUN's pip cache mount useless",
+    doc: include_str!("../../rules/pip-cache-disabled-with-mount.md"),
+};
+
+const VAR: &str = "PIP_NO_CACHE_DIR";
+
+pub fn check(ctx: &mut Context) {
+    let (src, model) = (ctx.src, ctx.model);
+    for cr in cache_runs(model) {
+        let calls = tools::calls(src, &cr.commands, &cr.scope);
+        for call in calls.iter().filter(|c| c.tool == "pip") {
+            let Some(dirs) = &call.dirs else { continue };
+            let Some(target) = dirs.iter().find_map(|d| cr.covering(&d.path)) else {
+                continue;
+            };
+            let flags: Vec<_> = call
+                .words
+                .iter()
+                .filter(|w| w.value.as_deref().is_some_and(tools::is_pip_no_cache_dir))
+                .collect();
+            let inline: Vec<TextRange> = call
+                .cmd
+                .assignments
+                .iter()
+                .filter(|a| a.name == VAR && a.value.as_deref().is_none_or(|v| !v.trim().is_empty()))
+                .map(|a| a.range)
+                .collect();
+            // the variable as the command would see it without its inline assignments
+            let mut bare: Command = call.cmd.clone();
+            bare.assignments.clear();
+            let outer = set_nonempty(&env_of(VAR, &bare, &cr.commands, &cr.scope));
+            if flags.is_empty() && inline.is_empty() && !outer {
+                continue;
+            }
+            let (range, what) = match (flags.first(), inline.first()) {
+                (Some(w), _) => (w.range, format!("`{}`", w.range.slice(src))),
+                (None, Some(a)) => (*a, format!("`{VAR}` (pip treats every value as \"off\")")),
+                (None, None) => (
+                    call.anchor(),
+                    format!("`{VAR}` from the environment (pip treats every value as \"off\")"),
+                ),
+            };
+            let fix = if outer { None } else { fix(ctx, &cr, &flags, &inline) };
+            let also = if outer && !(flags.is_empty() && inline.is_empty()) {
+                format!(" (and so does `{VAR}` from the environment)")
+            } else {
+                String::new()
+            };
+            ctx.report_with_fix(
+                range,
+                format!("{what} turns pip's cache off{also}: the cache mount on `{target}` is never used"),
+                fix,
+            );
+        }
+    }
+}
+
+fn fix(ctx: &Context, cr: &CacheRun, flags: &[&crate::syntax::shell::Word], inline: &[TextRange]) -> Option<Fix> {
+    if cr.onbuild {
+        return None;
+    }
+    let mut edits: Vec<Edit> = Vec::new();
+    for w in flags {
+        edits.push(remove_word(ctx.src, ctx.model, cr, w)?);
+    }
+    for a in inline {
+        let word = crate::syntax::shell::Word { range: *a, value: None };
+        edits.push(remove_word(ctx.src, ctx.model, cr, &word)?);
+    }
+    contradiction::disjoint(&mut edits)?;
+    let title = if flags.is_empty() {
+        format!("Remove `{VAR}=…` from the command")
+    } else {
+        "Remove `--no-cache-dir`".to_string()
+    };
+    Some(Fix::safe(title, edits))
+}
