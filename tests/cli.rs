@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 const SEED: &str = "FROM python:3.6-alpine\nRUN pip install pyyaml\n";
 const SEED_FIXED: &str = "# syntax=docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n";
-const CLEAN: &str = "FROM alpine:3.20\nRUN apk add curl\n";
+const CLEAN: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl\n";
 
 fn dfix() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dfix"));

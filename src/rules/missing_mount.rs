@@ -5,9 +5,9 @@
 use super::Context;
 use super::common::{self, covers, mount_target};
 use super::tools::{self, Call, never_mount};
-use crate::diagnostic::{Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Prefer;
-use crate::syntax::model::{Instruction, Run, RunForm};
+use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::MountType;
 use crate::syntax::scope::{Scope, scope_at};
 
@@ -15,6 +15,21 @@ use crate::syntax::scope::{Scope, scope_at};
 pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
 /// The fix of `prefer = "clean"`.
 pub type CleanFix = fn(&Call, &Instruction) -> Option<Fix>;
+/// Adjusts a finding once it is made, with the whole file in view (the fix's safety, more
+/// edits, alternatives).
+pub type Amend = fn(&Found, &mut Diagnostic);
+
+/// What an [`Amend`] sees.
+pub struct Found<'a> {
+    pub src: &'a str,
+    pub model: &'a Dockerfile,
+    /// The instruction's index (an ONBUILD's, for a trigger).
+    pub index: usize,
+    pub call: &'a Call<'a>,
+    pub run: &'a Run,
+    pub scope: &'a Scope,
+    pub prefer: Prefer,
+}
 
 pub struct Spec {
     pub tool: &'static str,
@@ -26,6 +41,7 @@ pub struct Spec {
     pub extra: Option<ExtraEdits>,
     /// With `prefer = "clean"`: the clean-up fix.
     pub clean: Option<CleanFix>,
+    pub amend: Option<Amend>,
 }
 
 impl Spec {
@@ -36,6 +52,7 @@ impl Spec {
             any_dir: false,
             extra: None,
             clean: None,
+            amend: None,
         }
     }
 }
@@ -79,13 +96,14 @@ pub fn has_misplaced_mount(run: &Run, scope: &Scope, call: &Call) -> bool {
 }
 
 pub fn check(ctx: &mut Context, spec: &Spec) {
-    for r in common::runs(ctx.model) {
-        let run = r.run;
+    let (model, src) = (ctx.model, ctx.src);
+    for r in common::runs(model) {
+        let (index, run) = (r.index, r.run);
         let all = common::commands(r.eff);
         if all.is_empty() {
             continue;
         }
-        let scope = scope_at(ctx.model, r.index);
+        let scope = scope_at(model, index);
         let calls = tools::calls(ctx.src, &all, &scope);
         let mut reported = false;
         for call in calls.iter().filter(|c| c.tool == spec.tool && !c.cache_off) {
@@ -117,7 +135,8 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
                 None => Vec::new(),
             };
             reported = true;
-            let fix = match ctx.settings.options.prefer(ctx.rule_name()) {
+            let prefer = ctx.settings.options.prefer(ctx.rule_name());
+            let fix = match prefer {
                 Prefer::Clean => spec.clean.and_then(|f| f(call, r.eff)),
                 Prefer::Mount => mount_fix(spec, call, run, &scope, &missing, r.is_onbuild()),
             };
@@ -139,16 +158,36 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             } else {
                 program
             };
-            let what = if call.sub == 0 {
-                program.to_string()
-            } else {
-                format!("{program} {}", call.subcommand())
+            // a nested subcommand names its parent too (`uv pip install`, `yarn global add`)
+            let parent = match call.sub {
+                0 | 1 => None,
+                s => call.words[s - 1]
+                    .value
+                    .as_deref()
+                    .filter(|p| matches!(*p, "pip" | "tool" | "global" | "env") && *p != program),
             };
-            ctx.report_with_fix(
+            let what = match (call.sub, parent) {
+                (0, _) => program.to_string(),
+                (_, Some(p)) => format!("{program} {p} {}", call.subcommand()),
+                (_, None) => format!("{program} {}", call.subcommand()),
+            };
+            let diagnostic = ctx.report(
                 call.anchor(),
                 format!("`{what}` runs without a cache mount{on}: every build downloads the packages again"),
-                fix,
             );
+            diagnostic.fix = fix;
+            if let Some(amend) = spec.amend {
+                let found = Found {
+                    src,
+                    model,
+                    index,
+                    call,
+                    run,
+                    scope: &scope,
+                    prefer,
+                };
+                amend(&found, diagnostic);
+            }
         }
     }
 }
@@ -194,5 +233,36 @@ pub fn add_option(call: &Call, ins: &Instruction, option: &str) -> Edit {
     match ins.run().map(|r| &r.form) {
         Some(RunForm::Exec(_)) => Edit::insert(at, format!(", \"{option}\"")),
         _ => Edit::insert(at, format!(" {option}")),
+    }
+}
+
+/// Appends ` && <command>` after the last command of a shell-form RUN, when that command ends
+/// the script's top-level sequence (nothing but blanks and line continuations after it, and
+/// not inside `$(…)`, a subshell or a compound command): the clean-up then runs once
+/// everything before it has succeeded. `None` otherwise.
+pub fn append_command(src: &str, ins: &Instruction, command: &str) -> Option<Edit> {
+    let run = ins.run()?;
+    let RunForm::Shell(body) = &run.form else { return None };
+    let script = run.script.as_ref().filter(|s| !s.has_error)?;
+    let last = script.commands.iter().max_by_key(|c| c.range.end)?;
+    if last.nested || last.range.end > body.end || last.range.end < body.start {
+        return None;
+    }
+    let rest = src.get(last.range.end..body.end)?;
+    if !rest
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'`'))
+    {
+        return None;
+    }
+    Some(Edit::insert(last.range.end, format!(" && {command}")))
+}
+
+/// With `prefer = "clean"`, the fix appends `command` to the RUN (see [`append_command`]).
+pub fn amend_clean(found: &Found, d: &mut Diagnostic, command: &str) {
+    if found.prefer == Prefer::Clean {
+        let ins = found.model.instructions[found.index].effective();
+        d.fix = append_command(found.src, ins, command)
+            .map(|e| Fix::safe(format!("Append `{command}` to the `RUN`"), vec![e]));
     }
 }

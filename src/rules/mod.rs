@@ -8,18 +8,29 @@ use crate::syntax::text::TextRange;
 use serde::Serialize;
 
 mod apk_no_cache_with_mount;
+mod apk_without_cache_mount;
+mod apt_cache_mount_incomplete;
 mod apt_cache_wiped_with_mount;
+mod apt_without_cache_mount;
 mod cache_mount_not_writable_by_user;
 mod cache_wiped_with_mount;
+mod conda_without_cache_mount;
+mod dnf_without_cache_mount;
 mod invalid_mount;
 mod missing_syntax_directive;
 mod pip_cache_disabled_with_mount;
 mod pip_no_cache_dir_env_falsy;
 mod pip_without_cache_mount;
+mod pipenv_without_cache_mount;
+mod poetry_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
 mod unused_suppression;
 mod uv_cache_disabled_with_mount;
+mod uv_link_mode_not_copy;
+mod uv_without_cache_mount;
+mod yum_without_cache_mount;
+mod zypper_without_cache_mount;
 
 pub mod common;
 mod contradiction;
@@ -90,6 +101,50 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cache_mount_not_writable_by_user::META,
         check: cache_mount_not_writable_by_user::check,
+    },
+    Rule {
+        meta: &uv_without_cache_mount::META,
+        check: uv_without_cache_mount::check,
+    },
+    Rule {
+        meta: &uv_link_mode_not_copy::META,
+        check: uv_link_mode_not_copy::check,
+    },
+    Rule {
+        meta: &poetry_without_cache_mount::META,
+        check: poetry_without_cache_mount::check,
+    },
+    Rule {
+        meta: &pipenv_without_cache_mount::META,
+        check: pipenv_without_cache_mount::check,
+    },
+    Rule {
+        meta: &conda_without_cache_mount::META,
+        check: conda_without_cache_mount::check,
+    },
+    Rule {
+        meta: &apt_without_cache_mount::META,
+        check: apt_without_cache_mount::check,
+    },
+    Rule {
+        meta: &apt_cache_mount_incomplete::META,
+        check: apt_cache_mount_incomplete::check,
+    },
+    Rule {
+        meta: &apk_without_cache_mount::META,
+        check: apk_without_cache_mount::check,
+    },
+    Rule {
+        meta: &dnf_without_cache_mount::META,
+        check: dnf_without_cache_mount::check,
+    },
+    Rule {
+        meta: &yum_without_cache_mount::META,
+        check: yum_without_cache_mount::check,
+    },
+    Rule {
+        meta: &zypper_without_cache_mount::META,
+        check: zypper_without_cache_mount::check,
     },
     // contradictions: a cache mount made useless in its own RUN
     Rule {

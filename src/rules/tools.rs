@@ -264,6 +264,8 @@ fn uv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         match value(words, s)? {
             "pip" => nested(s).filter(|&i| matches!(value(words, i), Some("install" | "sync" | "compile")))?,
             "tool" => nested(s).filter(|&i| matches!(value(words, i), Some("install" | "run" | "upgrade")))?,
+            // `uv run --no-sync` installs nothing
+            "run" if words.iter().any(|w| w.value.as_deref() == Some("--no-sync")) => return None,
             "sync" | "add" | "lock" | "run" | "export" => s,
             _ => return None,
         }
@@ -408,7 +410,14 @@ fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !ok {
         return None;
     }
-    let cleaned = any_command(env, |w| removes(env.src, w, &["/var/lib/apt/lists"]));
+    let cleaned = any_command(env, |w| {
+        removes(env.src, w, &["/var/lib/apt/lists"])
+            // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
+            || value(w, 0).map(basename) == Some("rm")
+                && w[1..]
+                    .iter()
+                    .any(|x| matches!(x.range.slice(env.src), "/var/lib/apt" | "/var/lib/apt/" | "/var/lib/apt/*"))
+    });
     Some(Call {
         tool: "apt",
         cmd: env.cmd,
@@ -439,7 +448,10 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
             "--keys-dir",
         ],
     )?;
-    if !matches!(value(words, sub)?, "add" | "upgrade" | "update" | "fix") {
+    // `--no-network` installs only what is already on disk
+    if !matches!(value(words, sub)?, "add" | "upgrade" | "update" | "fix")
+        || words.iter().any(|w| w.value.as_deref() == Some("--no-network"))
+    {
         return None;
     }
     let mut call = Call {
@@ -450,7 +462,7 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
-    call.cache_off = call.has_word("--no-cache");
+    call.cache_off = call.has_word("--no-cache") || any_command(env, |w| removes(env.src, w, &[APK_CACHE]));
     call.dirs = Some(dirs(
         [call
             .option(&["--cache-dir"])
@@ -464,11 +476,14 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 /// `dnf|dnf5|yum|microdnf install|upgrade|…` and `zypper install|update|…`.
 fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(value(words, 0)?);
+    let base = env.scope.base.as_deref();
     let (tool, dir) = match name {
-        "dnf" | "dnf-3" => ("dnf", "/var/cache/dnf"),
-        "dnf5" => ("dnf", "/var/cache/libdnf5"),
-        "yum" => ("yum", "/var/cache/yum"),
-        "zypper" => ("zypper", "/var/cache/zypp"),
+        "dnf-3" => ("dnf", Some(DNF4_CACHE)),
+        "dnf" => ("dnf", Some(dnf_cache(base))),
+        "dnf5" => ("dnf", Some(DNF5_CACHE)),
+        // on EL8 and later `yum` is dnf; only a known base tells which one runs
+        "yum" => ("yum", base.and_then(yum_cache)),
+        "zypper" => ("zypper", Some("/var/cache/zypp")),
         _ => return None,
     };
     let sub = first_operand(
@@ -523,20 +538,99 @@ fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
                         .any(|x| matches!(x.value.as_deref(), Some("clean" | "cc")))
             }
             _ => {
-                matches!(prog, Some("dnf" | "dnf5" | "yum"))
+                matches!(prog, Some("dnf" | "dnf5" | "dnf-3" | "yum"))
                     && w[1..].iter().any(|x| x.value.as_deref() == Some("clean"))
             }
         };
-        cleans || removes(env.src, w, &[dir])
+        cleans
+            || removes(
+                env.src,
+                w,
+                &[
+                    "/var/cache/dnf",
+                    "/var/cache/libdnf5",
+                    "/var/cache/yum",
+                    "/var/cache/zypp",
+                ],
+            )
     });
     Some(Call {
         tool,
         cmd: env.cmd,
         words,
         sub,
-        dirs: Some(dirs([dir.to_string()], true)),
+        dirs: dir.map(|d| dirs([d.to_string()], true)),
         cache_off: cleaned,
     })
+}
+
+const DNF4_CACHE: &str = "/var/cache/dnf";
+const DNF5_CACHE: &str = "/var/cache/libdnf5";
+
+/// An image reference's last path component and tag (`registry/ubi8/ubi:8.9` → `ubi`, `8.9`),
+/// lowercased, plus the whole path.
+fn image_parts(base: &str) -> (String, String, String) {
+    let base = base.split('@').next().unwrap_or(base).to_ascii_lowercase();
+    let (path, tag) = match base.rsplit_once(':') {
+        Some((p, t)) if !t.contains('/') => (p.to_string(), t.to_string()),
+        _ => (base.clone(), String::new()),
+    };
+    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+    (name, tag, path)
+}
+
+/// The leading number of a tag (`41`, `8.9` → 8, `stream9` → 9, `centos7` → 7).
+fn major(tag: &str) -> Option<u32> {
+    let digits: String = tag
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// `dnf` is dnf5 (`/var/cache/libdnf5`) from Fedora 41 on; elsewhere dnf4 (`/var/cache/dnf`).
+fn dnf_cache(base: Option<&str>) -> &'static str {
+    let Some(base) = base else { return DNF4_CACHE };
+    let (name, tag, _) = image_parts(base);
+    if !matches!(name.as_str(), "fedora" | "fedora-minimal" | "fedora-toolbox") {
+        return DNF4_CACHE;
+    }
+    match major(&tag) {
+        Some(n) if n < 41 => DNF4_CACHE,
+        _ => DNF5_CACHE,
+    }
+}
+
+/// The cache of `yum` on a known base: yum 3 (`/var/cache/yum`) up to EL7 and Amazon Linux 2,
+/// dnf from EL8 on. `None` for an image dfix does not know.
+fn yum_cache(base: &str) -> Option<&'static str> {
+    let (name, tag, path) = image_parts(base);
+    let n = major(&tag);
+    let el = path
+        .rsplit('/')
+        .nth(1)
+        .and_then(|p| p.strip_prefix("ubi"))
+        .and_then(|v| v.parse::<u32>().ok());
+    match name.as_str() {
+        "centos" | "oraclelinux" | "scientificlinux" | "sl" => match n {
+            Some(v) if v <= 7 => Some("/var/cache/yum"),
+            Some(_) => Some(DNF4_CACHE),
+            None if tag.starts_with("stream") => Some(DNF4_CACHE),
+            None => None,
+        },
+        "amazonlinux" => match n {
+            Some(1 | 2 | 2017 | 2018) => Some("/var/cache/yum"),
+            Some(2022 | 2023) => Some(DNF4_CACHE),
+            _ => None,
+        },
+        "rockylinux" | "almalinux" => Some(DNF4_CACHE),
+        "fedora" => Some(dnf_cache(Some(base))),
+        _ if el.is_some_and(|v| v >= 8) || name.starts_with("ubi") && major(&name).is_some_and(|v| v >= 8) => {
+            Some(DNF4_CACHE)
+        }
+        _ => None,
+    }
 }
 
 /// `npm ci|install|i|add|update`.
@@ -942,6 +1036,7 @@ mod tests {
         assert!(one("FROM a\nRUN uv sync --no-cache\n").2);
         assert!(!one("FROM a\nENV UV_NO_CACHE=0\nRUN uv sync\n").2);
         assert!(detect("FROM a\nRUN uv venv && uv --version\n").is_empty());
+        assert!(detect("FROM a\nRUN uv run --no-sync pytest\n").is_empty());
         assert_eq!(
             one("FROM a\nRUN poetry install --no-root\n").1,
             d(&["/root/.cache/pypoetry/cache", "/root/.cache/pypoetry/artifacts"])
@@ -973,7 +1068,31 @@ mod tests {
             ("dnf".into(), d(&["/var/cache/dnf"]), true)
         );
         assert_eq!(one("FROM a\nRUN dnf5 install -y x\n").1, d(&["/var/cache/libdnf5"]));
-        assert_eq!(one("FROM a\nRUN yum install -y x\n").1, d(&["/var/cache/yum"]));
+        // `yum` is yum 3 or dnf depending on the base; `dnf` is dnf5 from Fedora 41 on
+        assert_eq!(one("FROM a\nRUN yum install -y x\n").1, None);
+        assert_eq!(one("FROM centos:7\nRUN yum install -y x\n").1, d(&["/var/cache/yum"]));
+        assert_eq!(
+            one("FROM amazonlinux:2\nRUN yum install -y x\n").1,
+            d(&["/var/cache/yum"])
+        );
+        assert_eq!(
+            one("FROM registry.access.redhat.com/ubi8/ubi:8.9\nRUN yum install -y x\n").1,
+            d(&["/var/cache/dnf"])
+        );
+        assert_eq!(
+            one("FROM rockylinux:9\nRUN yum install -y x\n").1,
+            d(&["/var/cache/dnf"])
+        );
+        assert_eq!(one("FROM fedora\nRUN dnf install -y x\n").1, d(&["/var/cache/libdnf5"]));
+        assert_eq!(one("FROM fedora:40\nRUN dnf install -y x\n").1, d(&["/var/cache/dnf"]));
+        assert_eq!(
+            one("FROM fedora:42\nRUN dnf-3 install -y x\n").1,
+            d(&["/var/cache/dnf"])
+        );
+        assert!(detect("FROM a\nRUN apk add --no-network .rundeps\n").is_empty());
+        assert!(one("FROM a\nRUN apk add x && rm -rf /var/cache/apk/*\n").2);
+        assert!(one("FROM a\nRUN apt-get install -y x && rm -rf /var/lib/apt\n").2);
+        assert!(!one("FROM a\nRUN apt-get install -y x && rm -rf /var/lib/apt-lists/*\n").2);
         assert_eq!(
             one("FROM a\nRUN zypper --non-interactive in x && zypper cc -a\n"),
             ("zypper".into(), d(&["/var/cache/zypp"]), true)

@@ -28,6 +28,9 @@ pub struct Scope {
     pub env: HashMap<String, Var>,
     pub user: UserInfo,
     pub workdir: Option<String>,
+    /// The image the stage chain starts from, as written; `None` when it is not a literal
+    /// (`FROM ${BASE}`).
+    pub base: Option<String>,
 }
 
 impl Scope {
@@ -91,6 +94,7 @@ pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
         env: HashMap::new(),
         user: UserInfo::Root,
         workdir: None,
+        base: None,
     };
     let Some(stage) = model.instructions[index].stage else {
         return scope;
@@ -120,6 +124,7 @@ pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
         if n == 0
             && let Some(base) = &st.base
         {
+            scope.base = Some(base.clone());
             for (k, v) in base_image_env(base) {
                 scope.env.insert((*k).into(), Some((*v).into()));
             }

@@ -1,0 +1,217 @@
+use super::common::{basename, commands};
+use super::missing_mount::{self, Found, Spec, append_command};
+use super::tools::{self, Call};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::settings::Prefer;
+use crate::syntax::model::{Dockerfile, Kind};
+use crate::syntax::scope::scope_at;
+use crate::syntax::shell::{Command, Word};
+use std::borrow::Cow;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "apt-without-cache-mount",
+    family: "cache",
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &["DL3009"],
+    related: &[],
+    summary: "`apt-get install` without BuildKit cache mounts on apt's caches and without removing the package lists",
+    doc: include_str!("../../rules/apt-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    // one apt directory mounted is `apt-cache-mount-incomplete`'s finding
+    any_dir: true,
+    amend: Some(amend),
+    ..Spec::new("apt")
+};
+
+const CLEAN: &str = "rm -rf /var/lib/apt/lists/*";
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}
+
+fn amend(f: &Found, d: &mut Diagnostic) {
+    let ins = f.model.instructions[f.index].effective();
+    if f.prefer == Prefer::Clean {
+        d.fix = append_command(f.src, ins, CLEAN)
+            .map(|e| Fix::safe("Remove the package lists at the end of the `RUN`", vec![e]));
+    } else if let Some(fix) = &d.fix
+        && debian_based(f.scope.base.as_deref())
+        && !docker_clean_removed(f.src, f.model, f.index, f.call.cmd.range.start)
+    {
+        // keeping the downloaded packages too needs the image's apt configuration changed
+        let at = f.model.instructions[f.index].range.start;
+        let eol = f.model.line_ending.as_str();
+        let mut edits = fix.edits.clone();
+        edits.push(Edit::insert(at, format!("{KEEP_PACKAGES}{eol}")));
+        d.alternatives.push(Fix::unsafe_(
+            "Mount apt's caches and remove `docker-clean` so that downloaded packages are kept",
+            edits,
+        ));
+    }
+    // Once the lists live in a cache mount they are no longer in the image: that is only
+    // harmless when every apt install that follows refreshes them itself.
+    if let Some(fix) = &mut d.fix
+        && (!updates_before(&commands(ins), f.call)
+            || later_call_relies(f.src, f.model, f.index, "apt", updates_before))
+    {
+        fix.applicability = Applicability::Unsafe;
+    }
+}
+
+/// The RUN the alternative fix inserts: what BuildKit's reference shows for caching apt.
+pub(super) const KEEP_PACKAGES: &str = "RUN rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache";
+
+fn value(words: &[Word], i: usize) -> Option<&str> {
+    words.get(i).and_then(|w| w.value.as_deref())
+}
+
+/// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).
+pub(super) fn is_update(words: &[Word]) -> bool {
+    if !matches!(value(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
+        return false;
+    }
+    let mut i = 1;
+    while let Some(v) = value(words, i) {
+        if !v.starts_with('-') {
+            return v == "update";
+        }
+        if matches!(
+            v,
+            "-o" | "-c" | "-t" | "--option" | "--config-file" | "--target-release"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The RUN refreshes the package lists before `call`.
+fn updates_before(all: &[Cow<'_, Command>], call: &Call) -> bool {
+    all.iter()
+        .any(|c| c.range.start < call.cmd.range.start && is_update(c.effective().words))
+}
+
+/// A later RUN of this stage, or of a stage built on it, runs `tool` without refreshing its
+/// package index first (`refreshed` says when it does): it relies on the index this RUN leaves
+/// in the image.
+pub(super) fn later_call_relies(
+    src: &str,
+    model: &Dockerfile,
+    index: usize,
+    tool: &str,
+    refreshed: fn(&[Cow<'_, Command>], &Call) -> bool,
+) -> bool {
+    let Some(stage) = model.instructions[index].stage else {
+        return false;
+    };
+    for (j, ins) in model.instructions.iter().enumerate().skip(index + 1) {
+        let Some(s) = ins.stage else { continue };
+        if ins.kind != Kind::Run || ins.invalid || !model.stage_chain(s).contains(&stage) {
+            continue;
+        }
+        let all = commands(ins);
+        let scope = scope_at(model, j);
+        if tools::calls(src, &all, &scope)
+            .iter()
+            .any(|c| c.tool == tool && !refreshed(&all, c))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The image is Debian or Ubuntu (or an official image built on them), whose apt configuration
+/// includes `/etc/apt/apt.conf.d/docker-clean`.
+pub(super) fn debian_based(base: Option<&str>) -> bool {
+    let Some(base) = base else { return false };
+    let base = base.split('@').next().unwrap_or(base).to_ascii_lowercase();
+    let (path, tag) = match base.rsplit_once(':') {
+        Some((p, t)) if !t.contains('/') => (p, t),
+        _ => (base.as_str(), ""),
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    const OTHERS: &[&str] = &[
+        "alpine",
+        "windows",
+        "nanoserver",
+        "servercore",
+        "ubi",
+        "oraclelinux",
+        "amazonlinux",
+    ];
+    if OTHERS.iter().any(|o| tag.contains(o)) {
+        return false;
+    }
+    const DEBIAN: &[&str] = &[
+        "debian", "ubuntu", "bookworm", "bullseye", "buster", "stretch", "trixie", "jammy", "focal", "noble", "bionic",
+        "xenial",
+    ];
+    if DEBIAN.iter().any(|d| name.contains(d) || tag.contains(d)) {
+        return true;
+    }
+    // official images whose default variant is Debian
+    let official = !path.contains('/') || path.starts_with("library/") || path.starts_with("docker.io/library/");
+    official
+        && matches!(
+            name,
+            "python"
+                | "node"
+                | "golang"
+                | "rust"
+                | "ruby"
+                | "php"
+                | "perl"
+                | "gcc"
+                | "buildpack-deps"
+                | "r-base"
+                | "haskell"
+                | "julia"
+                | "openjdk"
+                | "eclipse-temurin"
+                | "maven"
+                | "gradle"
+                | "elixir"
+                | "erlang"
+        )
+}
+
+/// Something before offset `before` in this RUN, or an earlier RUN of the stage chain, removes
+/// or rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub(super) fn docker_clean_removed(src: &str, model: &Dockerfile, index: usize, before: usize) -> bool {
+    let touches = |c: &Command| {
+        let words = c.effective().words;
+        matches!(
+            value(words, 0).map(basename),
+            Some("rm" | "mv" | "sed" | "truncate" | "unlink" | "cp" | "ln" | "echo" | "printf" | "tee")
+        ) && words[1..].iter().any(|w| {
+            let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
+            raw.contains("apt.conf.d/docker-clean")
+                || raw.contains("apt.conf.d/docker-*")
+                || raw.contains("apt.conf.d/*")
+        })
+    };
+    let this = model.instructions[index].effective();
+    if commands(this).iter().any(|c| c.range.start < before && touches(c)) {
+        return true;
+    }
+    let Some(stage) = model.instructions[index].stage else {
+        return false;
+    };
+    for &s in &model.stage_chain(stage) {
+        let st = &model.stages[s];
+        let end = if s == stage { index } else { st.last + 1 };
+        for ins in &model.instructions[st.from + 1..end] {
+            if ins.kind == Kind::Run && !ins.invalid && commands(ins).iter().any(|c| touches(c)) {
+                return true;
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,26 @@
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "conda-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    status: Status::Preview,
+    sources: &[],
+    related: &[],
+    summary: "`conda install` (also mamba, micromamba) without a BuildKit cache mount on the package cache",
+    doc: include_str!("../../rules/conda-without-cache-mount.md"),
+};
+
+/// Report-only: the package cache lives under the installation's root prefix, which a
+/// Dockerfile rarely states.
+const SPEC: Spec = Spec {
+    fix: false,
+    ..Spec::new("conda")
+};
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}

@@ -1,0 +1,29 @@
+use super::common::basename;
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "dnf-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &["DL3040"],
+    related: &[],
+    summary: "`dnf install` without a BuildKit cache mount on dnf's cache and without `dnf clean all`",
+    doc: include_str!("../../rules/dnf-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    amend: Some(|found, d| {
+        // the program as invoked: `dnf5 clean all` where the RUN runs `dnf5`
+        let program = found.call.words[0].value.as_deref().map_or("dnf", basename);
+        missing_mount::amend_clean(found, d, &format!("{program} clean all"));
+    }),
+    ..Spec::new("dnf")
+};
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}

@@ -1,0 +1,21 @@
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "pipenv-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`pipenv install` without a BuildKit cache mount on Pipenv's cache directory",
+    doc: include_str!("../../rules/pipenv-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec::new("pipenv");
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}

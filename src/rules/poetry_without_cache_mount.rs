@@ -1,0 +1,23 @@
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "poetry-without-cache-mount",
+    family: "cache",
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`poetry install` without BuildKit cache mounts on Poetry's `cache/` and `artifacts/` directories",
+    doc: include_str!("../../rules/poetry-without-cache-mount.md"),
+};
+
+/// The mounts go on `<cache-dir>/cache` and `<cache-dir>/artifacts`, never on the cache
+/// directory itself: Poetry creates its virtualenvs there by default.
+const SPEC: Spec = Spec::new("poetry");
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}

@@ -1,0 +1,21 @@
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "uv-without-cache-mount",
+    family: "cache",
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`uv pip install`, `uv sync` and the like without a BuildKit cache mount on uv's cache directory",
+    doc: include_str!("../../rules/uv-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec::new("uv");
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}

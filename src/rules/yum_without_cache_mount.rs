@@ -1,0 +1,24 @@
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "yum-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Preview,
+    sources: &["DL3032"],
+    related: &[],
+    summary: "`yum install` without a BuildKit cache mount on yum's cache and without `yum clean all`",
+    doc: include_str!("../../rules/yum-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    amend: Some(|found, d| missing_mount::amend_clean(found, d, "yum clean all")),
+    ..Spec::new("yum")
+};
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}

@@ -1,0 +1,24 @@
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "zypper-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &["DL3036"],
+    related: &[],
+    summary: "`zypper install` without a BuildKit cache mount on zypper's cache and without `zypper clean --all`",
+    doc: include_str!("../../rules/zypper-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    amend: Some(|found, d| missing_mount::amend_clean(found, d, "zypper clean --all")),
+    ..Spec::new("zypper")
+};
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check(ctx, &SPEC);
+}
