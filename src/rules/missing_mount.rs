@@ -144,8 +144,15 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             } else {
                 program
             };
+            // a command group before the subcommand (`go mod download`, `yarn global add`)
+            let group: Vec<&str> = call.words[1..call.sub.max(1)]
+                .iter()
+                .map_while(|w| w.value.as_deref().filter(|v| v.chars().all(|c| c.is_ascii_lowercase())))
+                .collect();
             let what = if call.sub == 0 {
                 program.to_string()
+            } else if group.len() + 1 == call.sub {
+                format!("{program} {} {}", group.join(" "), call.subcommand()).replace("  ", " ")
             } else {
                 format!("{program} {}", call.subcommand())
             };

@@ -6,14 +6,24 @@ use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
 
+mod bundler_without_cache_mount;
 mod cache_mount_not_writable_by_user;
+mod cargo_without_cache_mount;
+mod composer_without_cache_mount;
+mod go_without_cache_mount;
+mod gradle_without_cache_mount;
 mod invalid_mount;
+mod maven_without_cache_mount;
 mod missing_syntax_directive;
+mod npm_without_cache_mount;
 mod pip_without_cache_mount;
+mod pnpm_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
+mod yarn_without_cache_mount;
 
 pub mod common;
+mod lang;
 mod missing_mount;
 pub mod tools;
 
@@ -81,6 +91,42 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cache_mount_not_writable_by_user::META,
         check: cache_mount_not_writable_by_user::check,
+    },
+    Rule {
+        meta: &npm_without_cache_mount::META,
+        check: npm_without_cache_mount::check,
+    },
+    Rule {
+        meta: &yarn_without_cache_mount::META,
+        check: yarn_without_cache_mount::check,
+    },
+    Rule {
+        meta: &pnpm_without_cache_mount::META,
+        check: pnpm_without_cache_mount::check,
+    },
+    Rule {
+        meta: &go_without_cache_mount::META,
+        check: go_without_cache_mount::check,
+    },
+    Rule {
+        meta: &cargo_without_cache_mount::META,
+        check: cargo_without_cache_mount::check,
+    },
+    Rule {
+        meta: &maven_without_cache_mount::META,
+        check: maven_without_cache_mount::check,
+    },
+    Rule {
+        meta: &gradle_without_cache_mount::META,
+        check: gradle_without_cache_mount::check,
+    },
+    Rule {
+        meta: &composer_without_cache_mount::META,
+        check: composer_without_cache_mount::check,
+    },
+    Rule {
+        meta: &bundler_without_cache_mount::META,
+        check: bundler_without_cache_mount::check,
     },
 ];
 
