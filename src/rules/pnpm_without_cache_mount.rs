@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     family: "cache",
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "`pnpm install` without a BuildKit cache mount on pnpm's store",

@@ -860,6 +860,13 @@ fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !subs.contains(&value(words, sub)?) {
         return None;
     }
+    // `cargo chef cook` builds the dependencies; `cargo chef prepare` only writes a recipe
+    if value(words, sub) == Some("chef") {
+        if value(words, sub + 1) != Some("cook") {
+            return None;
+        }
+        sub += 1;
+    }
     // `--offline` / `--frozen` build from the registry the image already has: a mount would
     // hide it
     if call_offline(words, &["--offline", "--frozen"]) || truthy(env.var("CARGO_NET_OFFLINE")) {
@@ -1177,6 +1184,11 @@ mod tests {
             d(&["/root/.cache/go-build"])
         );
         assert!(detect("FROM rust\nRUN cargo build --frozen\n").is_empty());
+        assert!(detect("FROM rust\nRUN cargo chef prepare --recipe-path r.json\n").is_empty());
+        assert_eq!(
+            one("FROM rust\nRUN cargo chef cook --release\n").1,
+            d(&["/usr/local/cargo/registry", "/usr/local/cargo/git/db"])
+        );
         assert!(detect("FROM a\nRUN mvn -o package\n").is_empty());
         assert_eq!(one("FROM a\nRUN mvn -s settings.xml package\n").1, None);
         assert_eq!(
