@@ -158,18 +158,17 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             } else {
                 program
             };
-            // a nested subcommand names its parent too (`uv pip install`, `yarn global add`)
-            let parent = match call.sub {
-                0 | 1 => None,
-                s => call.words[s - 1]
-                    .value
-                    .as_deref()
-                    .filter(|p| matches!(*p, "pip" | "tool" | "global" | "env") && *p != program),
-            };
-            let what = match (call.sub, parent) {
-                (0, _) => program.to_string(),
-                (_, Some(p)) => format!("{program} {p} {}", call.subcommand()),
-                (_, None) => format!("{program} {}", call.subcommand()),
+            // a command group before the subcommand (`go mod download`, `yarn global add`)
+            let group: Vec<&str> = call.words[1..call.sub.max(1)]
+                .iter()
+                .map_while(|w| w.value.as_deref().filter(|v| v.chars().all(|c| c.is_ascii_lowercase())))
+                .collect();
+            let what = if call.sub == 0 {
+                program.to_string()
+            } else if group.len() + 1 == call.sub {
+                format!("{program} {} {}", group.join(" "), call.subcommand()).replace("  ", " ")
+            } else {
+                format!("{program} {}", call.subcommand())
             };
             let diagnostic = ctx.report(
                 call.anchor(),

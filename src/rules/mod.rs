@@ -12,16 +12,24 @@ mod apk_without_cache_mount;
 mod apt_cache_mount_incomplete;
 mod apt_cache_wiped_with_mount;
 mod apt_without_cache_mount;
+mod bundler_without_cache_mount;
 mod cache_mount_not_writable_by_user;
 mod cache_wiped_with_mount;
+mod cargo_without_cache_mount;
+mod composer_without_cache_mount;
 mod conda_without_cache_mount;
 mod dnf_without_cache_mount;
+mod go_without_cache_mount;
+mod gradle_without_cache_mount;
 mod invalid_mount;
+mod maven_without_cache_mount;
 mod missing_syntax_directive;
+mod npm_without_cache_mount;
 mod pip_cache_disabled_with_mount;
 mod pip_no_cache_dir_env_falsy;
 mod pip_without_cache_mount;
 mod pipenv_without_cache_mount;
+mod pnpm_without_cache_mount;
 mod poetry_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
@@ -29,11 +37,13 @@ mod unused_suppression;
 mod uv_cache_disabled_with_mount;
 mod uv_link_mode_not_copy;
 mod uv_without_cache_mount;
+mod yarn_without_cache_mount;
 mod yum_without_cache_mount;
 mod zypper_without_cache_mount;
 
 pub mod common;
 mod contradiction;
+mod lang;
 mod missing_mount;
 pub mod tools;
 
@@ -101,6 +111,42 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cache_mount_not_writable_by_user::META,
         check: cache_mount_not_writable_by_user::check,
+    },
+    Rule {
+        meta: &npm_without_cache_mount::META,
+        check: npm_without_cache_mount::check,
+    },
+    Rule {
+        meta: &yarn_without_cache_mount::META,
+        check: yarn_without_cache_mount::check,
+    },
+    Rule {
+        meta: &pnpm_without_cache_mount::META,
+        check: pnpm_without_cache_mount::check,
+    },
+    Rule {
+        meta: &go_without_cache_mount::META,
+        check: go_without_cache_mount::check,
+    },
+    Rule {
+        meta: &cargo_without_cache_mount::META,
+        check: cargo_without_cache_mount::check,
+    },
+    Rule {
+        meta: &maven_without_cache_mount::META,
+        check: maven_without_cache_mount::check,
+    },
+    Rule {
+        meta: &gradle_without_cache_mount::META,
+        check: gradle_without_cache_mount::check,
+    },
+    Rule {
+        meta: &composer_without_cache_mount::META,
+        check: composer_without_cache_mount::check,
+    },
+    Rule {
+        meta: &bundler_without_cache_mount::META,
+        check: bundler_without_cache_mount::check,
     },
     Rule {
         meta: &uv_without_cache_mount::META,

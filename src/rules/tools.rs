@@ -61,6 +61,35 @@ impl Env<'_> {
         }
     }
 
+    /// The home directory of the user's passwd entry, which the JVM takes for `user.home`
+    /// whatever `HOME` says (OpenJDK `java_props_md.c`: `getpwuid(getuid())->pw_dir`).
+    fn passwd_home(&self) -> Option<String> {
+        if self.cmd.effective().user.is_some() && !self.is_root() {
+            return None;
+        }
+        if self.cmd.effective().user.is_some() {
+            return Some("/root".into());
+        }
+        match &self.scope.user {
+            UserInfo::Root => Some("/root".into()),
+            UserInfo::NonRoot { home, .. } => home.clone(),
+            UserInfo::Unknown => None,
+        }
+    }
+
+    /// The value of `-Dname=X` inside an options variable such as `MAVEN_OPTS`: `Ok(None)`
+    /// when the variable is unset or does not set it, `Err(())` when it is unknown.
+    fn java_property(&self, var: &str, name: &str) -> Result<Option<String>, ()> {
+        let Some(opts) = self.known(var)? else {
+            return Ok(None);
+        };
+        let prefix = format!("-D{name}=");
+        Ok(opts
+            .split_whitespace()
+            .find_map(|o| o.strip_prefix(&prefix))
+            .map(|v| v.trim_matches(['"', '\'']).to_string()))
+    }
+
     fn is_root(&self) -> bool {
         self.cmd
             .effective()
@@ -161,6 +190,20 @@ fn versioned(name: &str, base: &str) -> bool {
         || name
             .strip_prefix(base)
             .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The call has one of the `offline` switches (after the program).
+fn call_offline(words: &[Word], offline: &[&str]) -> bool {
+    words[1..]
+        .iter()
+        .any(|w| w.value.as_deref().is_some_and(|v| offline.contains(&v)))
+}
+
+/// A command of the RUN after the call matches `pred` (a clean-up must come after the install).
+fn any_command_after(env: &Env, pred: impl Fn(&[Word]) -> bool) -> bool {
+    env.all
+        .iter()
+        .any(|c| c.range.start > env.cmd.range.start && pred(c.effective().words))
 }
 
 /// Another command of the RUN matches `pred` (clean-up commands and the like).
@@ -645,6 +688,10 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     ) {
         return None;
     }
+    // `--offline` installs from the cache the image already has: a mount would hide it
+    if call_offline(words, &["--offline"]) || truthy(env.var("npm_config_offline")) {
+        return None;
+    }
     let mut call = Call {
         tool: "npm",
         cmd: env.cmd,
@@ -653,9 +700,6 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
-    call.cache_off = any_command(env, |w| {
-        value(w, 0).map(basename) == Some("npm") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean")
-    });
     call.dirs = match call.option(&["--cache"]) {
         Some(d) => env.scope.absolute(d),
         None => match (env.known("npm_config_cache"), env.known("NPM_CONFIG_CACHE")) {
@@ -665,6 +709,13 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         },
     }
     .map(|d| dirs([d], false));
+    // `npm cache clean`, or `rm -rf` of the cache (`~/.npm`, the resolved directory)
+    let dir = call.dirs.as_ref().and_then(|d| d.first()).map(|d| d.path.clone());
+    call.cache_off = any_command_after(env, |w| {
+        (value(w, 0).map(basename) == Some("npm") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean"))
+            || removes(env.src, w, &["~/.npm", "$HOME/.npm", "${HOME}/.npm"])
+            || dir.as_deref().is_some_and(|d| removes(env.src, w, &[d]))
+    });
     Some(call)
 }
 
@@ -693,6 +744,13 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
             _ => return None,
         },
     };
+    // `yarn --version` and the like run nothing
+    if sub == 0 && call_offline(words, &["-v", "--version", "-h", "--help"]) {
+        return None;
+    }
+    if call_offline(words, &["--offline"]) {
+        return None;
+    }
     let mut call = Call {
         tool: "yarn",
         cmd: env.cmd,
@@ -701,8 +759,21 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
-    call.cache_off = any_command(env, |w| {
-        value(w, 0).map(basename) == Some("yarn") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean")
+    // `yarn cache clean`, or `rm -rf "$(yarn cache dir)"`
+    call.cache_off = any_command_after(env, |w| {
+        (value(w, 0).map(basename) == Some("yarn") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean"))
+            || (value(w, 0).map(basename) == Some("rm")
+                && w[1..].iter().any(|x| x.range.slice(env.src).contains("yarn cache dir")))
+            || removes(
+                env.src,
+                w,
+                &[
+                    "/usr/local/share/.cache/yarn",
+                    "~/.cache/yarn",
+                    "$HOME/.cache/yarn",
+                    "${HOME}/.cache/yarn",
+                ],
+            )
     });
     let berry = any_command(env, |w| {
         let prog = value(w, 0).map(basename);
@@ -714,22 +785,62 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
                         .is_some_and(|v| v.starts_with("yarn@") && !v.starts_with("yarn@1"))
                 }))
     });
+    // Yarn 2+ keeps its configuration in `.yarnrc.yml` and its release in `.yarn/releases`:
+    // a file that mentions them before the call is not Yarn 1's
+    let before = &env.src[..env.cmd.range.start.min(env.src.len())];
+    let berry = berry || before.contains(".yarnrc.yml") || before.contains(".yarn/releases") || mentions_berry(before);
+    // Yarn 1 (`src/util/user-home-dir.js`, `src/constants.js`): the cache is
+    // `$XDG_CACHE_HOME/yarn`, else `<home>/.cache/yarn`, where the home of uid 0 on Linux is
+    // `/usr/local/share` whatever `HOME` says
     call.dirs = if berry {
-        None
+        // Yarn 2+ (`folderUtils.ts`): the global folder is `$XDG_DATA_HOME/yarn/berry`, else
+        // `$HOME/.yarn/berry`; its `cache` is the cache of Yarn 4 (`enableGlobalCache` defaults
+        // to true since 4.0) and the mirror of Yarn 2/3 (`enableMirror`). Settings that move
+        // it make the directory unknown.
+        let moved = [
+            "YARN_CACHE_FOLDER",
+            "YARN_GLOBAL_FOLDER",
+            "YARN_ENABLE_GLOBAL_CACHE",
+            "YARN_ENABLE_MIRROR",
+        ]
+        .iter()
+        .any(|v| env.var(v).is_some());
+        if moved {
+            None
+        } else {
+            match env.known("XDG_DATA_HOME") {
+                Ok(Some(x)) => env.scope.absolute(&join(&x, "yarn/berry/cache")),
+                Ok(None) => env.home().map(|h| join(&h, ".yarn/berry/cache")),
+                Err(()) => None,
+            }
+            .map(|d| dirs([d], false))
+        }
     } else {
         match call.option(&["--cache-folder"]) {
             Some(d) => env.scope.absolute(d),
-            None => env.dir_or("YARN_CACHE_FOLDER", || {
-                if env.is_root() {
-                    Some("/usr/local/share/.cache/yarn".into())
-                } else {
-                    env.cache_home().map(|c| join(&c, "yarn"))
-                }
+            None => env.dir_or("YARN_CACHE_FOLDER", || match env.known("XDG_CACHE_HOME") {
+                Ok(Some(x)) => env.scope.absolute(&join(&x, "yarn")),
+                Ok(None) if env.is_root() => Some("/usr/local/share/.cache/yarn".into()),
+                Ok(None) => env.home().map(|h| join(&h, ".cache/yarn")),
+                Err(()) => None,
             }),
         }
         .map(|d| dirs([d], false))
     };
     Some(call)
+}
+
+/// An earlier instruction switches to Yarn 2+: `yarn set version`, or `yarn@<2+>`/`yarn@stable`
+/// (corepack, `npm i -g`).
+fn mentions_berry(text: &str) -> bool {
+    text.contains("yarn set version")
+        || text.match_indices("yarn@").any(|(i, m)| {
+            let rest = &text[i + m.len()..];
+            rest.starts_with(|c: char| c.is_ascii_digit() && c != '1' && c != '0')
+                || rest.starts_with("stable")
+                || rest.starts_with("berry")
+                || rest.starts_with("canary")
+        })
 }
 
 /// `pnpm install|i|add|fetch`: the store (`--store-dir`, `PNPM_STORE_DIR`, `$PNPM_HOME/store`).
@@ -741,6 +852,9 @@ fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(value(words, sub)?, "install" | "i" | "add" | "fetch" | "update" | "up") {
         return None;
     }
+    if call_offline(words, &["--offline"]) {
+        return None;
+    }
     let mut call = Call {
         tool: "pnpm",
         cmd: env.cmd,
@@ -749,11 +863,20 @@ fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
+    // pnpm `store/store-path` and `config/config/src/dirs.ts`: `store-dir` when set (the
+    // option, `pnpm_config_store_dir` in pnpm 10+, `npm_config_store_dir` before), else
+    // `<pnpm home>/store`, the pnpm home being `PNPM_HOME`, else `$XDG_DATA_HOME/pnpm`, else
+    // `$HOME/.local/share/pnpm` (pnpm adds a `v3`/`v10` level below)
+    let data_home = || match env.known("XDG_DATA_HOME") {
+        Ok(Some(x)) => env.scope.absolute(&join(&x, "pnpm")),
+        Ok(None) => env.home().map(|h| join(&h, ".local/share/pnpm")),
+        Err(()) => None,
+    };
     call.dirs = match call.option(&["--store-dir"]) {
         Some(d) => env.scope.absolute(d),
-        None => match (env.known("npm_config_store_dir"), env.known("PNPM_HOME")) {
-            (Ok(Some(v)), _) => env.scope.absolute(&v),
-            (Ok(None), Ok(Some(h))) => env.scope.absolute(&join(&h, "store")),
+        None => match (env.known("pnpm_config_store_dir"), env.known("npm_config_store_dir")) {
+            (Ok(Some(v)), _) | (Ok(None), Ok(Some(v))) => env.scope.absolute(&v),
+            (Ok(None), Ok(None)) => env.dir_or("PNPM_HOME", data_home).map(|h| join(&h, "store")),
             _ => None,
         },
     }
@@ -768,12 +891,21 @@ fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         return None;
     }
     let sub = first_operand(words, 1, &["-C"])?;
-    let (build, modules) = match value(words, sub)? {
-        "build" | "install" | "test" | "run" | "vet" | "generate" => (true, true),
-        "get" => (false, true),
-        "mod" if matches!(value(words, sub + 1), Some("download" | "tidy" | "vendor" | "verify")) => (false, true),
+    let (build, modules, sub) = match value(words, sub)? {
+        "build" | "install" | "test" | "run" | "vet" | "generate" => (true, true, sub),
+        "get" => (false, true, sub),
+        "mod" if matches!(value(words, sub + 1), Some("download" | "tidy" | "vendor" | "verify")) => {
+            (false, true, sub + 1)
+        }
         _ => return None,
     };
+    // `-mod=vendor` builds from the project's `vendor/`: no module is downloaded
+    let vendored = words.iter().any(|w| w.value.as_deref() == Some("-mod=vendor"))
+        || matches!(env.known("GOFLAGS"), Ok(Some(f)) if f.split_whitespace().any(|x| x == "-mod=vendor"));
+    let modules = modules && !vendored;
+    if !build && !modules {
+        return None;
+    }
     let gopath = || match env.known("GOPATH") {
         Ok(Some(p)) => p.split(':').next().map(str::to_string),
         Ok(None) => env.home().map(|h| join(&h, "go")),
@@ -837,6 +969,18 @@ fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !subs.contains(&value(words, sub)?) {
         return None;
     }
+    // `cargo chef cook` builds the dependencies; `cargo chef prepare` only writes a recipe
+    if value(words, sub) == Some("chef") {
+        if value(words, sub + 1) != Some("cook") {
+            return None;
+        }
+        sub += 1;
+    }
+    // `--offline` / `--frozen` build from the registry the image already has: a mount would
+    // hide it
+    if call_offline(words, &["--offline", "--frozen"]) || truthy(env.var("CARGO_NET_OFFLINE")) {
+        return None;
+    }
     let home = env.dir_or("CARGO_HOME", || env.home().map(|h| join(&h, ".cargo")));
     let dirs = home.map(|h| dirs([join(&h, "registry"), join(&h, "git/db")], false));
     Some(Call {
@@ -861,6 +1005,10 @@ fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     {
         return None;
     }
+    // offline builds resolve from the repository the image already has: a mount would hide it
+    if call_offline(words, &["-o", "--offline"]) {
+        return None;
+    }
     let mut call = Call {
         tool: "maven",
         cmd: env.cmd,
@@ -872,9 +1020,27 @@ fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     let local = words
         .iter()
         .find_map(|w| w.value.as_deref()?.strip_prefix("-Dmaven.repo.local="));
+    // a settings file may name another `localRepository` (the maven image's
+    // `settings-docker.xml` does)
+    let settings = words.iter().any(|w| {
+        w.value.as_deref().is_some_and(|v| {
+            matches!(v, "-s" | "--settings" | "-gs" | "--global-settings")
+                || v.starts_with("--settings=")
+                || v.starts_with("--global-settings=")
+        })
+    });
     call.dirs = match local {
         Some(d) => env.scope.absolute(d),
-        None => env.home().map(|h| join(&h, ".m2/repository")),
+        None if settings => None,
+        None => match (
+            env.java_property("MAVEN_OPTS", "maven.repo.local"),
+            env.java_property("MAVEN_ARGS", "maven.repo.local"),
+        ) {
+            (Ok(Some(d)), _) | (Ok(None), Ok(Some(d))) => env.scope.absolute(&d),
+            // `${user.home}/.m2/repository`: the JVM's `user.home`, not `HOME`
+            (Ok(None), Ok(None)) => env.passwd_home().map(|h| join(&h, ".m2/repository")),
+            _ => None,
+        },
     }
     .map(|d| dirs([d], false));
     Some(call)
@@ -899,9 +1065,20 @@ fn gradle<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
+    if call_offline(words, &["--offline"]) {
+        return None;
+    }
+    // `-g`, then `GRADLE_USER_HOME`, then `-Dgradle.user.home` in `GRADLE_OPTS`, then
+    // `${user.home}/.gradle` (the JVM's `user.home`, not `HOME`)
     call.dirs = match call.option(&["--gradle-user-home", "-g"]) {
         Some(d) => env.scope.absolute(d),
-        None => env.dir_or("GRADLE_USER_HOME", || env.home().map(|h| join(&h, ".gradle"))),
+        None => env.dir_or("GRADLE_USER_HOME", || {
+            match env.java_property("GRADLE_OPTS", "gradle.user.home") {
+                Ok(Some(d)) => env.scope.absolute(&d),
+                Ok(None) => env.passwd_home().map(|h| join(&h, ".gradle")),
+                Err(()) => None,
+            }
+        }),
     }
     .map(|d| dirs([join(&d, "caches")], true));
     Some(call)
@@ -916,17 +1093,21 @@ fn composer<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(value(words, sub)?, "install" | "update" | "require" | "i" | "u") {
         return None;
     }
-    let dir = match env.known("COMPOSER_CACHE_DIR") {
-        Ok(Some(d)) => env.scope.absolute(&d),
+    // Composer `Factory::getCacheDir`: `COMPOSER_CACHE_DIR`, else `$COMPOSER_HOME/cache`;
+    // without either it depends on which directories exist (`~/.composer`, `/etc/xdg`)
+    let dir = match (env.known("COMPOSER_CACHE_DIR"), env.known("COMPOSER_HOME")) {
+        (Ok(Some(d)), _) => env.scope.absolute(&d),
+        (Ok(None), Ok(Some(h))) => env.scope.absolute(&join(&h, "cache")),
         _ => None,
     };
+    let cache_off = words.iter().any(|w| w.value.as_deref() == Some("--no-cache"));
     Some(Call {
         tool: "composer",
         cmd: env.cmd,
         words,
         sub,
         dirs: dir.map(|d| dirs([d], false)),
-        cache_off: false,
+        cache_off,
     })
 }
 
@@ -979,6 +1160,8 @@ pub fn never_mount(tool: &str, env_home: Option<&str>) -> Vec<String> {
         "maven" => vec![join(home, ".m2")],
         "gradle" => vec![join(home, ".gradle")],
         "poetry" => vec![join(home, ".cache/pypoetry")],
+        // the ruby image's `GEM_HOME`: the installed gems live there (its `cache/` may be mounted)
+        "bundler" => vec!["/usr/local/bundle".into()],
         _ => Vec::new(),
     }
 }
@@ -1117,8 +1300,49 @@ mod tests {
         );
         assert_eq!(
             one("FROM a\nRUN corepack prepare yarn@4.1.0 --activate && yarn install\n").1,
+            d(&["/root/.yarn/berry/cache"])
+        );
+        assert_eq!(
+            one("FROM a\nCOPY .yarnrc.yml ./\nENV YARN_ENABLE_GLOBAL_CACHE=false\nRUN yarn install\n").1,
             None
         );
+        assert_eq!(one("FROM a\nENV XDG_CACHE_HOME=/xdg\nRUN yarn\n").1, d(&["/xdg/yarn"]));
+        assert!(detect("FROM a\nRUN yarn --version && yarn install --offline\n").is_empty());
+        assert!(one("FROM a\nRUN yarn install && rm -rf \"$(yarn cache dir)\"\n").2);
+        assert!(one("FROM a\nRUN npm ci && rm -rf ~/.npm\n").2);
+        assert!(detect("FROM a\nRUN npm ci --offline\n").is_empty());
+        assert_eq!(
+            one("FROM a\nUSER 1000\nENV XDG_DATA_HOME=/data\nRUN pnpm install\n").1,
+            d(&["/data/pnpm/store"])
+        );
+        assert_eq!(one("FROM a\nRUN pnpm i\n").1, d(&["/root/.local/share/pnpm/store"]));
+        assert_eq!(
+            one("ARG GO=1.23\nFROM golang:${GO}-alpine\nRUN go build -mod=vendor .\n").1,
+            d(&["/root/.cache/go-build"])
+        );
+        assert!(detect("FROM rust\nRUN cargo build --frozen\n").is_empty());
+        assert!(detect("FROM rust\nRUN cargo chef prepare --recipe-path r.json\n").is_empty());
+        assert_eq!(
+            one("FROM rust\nRUN cargo chef cook --release\n").1,
+            d(&["/usr/local/cargo/registry", "/usr/local/cargo/git/db"])
+        );
+        assert!(detect("FROM a\nRUN mvn -o package\n").is_empty());
+        assert_eq!(one("FROM a\nRUN mvn -s settings.xml package\n").1, None);
+        assert_eq!(
+            one("FROM a\nENV MAVEN_OPTS=\"-Xmx1g -Dmaven.repo.local=/m2\"\nRUN mvn package\n").1,
+            d(&["/m2"])
+        );
+        // the JVM's `user.home` comes from passwd, not `HOME`
+        assert_eq!(
+            one("FROM a\nENV HOME=/app\nRUN mvn package\n").1,
+            d(&["/root/.m2/repository"])
+        );
+        assert_eq!(
+            one("FROM a\nENV GRADLE_OPTS=-Dgradle.user.home=/gh\nRUN gradle build\n").1,
+            d(&["/gh/caches"])
+        );
+        assert_eq!(one("FROM composer:2\nRUN composer install\n").1, d(&["/tmp/cache"]));
+        assert!(one("FROM a\nRUN composer install --no-cache\n").2);
         assert_eq!(
             one("FROM a\nENV PNPM_HOME=/pnpm\nRUN pnpm install --frozen-lockfile\n").1,
             d(&["/pnpm/store"])

@@ -74,16 +74,24 @@ impl Scope {
     }
 }
 
-/// Official images whose documented environment dfix relies on.
-fn base_image_env(base: &str) -> &'static [(&'static str, &'static str)] {
+/// An image reference's repository, without registry `docker.io/library/`, tag or digest.
+fn image_repo(base: &str) -> &str {
     let name = base.split(['@']).next().unwrap_or(base);
     let repo = name
         .rsplit_once(':')
         .map_or(name, |(r, tag)| if tag.contains('/') { name } else { r });
-    let repo = repo.trim_start_matches("docker.io/").trim_start_matches("library/");
-    match repo {
+    repo.trim_start_matches("docker.io/").trim_start_matches("library/")
+}
+
+/// Official images whose documented environment dfix relies on.
+fn base_image_env(base: &str) -> &'static [(&'static str, &'static str)] {
+    match image_repo(base) {
+        // docker-library/golang `*/Dockerfile`: `ENV GOPATH /go`, no GOCACHE/GOMODCACHE
         "golang" => &[("GOPATH", "/go")],
+        // rust-lang/docker-rust `*/Dockerfile`: `ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo`
         "rust" => &[("CARGO_HOME", "/usr/local/cargo"), ("RUSTUP_HOME", "/usr/local/rustup")],
+        // composer/docker `latest/Dockerfile`: `ENV COMPOSER_HOME /tmp` (no COMPOSER_CACHE_DIR)
+        "composer" => &[("COMPOSER_HOME", "/tmp")],
         _ => &[],
     }
 }
@@ -121,12 +129,26 @@ pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
     let mut users: Vec<(String, u32, Option<u32>, Option<String>)> = Vec::new();
     for (n, &s) in chain.iter().enumerate() {
         let st = &model.stages[s];
+        // a base named with meta ARGs (`golang:${GO_VERSION}-alpine`) is resolved with their defaults
+        let base = st.base.clone().or_else(|| match &model.instructions[st.from].body {
+            Body::From(f) if st.parent.is_none() => f.image.as_ref().and_then(|i| {
+                i.text
+                    .resolve(&|name| meta.get(name).map(|v| Some(v.clone().unwrap_or_default())))
+            }),
+            _ => None,
+        });
         if n == 0
-            && let Some(base) = &st.base
+            && let Some(base) = &base
         {
             scope.base = Some(base.clone());
             for (k, v) in base_image_env(base) {
                 scope.env.insert((*k).into(), Some((*v).into()));
+            }
+            if image_repo(base) == "node" {
+                // nodejs/docker-node `*/Dockerfile`: `groupadd --gid 1000 node && useradd --uid
+                // 1000 --gid node … --create-home node` (alpine: `addgroup -g 1000 node &&
+                // adduser -u 1000 -G node … node`)
+                users.push(("node".into(), 1000, Some(1000), Some("/home/node".into())));
             }
         }
         let end = if s == stage { index } else { st.last + 1 };
@@ -173,6 +195,8 @@ fn apply(
             scope.user = match name {
                 None => UserInfo::Unknown,
                 Some(n) if n == "root" || n == "0" => UserInfo::Root,
+                // `USER ${NB_UID}` with a variable of the base image's environment
+                Some(n) if n.is_empty() => UserInfo::Unknown,
                 Some(n) => {
                     let known = users
                         .iter()

@@ -1,0 +1,31 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "bundler-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    status: Status::Preview,
+    sources: &[],
+    related: &[],
+    summary: "`bundle install`/`gem install` without a BuildKit cache mount",
+    doc: include_str!("../../rules/bundler-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    fix: false,
+    ..Spec::new("bundler")
+};
+
+const KEEPS: Keeps = Keeps {
+    programs: &["bundle", "bundler", "gem"],
+    offline: &["--local"],
+    copied: &["/bundle/cache"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

@@ -1,0 +1,33 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "cargo-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`cargo build` without BuildKit cache mounts on Cargo's registry and git database",
+    doc: include_str!("../../rules/cargo-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    // a mount on either directory is the author's choice (the git database only matters for
+    // git dependencies)
+    any_dir: true,
+    ..Spec::new("cargo")
+};
+
+const KEEPS: Keeps = Keeps {
+    programs: &["cargo"],
+    offline: &["--offline", "--frozen"],
+    copied: &["cargo/registry", "cargo/git"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

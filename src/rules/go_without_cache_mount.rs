@@ -1,0 +1,28 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "go-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`go build`/`go mod download` without BuildKit cache mounts on Go's build and module caches",
+    doc: include_str!("../../rules/go-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec { ..Spec::new("go") };
+
+const KEEPS: Keeps = Keeps {
+    programs: &["go"],
+    offline: &[],
+    copied: &["/pkg/mod", "/go-build"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

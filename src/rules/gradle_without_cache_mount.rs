@@ -1,0 +1,28 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "gradle-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Preview,
+    sources: &[],
+    related: &[],
+    summary: "`gradle`/`./gradlew` without a BuildKit cache mount on Gradle's caches",
+    doc: include_str!("../../rules/gradle-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec { ..Spec::new("gradle") };
+
+const KEEPS: Keeps = Keeps {
+    programs: &["gradle", "gradlew"],
+    offline: &["--offline"],
+    copied: &["/.gradle", "/caches"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

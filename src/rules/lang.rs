@@ -1,0 +1,111 @@
+//! What the language package-manager rules (`npm`, `yarn`, `go`, `cargo`, `maven`, …) share
+//! beyond the missing-mount check: whether the image still relies on a tool's cache staying in
+//! the layer, and the clean-up fix that appends the tool's cache-clean command.
+
+use super::Context;
+use super::common::{basename, commands};
+use super::missing_mount::Spec;
+use super::tools::Call;
+use crate::diagnostic::{Edit, Fix};
+use crate::syntax::model::{Instruction, Kind, RunForm};
+use crate::syntax::shell::ConnectorKind;
+
+/// How a file can show that it needs the tool's downloads in the image: a later offline call
+/// (it reads only what an earlier layer left there) or a `COPY --from=<stage>` of the cache.
+pub struct Keeps {
+    /// Program names (basenames) of the tool.
+    pub programs: &'static [&'static str],
+    /// Switches that make the tool work offline.
+    pub offline: &'static [&'static str],
+    /// Pieces of a path that show a `COPY --from` source is the tool's cache.
+    pub copied: &'static [&'static str],
+}
+
+/// A mount (or a clean-up) would move the tool's downloads out of the layer while another
+/// instruction of the file still expects them there.
+pub fn image_needs_cache(ctx: &Context, keeps: &Keeps) -> bool {
+    let model = ctx.model;
+    model.instructions.iter().any(|ins| {
+        let eff = ins.effective();
+        match eff.kind {
+            Kind::Run => commands(eff).iter().any(|c| {
+                let words = c.effective().words;
+                words
+                    .first()
+                    .and_then(|w| w.value.as_deref())
+                    .map(basename)
+                    .is_some_and(|p| keeps.programs.contains(&p))
+                    && words[1..]
+                        .iter()
+                        .any(|w| w.value.as_deref().is_some_and(|v| keeps.offline.contains(&v)))
+            }),
+            // `CMD ["cargo", "run", "--offline"]` runs on what the image holds
+            Kind::Cmd | Kind::Entrypoint => {
+                let tokens: Vec<&str> = eff
+                    .args_text
+                    .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '[' | ']'))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                tokens.iter().any(|t| keeps.programs.contains(&basename(t)))
+                    && tokens.iter().any(|t| keeps.offline.contains(t))
+            }
+            Kind::Copy | Kind::Add => eff.flag("from").and_then(|f| f.value.as_deref()).is_some_and(|from| {
+                let stage = model.stages.iter().enumerate().any(|(i, s)| {
+                    from == i.to_string() || s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(from))
+                });
+                stage && eff.args_text.split_whitespace().any(|t| copies(t, keeps.copied))
+            }),
+            _ => false,
+        }
+    })
+}
+
+/// The rule's check, without any fix when the image still needs the cache.
+pub fn check(ctx: &mut Context, spec: &Spec, keeps: &Keeps) {
+    if image_needs_cache(ctx, keeps) {
+        let spec = Spec {
+            fix: false,
+            clean: None,
+            ..*spec
+        };
+        super::missing_mount::check(ctx, &spec);
+    } else {
+        super::missing_mount::check(ctx, spec);
+    }
+}
+
+/// Appends ` && <command>` right after the call, when the call is a plain step of the RUN's
+/// top-level `&&`/`;` list (shell form, no heredoc): not inside `if`/`||`/a loop/`$(…)`, and not
+/// a member of a pipeline.
+pub fn append_clean(call: &Call, ins: &Instruction, command: &str) -> Option<Fix> {
+    let run = ins.run()?;
+    if !matches!(run.form, RunForm::Shell(_)) || !ins.heredocs.is_empty() {
+        return None;
+    }
+    let script = run.script.as_ref()?;
+    let cmd = call.cmd;
+    if script.has_error || cmd.nested || cmd.conditional || cmd.connector.is_some_and(|c| c.kind == ConnectorKind::Pipe)
+    {
+        return None;
+    }
+    let next = script.commands.iter().find(|c| c.range.start >= cmd.range.end);
+    if let Some(next) = next {
+        // `&&`, `;` or a newline (a first command of an `if`/loop has no connector: unknown)
+        let ok = next
+            .connector
+            .is_some_and(|c| matches!(c.kind, ConnectorKind::And | ConnectorKind::Seq));
+        if !ok {
+            return None;
+        }
+    }
+    Some(Fix::safe(
+        format!("Append `&& {command}`"),
+        vec![Edit::insert(cmd.range.end, format!(" && {command}"))],
+    ))
+}
+
+/// A `COPY` source path is (or is inside) one of the `copied` directories.
+fn copies(token: &str, copied: &[&str]) -> bool {
+    let t = token.trim_matches(['"', ',', '[', ']']).trim_end_matches('/');
+    copied.iter().any(|n| t.ends_with(n) || t.contains(&format!("{n}/")))
+}

@@ -1,0 +1,28 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "maven-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`mvn` without a BuildKit cache mount on Maven's local repository",
+    doc: include_str!("../../rules/maven-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec { ..Spec::new("maven") };
+
+const KEEPS: Keeps = Keeps {
+    programs: &["mvn", "mvnw"],
+    offline: &["-o", "--offline"],
+    copied: &["/.m2", "/repository"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

@@ -1,0 +1,31 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "npm-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`npm ci`/`npm install` without a BuildKit cache mount on npm's cache",
+    doc: include_str!("../../rules/npm-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    clean: Some(|call, ins| lang::append_clean(call, ins, "npm cache clean --force")),
+    ..Spec::new("npm")
+};
+
+const KEEPS: Keeps = Keeps {
+    programs: &["npm"],
+    offline: &["--offline"],
+    copied: &["/.npm"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

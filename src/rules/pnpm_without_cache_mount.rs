@@ -1,0 +1,28 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "pnpm-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "`pnpm install` without a BuildKit cache mount on pnpm's store",
+    doc: include_str!("../../rules/pnpm-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec { ..Spec::new("pnpm") };
+
+const KEEPS: Keeps = Keeps {
+    programs: &["pnpm"],
+    offline: &["--offline"],
+    copied: &["/pnpm/store", "/.pnpm-store"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}

@@ -1,0 +1,43 @@
+use super::lang::{self, Keeps};
+use super::missing_mount::Spec;
+use super::{Context, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "yarn-without-cache-mount",
+    family: "cache",
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &["DL3060"],
+    related: &[],
+    summary: "`yarn install` without a BuildKit cache mount on Yarn's cache",
+    doc: include_str!("../../rules/yarn-without-cache-mount.md"),
+};
+
+const SPEC: Spec = Spec {
+    // `yarn cache clean` is Yarn 1's clean-up; Yarn 2+ (its cache under `berry/`) cleans
+    // another folder by default
+    clean: Some(|call, ins| {
+        let classic = call
+            .dirs
+            .as_ref()
+            .is_some_and(|d| d.iter().all(|d| !d.path.ends_with("/berry/cache")));
+        if classic {
+            lang::append_clean(call, ins, "yarn cache clean")
+        } else {
+            None
+        }
+    }),
+    ..Spec::new("yarn")
+};
+
+const KEEPS: Keeps = Keeps {
+    programs: &["yarn"],
+    offline: &["--offline"],
+    copied: &["/.cache/yarn", "/.yarn/berry", "/yarn/berry"],
+};
+
+pub fn check(ctx: &mut Context) {
+    lang::check(ctx, &SPEC, &KEEPS);
+}
