@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Edit;
 use crate::syntax::model::{Instruction, Run, RunForm};
-use crate::syntax::mounts::{Mount, MountType};
+use crate::syntax::mounts::{Mount, MountType, clean_path};
 use crate::syntax::scope::{Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
@@ -72,9 +72,16 @@ pub fn env_of(name: &str, cmd: &Command, all: &[Cow<'_, Command>], scope: &Scope
 
 /// `target` equals `dir` or is an ancestor of it (never `/`).
 pub fn covers(target: &str, dir: &str) -> bool {
-    let t = crate::syntax::mounts::clean_path(target);
-    let d = crate::syntax::mounts::clean_path(dir);
+    let t = clean_path(target);
+    let d = clean_path(dir);
     t != "/" && (t == d || d.starts_with(&format!("{t}/")))
+}
+
+/// A cache mount on `target` holds what a tool keeps in `dir`: `target` covers `dir`, or is the
+/// other name of it (apk keeps its cache wherever `/etc/apk/cache` points, `/var/cache/apk` on
+/// an installed Alpine; a cache mounted on `/etc/apk/cache` itself is the usual Docker idiom).
+pub fn holds(target: &str, dir: &str) -> bool {
+    covers(target, dir) || clean_path(dir) == super::tools::APK_CACHE && clean_path(target) == "/etc/apk/cache"
 }
 
 /// The mount's target as an absolute path, variables expanded.
@@ -88,7 +95,7 @@ pub fn is_covered(run: &Run, scope: &Scope, dir: &str) -> bool {
     run.mounts
         .iter()
         .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
-        .any(|m| mount_target(m, scope).is_some_and(|t| covers(&t, dir)))
+        .any(|m| mount_target(m, scope).is_some_and(|t| holds(&t, dir)))
 }
 
 /// Some mount of any type has `dir` as its target, or a target inside it or above it.
@@ -123,6 +130,35 @@ pub fn owner_options(scope: &Scope) -> Option<String> {
 /// Inserts `--mount=<spec> ` before the RUN's first flag or its command.
 pub fn insert_mount(run: &Run, spec: &str) -> Edit {
     Edit::insert(run.flag_insert_at, format!("--mount={spec} "))
+}
+
+/// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,
+/// `yarn`.
+pub fn call_name(call: &super::tools::Call) -> String {
+    let program = call.words[0].value.as_deref().map_or(call.tool, basename);
+    // `python -m pip install` is pip's call
+    let (program, from) = if program.starts_with("python") {
+        let module = call.words[..call.sub]
+            .iter()
+            .position(|w| w.value.as_deref() == Some(call.tool))
+            .map_or(call.sub, |i| i + 1);
+        (call.tool, module)
+    } else {
+        (program, 1)
+    };
+    let mut name = program.to_string();
+    for i in from..=call.sub {
+        let Some(v) = call.words[i].value.as_deref() else {
+            continue;
+        };
+        // plain words such as `uv pip install`, not options or their values
+        let after_option = call.words[i - 1].value.as_deref().is_some_and(|p| p.starts_with('-'));
+        if i == call.sub || !v.starts_with('-') && !after_option && v.chars().all(|c| c.is_ascii_lowercase()) {
+            name.push(' ');
+            name.push_str(v);
+        }
+    }
+    name
 }
 
 /// A command's basename (`/usr/bin/pip3` → `pip3`).

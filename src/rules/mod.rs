@@ -6,9 +6,13 @@ use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
 
+mod cache_mount_conflict;
+mod cache_mount_mode_redundant;
 mod cache_mount_not_writable_by_user;
+mod cache_mount_target_mismatch;
 mod invalid_mount;
 mod missing_syntax_directive;
+mod mount_not_cache_type;
 mod pip_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
@@ -81,6 +85,22 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cache_mount_not_writable_by_user::META,
         check: cache_mount_not_writable_by_user::check,
+    },
+    Rule {
+        meta: &mount_not_cache_type::META,
+        check: mount_not_cache_type::check,
+    },
+    Rule {
+        meta: &cache_mount_conflict::META,
+        check: cache_mount_conflict::check,
+    },
+    Rule {
+        meta: &cache_mount_target_mismatch::META,
+        check: cache_mount_target_mismatch::check,
+    },
+    Rule {
+        meta: &cache_mount_mode_redundant::META,
+        check: cache_mount_mode_redundant::check,
     },
 ];
 
