@@ -99,7 +99,7 @@ pub fn check(ctx: &mut Context) {
                     format!(
                         "`{tj}` is mounted inside the {} mount `{pt}` and hides that part of it: files there go to a separate {}",
                         parent.kind.as_str(),
-                        if mj.kind == MountType::Cache { "cache" } else { "mount" }
+                        if mj.kind == MountType::Cache { "cache" } else { "tmpfs" }
                     ),
                 );
                 continue;
@@ -147,22 +147,14 @@ pub fn check(ctx: &mut Context) {
                 .iter()
                 .find(|e| e.user.is_some() && e.user == here.user && e.base != here.base);
             let other_tool = earlier.iter().find(|e| {
-                !e.tools.is_empty()
+                // with another base it is another cache, shared by nobody
+                e.base == here.base
+                    && !e.tools.is_empty()
                     && !here.tools.is_empty()
                     && e.target != here.target
                     && !here.tools.iter().any(|t| e.tools.contains(t))
             });
-            if let Some(e) = other_base {
-                ctx.report(
-                    m.range,
-                    format!(
-                        "cache id `{id}` has {} here but {} on line {}: BuildKit keeps two separate caches under this id",
-                        here.base.describe(),
-                        e.base.describe(),
-                        e.line
-                    ),
-                );
-            } else if let Some(e) = other_tool {
+            if let Some(e) = other_tool {
                 ctx.report(
                     m.range,
                     format!(
@@ -171,6 +163,16 @@ pub fn check(ctx: &mut Context) {
                         e.tools.join("`, `"),
                         e.line,
                         e.target
+                    ),
+                );
+            } else if let Some(e) = other_base {
+                ctx.report(
+                    m.range,
+                    format!(
+                        "cache id `{id}` has {} here but {} on line {}: BuildKit keeps two separate caches under this id",
+                        here.base.describe(),
+                        e.base.describe(),
+                        e.line
                     ),
                 );
             }
@@ -244,12 +246,12 @@ fn same_text(a: &Mount, b: &Mount) -> bool {
             .all(|(x, y)| x.key == y.key && x.written == y.written)
 }
 
-/// A cache mount of the RUN that `targets[j]` lies strictly inside (a secret or an SSH socket
-/// put into a cache is deliberate; a cache inside a bind or tmpfs mount is the usual way to make
-/// part of it writable, and is not looked at).
+/// A cache mount of the RUN that the cache or tmpfs mount `targets[j]` lies strictly inside. A
+/// file bound or a secret put into a cache (`settings.xml` in `~/.m2`) is deliberate, and a cache
+/// inside a bind or tmpfs mount is the usual way to make part of it writable: neither counts.
 fn nested_in<'t>(mounts: &[Mount], targets: &'t [Option<String>], j: usize) -> Option<(usize, &'t str)> {
     let tj = targets[j].as_deref()?;
-    if matches!(mounts[j].kind, MountType::Secret | MountType::Ssh) {
+    if !matches!(mounts[j].kind, MountType::Cache | MountType::Tmpfs) {
         return None;
     }
     (0..mounts.len()).find_map(|i| {

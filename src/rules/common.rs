@@ -178,5 +178,8 @@ mod tests {
         assert!(!covers("/root/.cache/pi", "/root/.cache/pip"));
         assert!(!covers("/", "/root/.cache/pip"));
         assert!(!covers("/root/.cache/pip/http", "/root/.cache/pip"));
+        assert!(holds("/etc/apk/cache/", "/var/cache/apk"));
+        assert!(holds("/var/cache", "/var/cache/apk"));
+        assert!(!holds("/etc/apk/cache", "/var/cache/apt"));
     }
 }

@@ -720,6 +720,17 @@ mod tests {
     }
 
     #[test]
+    fn from_images_use_meta_arg_defaults() {
+        let src = "ARG V=1.23\nARG IMG=golang:${V}-alpine\nARG NONE\nFROM ${IMG} AS a\nFROM a AS b\nFROM x:${NONE}\nFROM ${BASE}\n";
+        let m = model(src);
+        assert_eq!(m.stages[0].base.as_deref(), Some("golang:1.23-alpine"));
+        assert_eq!(m.stages[1].parent, Some(0));
+        // an ARG without a default, or none at all, comes from the build: unknown
+        assert_eq!(m.stages[2].base, None);
+        assert_eq!(m.stages[3].base, None);
+    }
+
+    #[test]
     fn from_user_and_stages() {
         let src = "FROM python:3.12 AS Base\nUSER app:1000\nFROM base\nWORKDIR /srv/$X\n";
         let m = model(src);
