@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Edit;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
-use crate::syntax::mounts::{Mount, MountType};
+use crate::syntax::mounts::{Mount, MountType, clean_path};
 use crate::syntax::scope::{Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
@@ -106,9 +106,26 @@ pub fn env_of(name: &str, cmd: &Command, all: &[Cow<'_, Command>], scope: &Scope
 
 /// `target` equals `dir` or is an ancestor of it (never `/`).
 pub fn covers(target: &str, dir: &str) -> bool {
-    let t = crate::syntax::mounts::clean_path(target);
-    let d = crate::syntax::mounts::clean_path(dir);
+    let t = clean_path(target);
+    let d = clean_path(dir);
     t != "/" && (t == d || d.starts_with(&format!("{t}/")))
+}
+
+/// Other places where a cache mount holds what a tool keeps in a directory: apk keeps its cache
+/// wherever `/etc/apk/cache` points (`/var/cache/apk` on an installed Alpine; a cache mounted on
+/// `/etc/apk/cache` itself is the usual Docker idiom), and apt's downloads and lists live in one
+/// subdirectory each (a mount there is what hadolint's DL3009 accepts too).
+const HELD_ELSEWHERE: [(&str, &str); 3] = [
+    ("/var/cache/apk", "/etc/apk/cache"),
+    ("/var/lib/apt", "/var/lib/apt/lists"),
+    ("/var/cache/apt", "/var/cache/apt/archives"),
+];
+
+/// A cache mount on `target` holds what a tool keeps in `dir`: `target` covers `dir`, or is one
+/// of the places above.
+pub fn holds(target: &str, dir: &str) -> bool {
+    let (t, d) = (clean_path(target), clean_path(dir));
+    covers(&t, &d) || HELD_ELSEWHERE.iter().any(|(dd, tt)| d == *dd && t == *tt)
 }
 
 /// The mount's target as an absolute path, variables expanded.
@@ -122,7 +139,15 @@ pub fn is_covered(run: &Run, scope: &Scope, dir: &str) -> bool {
     run.mounts
         .iter()
         .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
-        .any(|m| mount_target(m, scope).is_some_and(|t| covers(&t, dir)))
+        .any(|m| mount_target(m, scope).is_some_and(|t| holds(&t, dir)))
+}
+
+/// A cache or tmpfs mount of the RUN lies strictly inside `dir`.
+pub fn has_cache_inside(run: &Run, scope: &Scope, dir: &str) -> bool {
+    run.mounts
+        .iter()
+        .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
+        .any(|m| mount_target(m, scope).is_some_and(|t| covers(dir, &t) && clean_path(dir) != clean_path(&t)))
 }
 
 /// Some mount of any type has `dir` as its target, or a target inside it or above it.
@@ -159,6 +184,35 @@ pub fn insert_mount(run: &Run, spec: &str) -> Edit {
     Edit::insert(run.flag_insert_at, format!("--mount={spec} "))
 }
 
+/// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,
+/// `yarn`.
+pub fn call_name(call: &super::tools::Call) -> String {
+    let program = call.words[0].value.as_deref().map_or(call.tool, basename);
+    // `python -m pip install` is pip's call
+    let (program, from) = if program.starts_with("python") {
+        let module = call.words[..call.sub]
+            .iter()
+            .position(|w| w.value.as_deref() == Some(call.tool))
+            .map_or(call.sub, |i| i + 1);
+        (call.tool, module)
+    } else {
+        (program, 1)
+    };
+    let mut name = program.to_string();
+    for i in from..=call.sub {
+        let Some(v) = call.words[i].value.as_deref() else {
+            continue;
+        };
+        // plain words such as `uv pip install`, not options or their values
+        let after_option = call.words[i - 1].value.as_deref().is_some_and(|p| p.starts_with('-'));
+        if i == call.sub || !v.starts_with('-') && !after_option && v.chars().all(|c| c.is_ascii_lowercase()) {
+            name.push(' ');
+            name.push_str(v);
+        }
+    }
+    name
+}
+
 /// A command's basename (`/usr/bin/pip3` → `pip3`).
 pub fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
@@ -176,5 +230,8 @@ mod tests {
         assert!(!covers("/root/.cache/pi", "/root/.cache/pip"));
         assert!(!covers("/", "/root/.cache/pip"));
         assert!(!covers("/root/.cache/pip/http", "/root/.cache/pip"));
+        assert!(holds("/etc/apk/cache/", "/var/cache/apk"));
+        assert!(holds("/var/cache", "/var/cache/apk"));
+        assert!(!holds("/etc/apk/cache", "/var/cache/apt"));
     }
 }

@@ -4,11 +4,11 @@
 
 use super::Context;
 use super::common::{self, covers, mount_target};
-use super::tools::{self, Call, never_mount};
+use super::tools::{self, CacheDir, Call, never_mount};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
-use crate::syntax::mounts::MountType;
+use crate::syntax::mounts::{Mount, MountType, clean_path};
 use crate::syntax::scope::{Scope, scope_at};
 
 /// Edits a mount fix needs besides the mount.
@@ -61,9 +61,11 @@ impl Spec {
 pub fn looks_like_cache_of(tool: &str, target: &str) -> bool {
     let t = target.trim_end_matches('/');
     let any = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    let pip = t.ends_with("/pip") || any(&["pip-cache", "pipcache", ".cache/pip"]);
     match tool {
-        "pip" => t.ends_with("/pip") || any(&["pip-cache", "pipcache", ".cache/pip"]),
-        "uv" => t.ends_with("/uv") || any(&["uv-cache", "uvcache"]),
+        "pip" => pip,
+        // `uv pip install` after a move from pip keeps pip's mount
+        "uv" => pip || t.ends_with("/uv") || any(&["uv-cache", "uvcache"]),
         "poetry" => any(&["pypoetry", "poetry"]),
         "pipenv" => any(&["pipenv"]),
         "apt" => any(&["/var/cache/apt", "/var/lib/apt"]),
@@ -82,16 +84,51 @@ pub fn looks_like_cache_of(tool: &str, target: &str) -> bool {
     }
 }
 
-/// A cache mount of the RUN looks meant for `tool` but covers none of its directories: that is
-/// `cache-mount-target-mismatch`'s finding, not a missing mount.
-pub fn has_misplaced_mount(run: &Run, scope: &Scope, call: &Call) -> bool {
-    let Some(dirs) = &call.dirs else { return false };
+/// A cache or tmpfs mount of the RUN that looks meant for `call`'s tool (by its name) but
+/// covers none of its directories: that is `cache-mount-target-mismatch`'s finding, not a
+/// missing mount. A mount that covers a directory of another call of the RUN is that call's,
+/// and a mount inside one of the tool's directories is a deliberate partial cache: neither is
+/// misplaced. Only when some directory of the call is not covered. Returns the mount and its
+/// resolved target.
+pub fn misplaced_mount<'r>(run: &'r Run, scope: &Scope, call: &Call, calls: &[Call]) -> Option<(&'r Mount, String)> {
+    let dirs = call.dirs.as_ref()?;
+    if dirs.iter().all(|d| common::is_covered(run, scope, &d.path)) {
+        return None;
+    }
     run.mounts
         .iter()
         .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
-        .any(|m| {
-            mount_target(m, scope)
-                .is_some_and(|t| looks_like_cache_of(call.tool, &t) && !dirs.iter().any(|d| covers(&t, &d.path)))
+        .filter_map(|m| Some((m, mount_target(m, scope)?)))
+        .find(|(_, t)| {
+            looks_like_cache_of(call.tool, t)
+                && !dirs.iter().any(|d| common::holds(t, &d.path) || covers(&d.path, t))
+                && !calls
+                    .iter()
+                    .filter_map(|c| c.dirs.as_ref())
+                    .flatten()
+                    .any(|d| common::holds(t, &d.path))
+        })
+}
+
+/// A bind mount (no `type=`, or `type=bind`; not from another stage or image) on one of
+/// `call`'s cache directories, or on a parent of one that looks like a cache (`~/.cache`). That is `mount-not-cache-type`'s finding. Returns the mount, its resolved target
+/// and the directory.
+pub fn bind_on_cache_dir<'r, 'c>(
+    run: &'r Run,
+    scope: &Scope,
+    call: &'c Call,
+) -> Option<(&'r Mount, String, &'c CacheDir)> {
+    let dirs = call.dirs.as_ref()?;
+    run.mounts
+        .iter()
+        .filter(|m| m.kind == MountType::Bind && m.from.is_none())
+        .filter_map(|m| Some((m, mount_target(m, scope)?)))
+        .find_map(|(m, t)| {
+            let cachey = looks_like_cache_of(call.tool, &t) || common::basename(t.trim_end_matches('/')) == ".cache";
+            let d = dirs
+                .iter()
+                .find(|d| clean_path(&d.path) == clean_path(&t) || cachey && covers(&t, &d.path))?;
+            Some((m, t, d))
         })
 }
 
@@ -114,12 +151,19 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
                 Some(dirs) => {
                     let missing: Vec<_> = dirs
                         .iter()
-                        .filter(|d| !common::is_covered(run, &scope, &d.path))
+                        // a cache mount inside the directory is a deliberate partial cache
+                        // (`/go/pkg/mod/cache`): not a missing mount
+                        .filter(|d| {
+                            !common::is_covered(run, &scope, &d.path) && !common::has_cache_inside(run, &scope, &d.path)
+                        })
                         .collect();
                     if missing.is_empty() || spec.any_dir && missing.len() < dirs.len() {
                         continue;
                     }
-                    if common::has_unresolved_mount(run, &scope) || has_misplaced_mount(run, &scope, call) {
+                    if common::has_unresolved_mount(run, &scope)
+                        || misplaced_mount(run, &scope, call, &calls).is_some()
+                        || bind_on_cache_dir(run, &scope, call).is_some()
+                    {
                         continue;
                     }
                     missing

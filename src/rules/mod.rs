@@ -13,7 +13,10 @@ mod apt_cache_mount_incomplete;
 mod apt_cache_wiped_with_mount;
 mod apt_without_cache_mount;
 mod bundler_without_cache_mount;
+mod cache_mount_conflict;
+mod cache_mount_mode_redundant;
 mod cache_mount_not_writable_by_user;
+mod cache_mount_target_mismatch;
 mod cache_wiped_with_mount;
 mod cargo_without_cache_mount;
 mod composer_without_cache_mount;
@@ -24,6 +27,7 @@ mod gradle_without_cache_mount;
 mod invalid_mount;
 mod maven_without_cache_mount;
 mod missing_syntax_directive;
+mod mount_not_cache_type;
 mod npm_without_cache_mount;
 mod pip_cache_disabled_with_mount;
 mod pip_no_cache_dir_env_falsy;
@@ -113,6 +117,22 @@ pub static RULES: &[Rule] = &[
         check: cache_mount_not_writable_by_user::check,
     },
     Rule {
+        meta: &mount_not_cache_type::META,
+        check: mount_not_cache_type::check,
+    },
+    Rule {
+        meta: &cache_mount_conflict::META,
+        check: cache_mount_conflict::check,
+    },
+    Rule {
+        meta: &cache_mount_target_mismatch::META,
+        check: cache_mount_target_mismatch::check,
+    },
+    Rule {
+        meta: &cache_mount_mode_redundant::META,
+        check: cache_mount_mode_redundant::check,
+    },
+    Rule {
         meta: &npm_without_cache_mount::META,
         check: npm_without_cache_mount::check,
     },
@@ -192,7 +212,6 @@ pub static RULES: &[Rule] = &[
         meta: &zypper_without_cache_mount::META,
         check: zypper_without_cache_mount::check,
     },
-    // contradictions: a cache mount made useless in its own RUN
     Rule {
         meta: &pip_cache_disabled_with_mount::META,
         check: pip_cache_disabled_with_mount::check,

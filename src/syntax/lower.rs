@@ -39,6 +39,8 @@ pub fn parse(src: &str) -> Dockerfile {
     }
     let mut instructions = Vec::with_capacity(scanned.instructions.len());
     let mut stages: Vec<Stage> = Vec::new();
+    // the ARGs before the first FROM, with their defaults: what a FROM's image may refer to
+    let mut meta: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     for raw in &scanned.instructions {
         let (nargs, checked) = check_raw(raw, escape);
         let mut ins = lower_instruction(src, raw, escape, nargs);
@@ -65,7 +67,14 @@ pub fn parse(src: &str) -> Dockerfile {
         match ins.kind {
             Kind::From => {
                 let (name, base) = match &ins.body {
-                    Body::From(f) => (f.name.clone(), f.image.as_ref().and_then(|i| i.text.as_literal())),
+                    Body::From(f) => (
+                        f.name.clone(),
+                        f.image.as_ref().and_then(|i| {
+                            i.text
+                                .resolve(&|n| meta.get(n).cloned().flatten().map(Some))
+                                .filter(|b| !b.is_empty())
+                        }),
+                    ),
                     _ => (None, None),
                 };
                 let parent = base.as_deref().and_then(|b| {
@@ -86,7 +95,17 @@ pub fn parse(src: &str) -> Dockerfile {
                 });
                 ins.stage = Some(stages.len() - 1);
             }
-            Kind::Arg if stages.is_empty() => {}
+            Kind::Arg if stages.is_empty() => {
+                if let (Body::Arg(pairs), false) = (&ins.body, ins.invalid) {
+                    for p in pairs {
+                        let v = match &p.value {
+                            Some(v) => v.resolve(&|n| meta.get(n).cloned().flatten().map(Some)),
+                            None => None,
+                        };
+                        meta.insert(p.key.clone(), v);
+                    }
+                }
+            }
             _ if stages.is_empty() => {
                 if !ins.invalid {
                     ins.invalid = true;
@@ -698,6 +717,17 @@ mod tests {
             panic!()
         };
         assert_eq!(pairs[0].value.as_ref().unwrap().as_literal().unwrap(), "v w");
+    }
+
+    #[test]
+    fn from_images_use_meta_arg_defaults() {
+        let src = "ARG V=1.23\nARG IMG=golang:${V}-alpine\nARG NONE\nFROM ${IMG} AS a\nFROM a AS b\nFROM x:${NONE}\nFROM ${BASE}\n";
+        let m = model(src);
+        assert_eq!(m.stages[0].base.as_deref(), Some("golang:1.23-alpine"));
+        assert_eq!(m.stages[1].parent, Some(0));
+        // an ARG without a default, or none at all, comes from the build: unknown
+        assert_eq!(m.stages[2].base, None);
+        assert_eq!(m.stages[3].base, None);
     }
 
     #[test]
