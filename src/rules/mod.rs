@@ -9,11 +9,15 @@ use serde::Serialize;
 mod cache_mount_not_writable_by_user;
 mod invalid_mount;
 mod missing_syntax_directive;
+mod parser_directive_duplicate;
+mod parser_directive_ignored;
 mod pip_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
+mod syntax_too_old_for_feature;
 
 pub mod common;
+pub mod features;
 mod missing_mount;
 pub mod tools;
 
@@ -73,6 +77,18 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &missing_syntax_directive::META,
         check: missing_syntax_directive::check,
+    },
+    Rule {
+        meta: &syntax_too_old_for_feature::META,
+        check: syntax_too_old_for_feature::check,
+    },
+    Rule {
+        meta: &parser_directive_ignored::META,
+        check: parser_directive_ignored::check,
+    },
+    Rule {
+        meta: &parser_directive_duplicate::META,
+        check: parser_directive_duplicate::check,
     },
     Rule {
         meta: &pip_without_cache_mount::META,
