@@ -28,22 +28,25 @@ struct Pin {
     tag: (usize, usize),
 }
 
-/// `[docker.io/]docker/dockerfile[-upstream]:1.x[.y][-labs][-rcN][@digest]`; `None` for
-/// anything else (`1`, `1-labs`, `latest`, `master`, other images, the `experimental` tags that
+/// `[<registry>/]docker/dockerfile[-upstream]:1.x[.y][-labs][-rcN][@digest]` (a registry
+/// prefix covers Docker Hub and the mirrors air-gapped builders use); `None` for anything else
+/// (`1`, `1-labs`, `latest`, `master`, other images, the `experimental` tags that
 /// `syntax-directive-experimental` owns).
 fn parse_pin(reference: &str) -> Option<Pin> {
-    let r = ["docker.io/", "index.docker.io/"]
+    let (named, digest) = match reference.split_once('@') {
+        Some((n, _)) => (n, true),
+        None => (reference, false),
+    };
+    let last = named.rfind('/').map_or(0, |i| i + 1);
+    let (image, tag) = named[last..].split_once(':')?;
+    let repo = &named[..last + image.len()];
+    let known = ["docker/dockerfile", "docker/dockerfile-upstream"];
+    if !known
         .iter()
-        .find_map(|p| reference.strip_prefix(p))
-        .unwrap_or(reference);
-    let (name, rest) = r.split_once(':')?;
-    if !matches!(name, "docker/dockerfile" | "docker/dockerfile-upstream") {
+        .any(|k| repo == *k || repo.strip_suffix(k).is_some_and(|host| host.ends_with('/')))
+    {
         return None;
     }
-    let (tag, digest) = match rest.split_once('@') {
-        Some((t, _)) => (t, true),
-        None => (rest, false),
-    };
     let mut parts = tag.split('-');
     let version = parts.next()?;
     let mut labs = false;
@@ -66,7 +69,7 @@ fn parse_pin(reference: &str) -> Option<Pin> {
     {
         return None;
     }
-    let start = reference.len() - rest.len();
+    let start = last + image.len() + 1;
     Some(Pin {
         minor: numbers[1].parse().ok()?,
         patch: numbers.len() == 3,
@@ -142,6 +145,9 @@ mod tests {
         assert_eq!(&r[p.tag.0..p.tag.1], "1.3.1-labs");
         assert_eq!(p.raised(4), "1.4.0-labs");
         assert_eq!(parse_pin("docker/dockerfile:1.4.0-rc1").unwrap().raised(5), "1.5.0");
+        let r = "registry.example.com:5000/docker/dockerfile:1.9-labs";
+        let p = parse_pin(r).unwrap();
+        assert_eq!(&r[p.tag.0..p.tag.1], "1.9-labs");
         for r in [
             "docker/dockerfile:1",
             "docker/dockerfile:1-labs",
@@ -151,7 +157,8 @@ mod tests {
             "docker/dockerfile:1.1.7-experimental",
             "docker/dockerfile:1.0-experimental",
             "docker/dockerfile@sha256:00",
-            "example.com/docker/dockerfile:1.2",
+            "example.com/mydocker/dockerfile:1.2",
+            "docker/dockerfile-labs:1.2",
             "docker/dockerfile:2.0",
             "docker/dockerfile:1.",
         ] {
