@@ -25,3 +25,35 @@ pub fn check(ctx: &mut Context) {
         ),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::{Selection, Settings};
+
+    fn rules(selection: Selection) -> Vec<(&'static str, String)> {
+        let settings = Settings::from_selection(&selection).unwrap();
+        crate::lint("# escape=`\n# ESCAPE=\\\nFROM alpine\n", &settings)
+            .into_iter()
+            .map(|d| (d.rule, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn owns_the_parse_error_while_it_runs() {
+        let found = rules(Selection::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "parser-directive-duplicate");
+        assert!(found[0].1.starts_with("only one escape parser directive can be used"));
+        let found = rules(Selection {
+            ignore: vec!["parser-directive-duplicate".into()],
+            ..Selection::default()
+        });
+        assert_eq!(
+            found,
+            vec![(
+                "syntax-error",
+                "only one escape parser directive can be used".to_string()
+            )]
+        );
+    }
+}
