@@ -195,9 +195,11 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
                 },
             };
             let names = list.map(|l| names(l.slice(src), l.start)).unwrap_or_default();
+            // the comment is the line that ended the directive block, and a directive follows it
             let breaks = origin == Origin::Dfix
+                && line == model.directives.block_end_line
                 && line < first_instruction_line
-                && directive_lines.iter().any(|&d| d > line && d < first_instruction_line);
+                && directive_lines.contains(&(line + 1));
             let all = list.is_none() || names.iter().any(|n| n.text == "ALL");
             out.push(Suppression {
                 origin,

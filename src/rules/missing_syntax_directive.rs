@@ -1,8 +1,7 @@
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, RuleMeta, Status, features, parser_directive_ignored};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::directives::parse_line;
-use crate::syntax::model::{Dockerfile, Instruction, Kind};
-use crate::syntax::text::TextRange;
+use crate::syntax::directives::detect_syntax;
+use crate::syntax::model::Dockerfile;
 
 pub static META: RuleMeta = RuleMeta {
     name: "missing-syntax-directive",
@@ -16,39 +15,13 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/missing-syntax-directive.md"),
 };
 
-/// The first use of syntax that needs a newer frontend than an engine may bundle.
-fn feature(ins: &Instruction) -> Option<(String, TextRange)> {
-    let ins = ins.effective();
-    let kw = ins.keyword.to_uppercase();
-    let flag = |names: &[&str]| ins.flags.iter().find(|f| names.contains(&f.name.as_str()));
-    match ins.kind {
-        Kind::Run => {
-            if let Some(f) = flag(&["mount", "network", "security", "device"]) {
-                return Some((format!("`{kw} --{}`", f.name), f.range));
-            }
-        }
-        Kind::Copy | Kind::Add => {
-            let names: &[&str] = if ins.kind == Kind::Add {
-                &["link", "chmod", "exclude", "checksum", "unpack", "keep-git-dir"]
-            } else {
-                &["link", "chmod", "exclude", "parents"]
-            };
-            if let Some(f) = flag(names) {
-                return Some((format!("`{kw} --{}`", f.name), f.range));
-            }
-        }
-        _ => {}
-    }
-    ins.heredocs.first().map(|h| ("a heredoc".to_string(), h.marker))
-}
-
 /// Any line of the file that reads as a `syntax` directive, effective or not.
 fn has_any_syntax_line(src: &str, model: &Dockerfile) -> bool {
     model.directives.get("syntax").is_some()
-        || model
-            .comments
+        || detect_syntax(src).is_some()
+        || parser_directive_ignored::misplaced(src, model)
             .iter()
-            .any(|c| parse_line(src, *c, 0).is_some_and(|d| d.key == "syntax"))
+            .any(|m| m.directive.key == "syntax")
 }
 
 /// Where a directive line goes: after a BOM and a shebang line, at the top of the block.
@@ -65,17 +38,7 @@ pub fn check(ctx: &mut Context) {
     if model.instructions.is_empty() || has_any_syntax_line(src, model) {
         return;
     }
-    let found = model
-        .instructions
-        .iter()
-        .filter(|i| !i.invalid)
-        .find_map(feature)
-        .or_else(|| {
-            model
-                .directives
-                .get("check")
-                .map(|d| ("a `# check=` directive".to_string(), d.line_range))
-        });
+    let found = features::uses(model).into_iter().next().map(|f| (f.what, f.range));
     let (what, range) = match found {
         Some(f) => f,
         None if ctx.settings.options.bool(META.name, "strict") => {

@@ -29,6 +29,8 @@ mod maven_without_cache_mount;
 mod missing_syntax_directive;
 mod mount_not_cache_type;
 mod npm_without_cache_mount;
+mod parser_directive_duplicate;
+mod parser_directive_ignored;
 mod pip_cache_disabled_with_mount;
 mod pip_no_cache_dir_env_falsy;
 mod pip_without_cache_mount;
@@ -37,6 +39,7 @@ mod pnpm_without_cache_mount;
 mod poetry_without_cache_mount;
 mod syntax_directive_experimental;
 mod syntax_error;
+mod syntax_too_old_for_feature;
 mod unused_suppression;
 mod uv_cache_disabled_with_mount;
 mod uv_link_mode_not_copy;
@@ -47,6 +50,7 @@ mod zypper_without_cache_mount;
 
 pub mod common;
 mod contradiction;
+pub mod features;
 mod lang;
 mod missing_mount;
 pub mod tools;
@@ -107,6 +111,18 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &missing_syntax_directive::META,
         check: missing_syntax_directive::check,
+    },
+    Rule {
+        meta: &syntax_too_old_for_feature::META,
+        check: syntax_too_old_for_feature::check,
+    },
+    Rule {
+        meta: &parser_directive_ignored::META,
+        check: parser_directive_ignored::check,
+    },
+    Rule {
+        meta: &parser_directive_duplicate::META,
+        check: parser_directive_duplicate::check,
     },
     Rule {
         meta: &pip_without_cache_mount::META,

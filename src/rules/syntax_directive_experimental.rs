@@ -1,5 +1,6 @@
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::directives::detect_syntax;
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -25,7 +26,8 @@ fn is_experimental(reference: &str) -> bool {
 }
 
 pub fn check(ctx: &mut Context) {
-    let Some(d) = ctx.model.directives.get("syntax") else {
+    // the directive that selects the frontend (after a shebang too; not an indented one)
+    let Some(d) = detect_syntax(ctx.src) else {
         return;
     };
     // the frontend image is the value up to the first space

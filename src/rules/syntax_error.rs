@@ -1,5 +1,6 @@
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::Severity;
+use crate::syntax::model::ErrorStage;
 
 pub static META: RuleMeta = RuleMeta {
     name: "syntax-error",
@@ -18,7 +19,18 @@ pub fn check(ctx: &mut Context) {
         ctx.report(Default::default(), "the Dockerfile cannot be empty");
         return;
     }
+    // a repeated directive is `parser-directive-duplicate`'s finding, when that rule runs
+    let duplicate = ctx
+        .model
+        .directives
+        .duplicate
+        .as_ref()
+        .filter(|_| ctx.settings.is_enabled(&super::parser_directive_duplicate::META))
+        .map(|d| d.line_range);
     for e in &ctx.model.errors {
+        if e.stage == ErrorStage::Parse && Some(e.range) == duplicate {
+            continue;
+        }
         // show the first line of a multi-line instruction
         let mut range = e.range;
         if let Some(nl) = ctx.src[range.start..range.end].find('\n') {

@@ -31,6 +31,8 @@ pub struct DirectiveSet {
     pub items: Vec<Directive>,
     /// The physical line just after the directive block (0-based), where the block ended.
     pub block_end_line: usize,
+    /// A key repeated inside the block (the second occurrence): BuildKit refuses the file.
+    pub duplicate: Option<Directive>,
 }
 
 impl DirectiveSet {
@@ -66,10 +68,12 @@ impl DirectiveParser {
             return Ok(());
         }
         if self.set.get(&d.key).is_some() {
-            return Err(ScanError {
+            let error = ScanError {
                 message: format!("only one {} parser directive can be used", d.key),
                 range: d.line_range,
-            });
+            };
+            self.set.duplicate = Some(d);
+            return Err(error);
         }
         if d.key == "escape" && d.value != "`" && d.value != "\\" {
             return Err(ScanError {
@@ -95,6 +99,34 @@ impl DirectiveParser {
         }
         self.set
     }
+}
+
+/// The `syntax` directive that selects the frontend, as BuildKit's `DetectSyntax` finds it:
+/// after a BOM and a first-line shebang (`#!…`), in a run of directive lines whose `#` stands in
+/// column 0 (unlike the main parser, it does not skip leading whitespace), the first `syntax`
+/// before the run ends (or a key repeats).
+pub fn detect_syntax(src: &str) -> Option<Directive> {
+    let mut pos = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut line = 0;
+    if src[pos..].starts_with("#!") {
+        pos += src[pos..].find('\n')? + 1;
+        line = 1;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    while pos < src.len() {
+        let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i);
+        let d = parse_line(src, TextRange::new(pos, end), line)?;
+        if !KNOWN.contains(&d.key.as_str()) || seen.contains(&d.key) {
+            return None;
+        }
+        if d.key == "syntax" {
+            return Some(d);
+        }
+        seen.push(d.key);
+        pos = end + 1;
+        line += 1;
+    }
+    None
 }
 
 /// Matches `#\s*key\s*=\s*value` on a left-trimmed line; the value is trimmed at the end.
@@ -176,6 +208,31 @@ mod tests {
     }
 
     #[test]
+    fn detect_syntax_like_buildkit() {
+        use super::detect_syntax;
+        let value = |src: &str| detect_syntax(src).map(|d| d.value);
+        assert_eq!(value("# syntax=a\nFROM x\n").as_deref(), Some("a"));
+        assert_eq!(
+            value("\u{feff}# escape=`\r\n#syntax = a \r\nFROM x\n").as_deref(),
+            Some("a")
+        );
+        assert_eq!(value("#!/bin/sh\n# syntax=a\nFROM x\n").as_deref(), Some("a"));
+        assert_eq!(value("# syntax=a\n# syntax=b\nFROM x\n").as_deref(), Some("a"));
+        // leading whitespace ends the run, for this line and the ones after it
+        assert_eq!(value("  # syntax=a\nFROM x\n"), None);
+        assert_eq!(value("  # escape=`\n# syntax=a\nFROM x\n"), None);
+        for src in [
+            "# escape=`\n# escape=\\\n# syntax=a\n",
+            "# hello\n# syntax=a\n",
+            "\n# syntax=a\n",
+            "#!/bin/sh\n#!/bin/sh\n# syntax=a\n",
+            "# foo=bar\n# syntax=a\n",
+        ] {
+            assert_eq!(value(src), None, "{src:?}");
+        }
+    }
+
+    #[test]
     fn errors() {
         let s = scan("# escape=x\nFROM a\n");
         assert_eq!(
@@ -184,6 +241,7 @@ mod tests {
         );
         let s = scan("# syntax=a\n# SYNTAX=b\nFROM a\n");
         assert_eq!(s.error.unwrap().message, "only one syntax parser directive can be used");
+        assert_eq!(s.directives.duplicate.unwrap().line, 1);
         // a key without a value is not a directive
         assert!(scan("# syntax=\nFROM a\n").directives.items.is_empty());
     }
