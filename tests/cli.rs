@@ -851,3 +851,38 @@ fn add_ignore_then_nothing_is_reported() {
         "idempotent"
     );
 }
+
+/// The configuration example in README.md is valid and does what its comments say.
+#[test]
+fn readme_config_example_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .expect("README has a toml block")
+        .split("\n```")
+        .next()
+        .unwrap();
+    let d = tree(&[
+        ("shared/dfix.toml", ""),
+        ("repo/dfix.toml", example),
+        ("repo/Dockerfile", SEED),
+        ("repo/vendor/Dockerfile", SEED),
+    ]);
+    let o = run(&d.path().join("repo"), &["--show-settings", "Dockerfile"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("fail-level: warning"), "{out}");
+    assert!(
+        out.contains("  poetry-without-cache-mount") || dfix::rules::find("poetry-without-cache-mount").is_none(),
+        "{out}"
+    );
+    assert!(
+        !out.contains("  pip-without-cache-mount ("),
+        "ignored through its alias: {out}"
+    );
+    assert!(out.contains("  missing-syntax-directive.value = \"registry.example.com/docker/dockerfile:1\""));
+    let o = run(&d.path().join("repo"), &["--format", "concise"]);
+    assert!(!stdout(&o).contains("vendor/"), "{}", stdout(&o));
+}
