@@ -5,7 +5,7 @@ use super::tools::{APK_CACHE, Call};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::settings::Prefer;
-use crate::syntax::model::{Dockerfile, Kind, RunForm};
+use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::shell::{Command, ConnectorKind};
 use std::borrow::Cow;
 
@@ -108,23 +108,7 @@ fn cache_dir_exists(src: &str, model: &Dockerfile, index: usize, before: usize) 
                 raw.trim_end_matches('/') == "/etc/apk/cache"
             })
     };
-    let this = model.instructions[index].effective();
-    if commands(this).iter().any(|c| c.range.start < before && makes(c)) {
-        return true;
-    }
-    let Some(stage) = model.instructions[index].stage else {
-        return false;
-    };
-    for &s in &model.stage_chain(stage) {
-        let st = &model.stages[s];
-        let end = if s == stage { index } else { st.last + 1 };
-        for ins in &model.instructions[st.from + 1..end] {
-            if ins.kind == Kind::Run && !ins.invalid && commands(ins).iter().any(|c| makes(c)) {
-                return true;
-            }
-        }
-    }
-    false
+    super::common::done_before(model, index, before, makes)
 }
 
 /// `call` fetches the index itself: `apk update`, `-U`/`--update-cache`, `--no-cache`, or an

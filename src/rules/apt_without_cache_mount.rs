@@ -197,21 +197,5 @@ pub(super) fn docker_clean_removed(src: &str, model: &Dockerfile, index: usize, 
                 || raw.contains("apt.conf.d/*")
         })
     };
-    let this = model.instructions[index].effective();
-    if commands(this).iter().any(|c| c.range.start < before && touches(c)) {
-        return true;
-    }
-    let Some(stage) = model.instructions[index].stage else {
-        return false;
-    };
-    for &s in &model.stage_chain(stage) {
-        let st = &model.stages[s];
-        let end = if s == stage { index } else { st.last + 1 };
-        for ins in &model.instructions[st.from + 1..end] {
-            if ins.kind == Kind::Run && !ins.invalid && commands(ins).iter().any(|c| touches(c)) {
-                return true;
-            }
-        }
-    }
-    false
+    super::common::done_before(model, index, before, touches)
 }

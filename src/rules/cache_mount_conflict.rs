@@ -51,12 +51,8 @@ pub fn check(ctx: &mut Context) {
     let src = ctx.src;
     // id → the cache mounts seen with it
     let mut ids: Vec<(String, Vec<Seen>)> = Vec::new();
-    for (index, ins) in model.instructions.iter().enumerate() {
-        let eff = ins.effective();
-        if ins.invalid || eff.invalid || eff.kind != Kind::Run {
-            continue;
-        }
-        let Some(run) = eff.run() else { continue };
+    for r in common::runs(model) {
+        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
         if run.mounts.is_empty() {
             continue;
         }

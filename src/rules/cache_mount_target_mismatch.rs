@@ -26,12 +26,11 @@ pub fn check(ctx: &mut Context) {
     if foreign_frontend(model) {
         return;
     }
-    for (index, ins) in model.instructions.iter().enumerate() {
-        let eff = ins.effective();
-        if ins.invalid || eff.invalid || eff.kind != Kind::Run || from_a_file(model, index) {
+    for r in common::runs(model) {
+        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
+        if from_a_file(model, index) {
             continue;
         }
-        let Some(run) = eff.run() else { continue };
         if !run
             .mounts
             .iter()

@@ -42,6 +42,27 @@ pub fn runs(model: &Dockerfile) -> impl Iterator<Item = RunRef<'_>> {
     })
 }
 
+/// A command before offset `before` of RUN `index`, or in an earlier RUN of its stage chain,
+/// satisfies `pred` (a file set up by an earlier step).
+pub fn done_before(model: &Dockerfile, index: usize, before: usize, pred: impl Fn(&Command) -> bool) -> bool {
+    if commands(model.instructions[index].effective())
+        .iter()
+        .any(|c| c.range.start < before && pred(c))
+    {
+        return true;
+    }
+    let Some(stage) = model.instructions[index].stage else {
+        return false;
+    };
+    model.stage_chain(stage).iter().any(|&s| {
+        let st = &model.stages[s];
+        let end = if s == stage { index } else { st.last + 1 };
+        model.instructions[st.from + 1..end].iter().any(|ins| {
+            ins.kind == crate::syntax::model::Kind::Run && !ins.invalid && commands(ins).iter().any(|c| pred(c))
+        })
+    })
+}
+
 /// The commands a RUN executes: the shell script's simple commands, or the exec form's argv.
 pub fn commands(ins: &Instruction) -> Vec<Cow<'_, Command>> {
     let Some(run) = ins.run() else { return Vec::new() };

@@ -23,12 +23,8 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     let src = ctx.src;
-    for (index, ins) in model.instructions.iter().enumerate() {
-        let eff = ins.effective();
-        if ins.invalid || eff.invalid || eff.kind != Kind::Run {
-            continue;
-        }
-        let Some(run) = eff.run() else { continue };
+    for r in common::runs(model) {
+        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
         if run.mounts.is_empty() {
             continue;
         }
