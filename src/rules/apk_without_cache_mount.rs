@@ -6,6 +6,7 @@ use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, RunForm};
+use crate::syntax::scope::UserInfo;
 use crate::syntax::shell::{Command, ConnectorKind};
 use std::borrow::Cow;
 
@@ -59,8 +60,11 @@ fn amend(f: &Found, d: &mut Diagnostic) {
     if !default_dir || cache_dir_exists(f.src, f.model, f.index, f.call.cmd.range.start) {
         return;
     }
+    // the link is made in /etc: only root can, and only a shell can run it
+    let as_root = matches!(f.scope.user, UserInfo::Root) && f.call.cmd.effective().user.is_none();
     let link = match f.run.form {
         RunForm::Exec(_) => None,
+        _ if !as_root => None,
         _ => link_edit(&commands(ins), f.call.cmd),
     };
     match (link, &mut d.fix) {

@@ -1,4 +1,5 @@
 use super::common::{self, mount_target};
+use super::tools;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::MountType;
@@ -26,7 +27,24 @@ pub fn check(ctx: &mut Context) {
         let UserInfo::NonRoot { name, uid, .. } = &scope.user else {
             continue;
         };
+        let all = common::commands(r.eff);
+        let calls = tools::calls(ctx.src, &all, &scope);
         for m in run.mounts.iter().filter(|m| m.kind == MountType::Cache) {
+            // the only tools using this cache run as root (`sudo pip install …`)
+            let target = mount_target(m, &scope);
+            let users: Vec<Option<&str>> = calls
+                .iter()
+                .filter(|c| {
+                    c.dirs
+                        .iter()
+                        .flatten()
+                        .any(|d| target.as_deref().is_some_and(|t| common::holds(t, &d.path)))
+                })
+                .map(|c| c.cmd.effective().user)
+                .collect();
+            if !users.is_empty() && users.iter().all(|u| matches!(u, Some("root" | "0"))) {
+                continue;
+            }
             let mode = m.mode_bits().unwrap_or(0o755);
             if m.mode.is_some() && m.mode_bits().is_none() || mode & 0o002 != 0 {
                 continue; // invalid (another rule's) or world-writable

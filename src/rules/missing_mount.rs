@@ -246,7 +246,12 @@ fn mount_fix(
     if !spec.fix || onbuild || missing.is_empty() {
         return None;
     }
-    let owner = common::owner_options(scope)?;
+    // the tool's user: `sudo` makes it root whatever `USER` says
+    let owner = match call.cmd.effective().user {
+        Some("root" | "0") => String::new(),
+        Some(_) => return None,
+        None => common::owner_options(scope)?,
+    };
     let home = scope.home();
     let forbidden = never_mount(call.tool, home.as_deref());
     let mut flags = String::new();

@@ -37,6 +37,12 @@ impl Env<'_> {
     }
 
     pub fn home(&self) -> Option<String> {
+        // `sudo`, `gosu` and the like run the tool as another user, with that user's HOME
+        match self.cmd.effective().user {
+            Some(_) if self.is_root() => return Some("/root".into()),
+            Some(_) => return None,
+            None => {}
+        }
         match self.var("HOME") {
             Some(h) => h,
             None => self.scope.home(),
