@@ -1,4 +1,4 @@
-use super::common::{basename, commands};
+use super::common::{basename, commands, word};
 use super::missing_mount::{self, Found, Spec, append_command};
 use super::tools::{self, Call};
 use super::{Context, FixAvailability, RuleMeta, Status};
@@ -66,17 +66,13 @@ fn amend(f: &Found, d: &mut Diagnostic) {
 /// The RUN the alternative fix inserts: what BuildKit's reference shows for caching apt.
 pub(super) const KEEP_PACKAGES: &str = "RUN rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache";
 
-fn value(words: &[Word], i: usize) -> Option<&str> {
-    words.get(i).and_then(|w| w.value.as_deref())
-}
-
 /// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).
 pub(super) fn is_update(words: &[Word]) -> bool {
-    if !matches!(value(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
+    if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
         return false;
     }
     let mut i = 1;
-    while let Some(v) = value(words, i) {
+    while let Some(v) = word(words, i) {
         if !v.starts_with('-') {
             return v == "update";
         }
@@ -188,7 +184,7 @@ pub(super) fn docker_clean_removed(src: &str, model: &Dockerfile, index: usize, 
     let touches = |c: &Command| {
         let words = c.effective().words;
         matches!(
-            value(words, 0).map(basename),
+            word(words, 0).map(basename),
             Some("rm" | "mv" | "sed" | "truncate" | "unlink" | "cp" | "ln" | "echo" | "printf" | "tee")
         ) && words[1..].iter().any(|w| {
             let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));

@@ -1,4 +1,4 @@
-use super::common::{basename, covers};
+use super::common::{basename, covers, word};
 use super::contradiction::{
     CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
 };
@@ -34,21 +34,17 @@ fn versioned(name: &str, base: &str) -> bool {
         .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
-fn value(words: &[Word], i: usize) -> Option<&str> {
-    words.get(i).and_then(|w| w.value.as_deref())
-}
-
 /// The operand after index `i` (options skipped).
 fn operand_after(words: &[Word], i: usize) -> Option<&str> {
-    first_operand(words, i + 1).and_then(|j| value(words, j))
+    first_operand(words, i + 1).and_then(|j| word(words, j))
 }
 
 /// A clean-up command: the tool whose cache it empties, and which part.
 fn clean_up(cmd: &Command) -> Option<(&'static str, Vec<Which>)> {
     let words = cmd.effective().words;
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     let first = first_operand(words, 1)?;
-    let sub = value(words, first)?;
+    let sub = word(words, first)?;
     let all = || Some(vec![Which::All]);
     match name {
         _ if versioned(name, "pip") && sub == "cache" => {
@@ -56,11 +52,11 @@ fn clean_up(cmd: &Command) -> Option<(&'static str, Vec<Which>)> {
         }
         _ if versioned(name, "python") => {
             let m = words.iter().position(|w| w.value.as_deref() == Some("-m"))?;
-            if value(words, m + 1) != Some("pip") {
+            if word(words, m + 1) != Some("pip") {
                 return None;
             }
             let c = first_operand(words, m + 2)?;
-            (value(words, c) == Some("cache") && matches!(operand_after(words, c), Some("purge" | "remove")))
+            (word(words, c) == Some("cache") && matches!(operand_after(words, c), Some("purge" | "remove")))
                 .then_some(("pip", vec![Which::All]))
         }
         "npm" if sub == "cache" => {

@@ -234,6 +234,11 @@ pub fn call_name(call: &super::tools::Call) -> String {
     name
 }
 
+/// The literal value of word `i`, if any.
+pub fn word(words: &[Word], i: usize) -> Option<&str> {
+    words.get(i).and_then(|w| w.value.as_deref())
+}
+
 /// A command's basename (`/usr/bin/pip3` → `pip3`).
 pub fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)

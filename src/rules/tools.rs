@@ -6,7 +6,7 @@
 //! stages and the documented environment of official images), then the tool's default under the
 //! effective user's `HOME`.
 
-use super::common::{basename, env_of};
+use super::common::{basename, env_of, word};
 use crate::syntax::scope::{Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use crate::syntax::text::TextRange;
@@ -170,16 +170,12 @@ fn option<'w>(words: &'w [Word], names: &[&str]) -> Option<&'w str> {
     None
 }
 
-fn value(words: &[Word], i: usize) -> Option<&str> {
-    words.get(i).and_then(|w| w.value.as_deref())
-}
-
 /// The first word after `start` that is not an option, skipping the values of `with_value`
 /// options.
 fn first_operand(words: &[Word], start: usize, with_value: &[&str]) -> Option<usize> {
     let mut i = start;
     while i < words.len() {
-        let v = value(words, i)?;
+        let v = word(words, i)?;
         if !v.starts_with('-') {
             return Some(i);
         }
@@ -219,7 +215,7 @@ fn any_command(env: &Env, pred: impl Fn(&[Word]) -> bool) -> bool {
 
 /// `rm … <path>` where a word (as written: globs stay globs) starts with one of `prefixes`.
 fn removes(src: &str, words: &[Word], prefixes: &[&str]) -> bool {
-    value(words, 0).map(basename) == Some("rm")
+    word(words, 0).map(basename) == Some("rm")
         && words[1..].iter().any(|w| {
             let raw = w
                 .value
@@ -255,17 +251,17 @@ pub fn is_pip_no_cache_dir(word: &str) -> bool {
 }
 
 fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     let start = if versioned(name, "pip") {
         1
     } else if versioned(name, "python") {
         let m = words.iter().position(|w| w.value.as_deref() == Some("-m"))?;
-        (value(words, m + 1)? == "pip").then_some(m + 2)?
+        (word(words, m + 1)? == "pip").then_some(m + 2)?
     } else {
         return None;
     };
     let sub = first_operand(words, start, PIP_VALUE_OPTIONS)?;
-    if !matches!(value(words, sub)?, "install" | "download" | "wheel") {
+    if !matches!(word(words, sub)?, "install" | "download" | "wheel") {
         return None;
     }
     let mut call = Call {
@@ -293,7 +289,7 @@ fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `uv pip install|sync|compile`, `uv sync|add|lock|run`, `uv tool install|run`, `uvx`.
 fn uv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     const VALUE: &[&str] = &[
         "--cache-dir",
         "--directory",
@@ -310,9 +306,9 @@ fn uv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     } else if name == "uv" {
         let s = first_operand(words, 1, VALUE)?;
         let nested = |i: usize| first_operand(words, i + 1, VALUE);
-        match value(words, s)? {
-            "pip" => nested(s).filter(|&i| matches!(value(words, i), Some("install" | "sync" | "compile")))?,
-            "tool" => nested(s).filter(|&i| matches!(value(words, i), Some("install" | "run" | "upgrade")))?,
+        match word(words, s)? {
+            "pip" => nested(s).filter(|&i| matches!(word(words, i), Some("install" | "sync" | "compile")))?,
+            "tool" => nested(s).filter(|&i| matches!(word(words, i), Some("install" | "run" | "upgrade")))?,
             // `uv run --no-sync` installs nothing
             "run" if words.iter().any(|w| w.value.as_deref() == Some("--no-sync")) => return None,
             "sync" | "add" | "lock" | "run" | "export" => s,
@@ -353,11 +349,11 @@ fn truthy(v: Option<Var>) -> bool {
 /// `poetry install|add|update|lock|sync`: the cache's `cache/` and `artifacts/` subdirectories
 /// (the whole directory also holds Poetry's virtualenvs by default).
 fn poetry<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "poetry" {
+    if basename(word(words, 0)?) != "poetry" {
         return None;
     }
     let sub = first_operand(words, 1, &["-C", "--directory", "-P", "--project"])?;
-    if !matches!(value(words, sub)?, "install" | "add" | "update" | "lock" | "sync") {
+    if !matches!(word(words, sub)?, "install" | "add" | "update" | "lock" | "sync") {
         return None;
     }
     let mut call = Call {
@@ -377,11 +373,11 @@ fn poetry<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `pipenv install|sync|update|lock`.
 fn pipenv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "pipenv" {
+    if basename(word(words, 0)?) != "pipenv" {
         return None;
     }
     let sub = first_operand(words, 1, &[])?;
-    if !matches!(value(words, sub)?, "install" | "sync" | "update" | "lock") {
+    if !matches!(word(words, sub)?, "install" | "sync" | "update" | "lock") {
         return None;
     }
     let mut call = Call {
@@ -400,19 +396,19 @@ fn pipenv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `conda|mamba|micromamba install|create|update`, `conda env create|update`.
 fn conda<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     if !matches!(name, "conda" | "mamba" | "micromamba") {
         return None;
     }
     let mut sub = first_operand(words, 1, &[])?;
-    if value(words, sub) == Some("env") {
+    if word(words, sub) == Some("env") {
         sub = first_operand(words, sub + 1, &[])?;
     }
-    if !matches!(value(words, sub)?, "install" | "create" | "update" | "upgrade") {
+    if !matches!(word(words, sub)?, "install" | "create" | "update" | "upgrade") {
         return None;
     }
     let cleaned = any_command(env, |w| {
-        matches!(value(w, 0).map(basename), Some("conda" | "mamba" | "micromamba")) && value(w, 1) == Some("clean")
+        matches!(word(w, 0).map(basename), Some("conda" | "mamba" | "micromamba")) && word(w, 1) == Some("clean")
     });
     let pkgs = match env.known("CONDA_PKGS_DIRS") {
         Ok(Some(v)) => v.split(',').next().and_then(|d| env.scope.absolute(d)),
@@ -433,7 +429,7 @@ pub const APT_LISTS: &str = "/var/lib/apt";
 
 /// `apt-get|apt|aptitude install|upgrade|…`: the package archives and the package lists.
 fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     if !matches!(name, "apt-get" | "apt" | "aptitude") {
         return None;
     }
@@ -444,15 +440,15 @@ fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     )?;
     let ok = match name {
         "apt-get" => matches!(
-            value(words, sub)?,
+            word(words, sub)?,
             "install" | "upgrade" | "dist-upgrade" | "build-dep" | "source" | "download"
         ),
         "apt" => matches!(
-            value(words, sub)?,
+            word(words, sub)?,
             "install" | "upgrade" | "full-upgrade" | "dist-upgrade" | "reinstall"
         ),
         _ => matches!(
-            value(words, sub)?,
+            word(words, sub)?,
             "install" | "upgrade" | "full-upgrade" | "safe-upgrade"
         ),
     };
@@ -462,7 +458,7 @@ fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     let cleaned = any_command(env, |w| {
         removes(env.src, w, &["/var/lib/apt/lists"])
             // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
-            || value(w, 0).map(basename) == Some("rm")
+            || word(w, 0).map(basename) == Some("rm")
                 && w[1..]
                     .iter()
                     .any(|x| matches!(x.range.slice(env.src), "/var/lib/apt" | "/var/lib/apt/" | "/var/lib/apt/*"))
@@ -481,7 +477,7 @@ pub const APK_CACHE: &str = "/var/cache/apk";
 
 /// `apk add|upgrade|update|fix`.
 fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "apk" {
+    if basename(word(words, 0)?) != "apk" {
         return None;
     }
     let sub = first_operand(
@@ -498,7 +494,7 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         ],
     )?;
     // `--no-network` installs only what is already on disk
-    if !matches!(value(words, sub)?, "add" | "upgrade" | "update" | "fix")
+    if !matches!(word(words, sub)?, "add" | "upgrade" | "update" | "fix")
         || words.iter().any(|w| w.value.as_deref() == Some("--no-network"))
     {
         return None;
@@ -524,7 +520,7 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `dnf|dnf5|yum|microdnf install|upgrade|…` and `zypper install|update|…`.
 fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     let base = env.scope.base.as_deref();
     let (tool, dir) = match name {
         "dnf-3" => ("dnf", Some(DNF4_CACHE)),
@@ -553,7 +549,7 @@ fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
             "-R",
         ],
     )?;
-    let s = value(words, sub)?;
+    let s = word(words, sub)?;
     let ok = if tool == "zypper" {
         matches!(
             s,
@@ -578,7 +574,7 @@ fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         return None;
     }
     let cleaned = any_command(env, |w| {
-        let prog = value(w, 0).map(basename);
+        let prog = word(w, 0).map(basename);
         let cleans = match tool {
             "zypper" => {
                 prog == Some("zypper")
@@ -684,12 +680,12 @@ fn yum_cache(base: &str) -> Option<&'static str> {
 
 /// `npm ci|install|i|add|update`.
 fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "npm" {
+    if basename(word(words, 0)?) != "npm" {
         return None;
     }
     let sub = first_operand(words, 1, &["--cache", "--prefix", "-C", "--registry"])?;
     if !matches!(
-        value(words, sub)?,
+        word(words, sub)?,
         "ci" | "install" | "i" | "add" | "update" | "install-clean" | "isntall"
     ) {
         return None;
@@ -718,7 +714,7 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     // `npm cache clean`, or `rm -rf` of the cache (`~/.npm`, the resolved directory)
     let dir = call.dirs.as_ref().and_then(|d| d.first()).map(|d| d.path.clone());
     call.cache_off = any_command_after(env, |w| {
-        (value(w, 0).map(basename) == Some("npm") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean"))
+        (word(w, 0).map(basename) == Some("npm") && word(w, 1) == Some("cache") && word(w, 2) == Some("clean"))
             || removes(env.src, w, &["~/.npm", "$HOME/.npm", "${HOME}/.npm"])
             || dir.as_deref().is_some_and(|d| removes(env.src, w, &[d]))
     });
@@ -729,7 +725,7 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 /// version`, `corepack prepare yarn@2…`, `.yarnrc.yml`) gets no directory: dfix does not
 /// guess Yarn Berry's cache.
 fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "yarn" {
+    if basename(word(words, 0)?) != "yarn" {
         return None;
     }
     let sub = match first_operand(
@@ -744,9 +740,9 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         ],
     ) {
         None => 0,
-        Some(s) => match value(words, s)? {
+        Some(s) => match word(words, s)? {
             "install" | "add" => s,
-            "global" if value(words, s + 1) == Some("add") => s + 1,
+            "global" if word(words, s + 1) == Some("add") => s + 1,
             _ => return None,
         },
     };
@@ -767,8 +763,8 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     };
     // `yarn cache clean`, or `rm -rf "$(yarn cache dir)"`
     call.cache_off = any_command_after(env, |w| {
-        (value(w, 0).map(basename) == Some("yarn") && value(w, 1) == Some("cache") && value(w, 2) == Some("clean"))
-            || (value(w, 0).map(basename) == Some("rm")
+        (word(w, 0).map(basename) == Some("yarn") && word(w, 1) == Some("cache") && word(w, 2) == Some("clean"))
+            || (word(w, 0).map(basename) == Some("rm")
                 && w[1..].iter().any(|x| x.range.slice(env.src).contains("yarn cache dir")))
             || removes(
                 env.src,
@@ -782,8 +778,8 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
             )
     });
     let berry = any_command(env, |w| {
-        let prog = value(w, 0).map(basename);
-        (prog == Some("yarn") && value(w, 1) == Some("set") && value(w, 2) == Some("version"))
+        let prog = word(w, 0).map(basename);
+        (prog == Some("yarn") && word(w, 1) == Some("set") && word(w, 2) == Some("version"))
             || (prog == Some("corepack")
                 && w.iter().any(|x| {
                     x.value
@@ -851,11 +847,11 @@ fn mentions_berry(text: &str) -> bool {
 
 /// `pnpm install|i|add|fetch`: the store (`--store-dir`, `PNPM_STORE_DIR`, `$PNPM_HOME/store`).
 fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "pnpm" {
+    if basename(word(words, 0)?) != "pnpm" {
         return None;
     }
     let sub = first_operand(words, 1, &["--store-dir", "-C", "--dir", "--filter", "-F"])?;
-    if !matches!(value(words, sub)?, "install" | "i" | "add" | "fetch" | "update" | "up") {
+    if !matches!(word(words, sub)?, "install" | "i" | "add" | "fetch" | "update" | "up") {
         return None;
     }
     if call_offline(words, &["--offline"]) {
@@ -893,14 +889,14 @@ fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 /// `go build|install|test|run|vet|generate|get|list` use both caches; `go mod download|tidy`
 /// only the module cache.
 fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "go" {
+    if basename(word(words, 0)?) != "go" {
         return None;
     }
     let sub = first_operand(words, 1, &["-C"])?;
-    let (build, modules, sub) = match value(words, sub)? {
+    let (build, modules, sub) = match word(words, sub)? {
         "build" | "install" | "test" | "run" | "vet" | "generate" => (true, true, sub),
         "get" => (false, true, sub),
-        "mod" if matches!(value(words, sub + 1), Some("download" | "tidy" | "vendor" | "verify")) => {
+        "mod" if matches!(word(words, sub + 1), Some("download" | "tidy" | "vendor" | "verify")) => {
             (false, true, sub + 1)
         }
         _ => return None,
@@ -930,7 +926,7 @@ fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         }
     }
     let cache_off = any_command(env, |w| {
-        value(w, 0).map(basename) == Some("go") && value(w, 1) == Some("clean")
+        word(w, 0).map(basename) == Some("go") && word(w, 1) == Some("clean")
     });
     Some(Call {
         tool: "go",
@@ -945,11 +941,11 @@ fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 /// `cargo build|install|fetch|…`: `$CARGO_HOME/registry` and `$CARGO_HOME/git/db` — never
 /// `$CARGO_HOME` itself (it holds the toolchain's binaries).
 fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(value(words, 0)?) != "cargo" {
+    if basename(word(words, 0)?) != "cargo" {
         return None;
     }
     let mut sub = first_operand(words, 1, &["--config", "-Z", "--color"])?;
-    if value(words, sub).is_some_and(|v| v.starts_with('+')) {
+    if word(words, sub).is_some_and(|v| v.starts_with('+')) {
         sub = first_operand(words, sub + 1, &["--config", "-Z", "--color"])?;
     }
     let subs = [
@@ -972,12 +968,12 @@ fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         "vendor",
         "chef",
     ];
-    if !subs.contains(&value(words, sub)?) {
+    if !subs.contains(&word(words, sub)?) {
         return None;
     }
     // `cargo chef cook` builds the dependencies; `cargo chef prepare` only writes a recipe
-    if value(words, sub) == Some("chef") {
-        if value(words, sub + 1) != Some("cook") {
+    if word(words, sub) == Some("chef") {
+        if word(words, sub + 1) != Some("cook") {
             return None;
         }
         sub += 1;
@@ -1001,7 +997,7 @@ fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `mvn …`, `./mvnw …`: the local repository (`-Dmaven.repo.local`, else `~/.m2/repository`).
 fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if !matches!(basename(value(words, 0)?), "mvn" | "mvnw") {
+    if !matches!(basename(word(words, 0)?), "mvn" | "mvnw") {
         return None;
     }
     if words.len() < 2
@@ -1054,7 +1050,7 @@ fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `gradle …`, `./gradlew …`: `$GRADLE_USER_HOME/caches`.
 fn gradle<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if !matches!(basename(value(words, 0)?), "gradle" | "gradlew") || words.len() < 2 {
+    if !matches!(basename(word(words, 0)?), "gradle" | "gradlew") || words.len() < 2 {
         return None;
     }
     if words[1..]
@@ -1092,11 +1088,11 @@ fn gradle<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `composer install|update|require`.
 fn composer<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    if !matches!(basename(value(words, 0)?), "composer" | "composer.phar") {
+    if !matches!(basename(word(words, 0)?), "composer" | "composer.phar") {
         return None;
     }
     let sub = first_operand(words, 1, &["-d", "--working-dir"])?;
-    if !matches!(value(words, sub)?, "install" | "update" | "require" | "i" | "u") {
+    if !matches!(word(words, sub)?, "install" | "update" | "require" | "i" | "u") {
         return None;
     }
     // Composer `Factory::getCacheDir`: `COMPOSER_CACHE_DIR`, else `$COMPOSER_HOME/cache`;
@@ -1119,12 +1115,12 @@ fn composer<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `bundle install`, `gem install`.
 fn bundler<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(value(words, 0)?);
+    let name = basename(word(words, 0)?);
     if !matches!(name, "bundle" | "bundler" | "gem") {
         return None;
     }
     let sub = first_operand(words, 1, &[])?;
-    if value(words, sub)? != "install" {
+    if word(words, sub)? != "install" {
         return None;
     }
     Some(Call {
