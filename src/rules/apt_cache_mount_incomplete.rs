@@ -71,7 +71,7 @@ pub fn check(ctx: &mut Context) {
             ctx.report(
                 m.range,
                 format!(
-                    "The cache mount on `{t}` stays empty: the image's `/etc/apt/apt.conf.d/docker-clean` deletes downloaded packages after every install"
+                    "the cache mount on `{t}` stays empty: the image's `/etc/apt/apt.conf.d/docker-clean` deletes downloaded packages after every install"
                 ),
             )
             .alternatives
@@ -82,14 +82,14 @@ pub fn check(ctx: &mut Context) {
                 ctx.report(
                     m.range,
                     format!(
-                        "Only `{t}` is a cache mount: the package lists in `{APT_LISTS}` are downloaded again on every build"
+                        "only `{t}` is a cache mount: the package lists in `{APT_LISTS}` are downloaded again on every build"
                     ),
                 );
             }
             (None, Some((m, t))) => {
                 ctx.report(
                     m.range,
-                    format!("Only `{t}` is a cache mount: the packages apt downloads to `{APT_CACHE}` are not cached"),
+                    format!("only `{t}` is a cache mount: the packages apt downloads to `{APT_CACHE}` are not cached"),
                 );
             }
             _ => {}
