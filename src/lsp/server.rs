@@ -250,6 +250,8 @@ impl<'c> Server<'c> {
             CodeActionRequest::METHOD => call::<CodeActionRequest>(self, req.params, Self::code_action),
             HoverRequest::METHOD => call::<HoverRequest>(self, req.params, Self::hover),
             Initialize::METHOD => Err(error(ErrorCode::InvalidRequest, "the server is already initialized")),
+            #[cfg(test)]
+            "dfix/test/panic" => panic!("a deliberate failure"),
             m => Err(error(ErrorCode::MethodNotFound, format!("dfix does not handle {m}"))),
         }
     }
@@ -282,6 +284,8 @@ impl<'c> Server<'c> {
             DidChangeWorkspaceFolders::METHOD => {
                 self.did_change_workspace_folders(params::<DidChangeWorkspaceFolders>(n.params)?)
             }
+            #[cfg(test)]
+            "dfix/test/panic" => panic!("a deliberate failure"),
             // didSave, $/cancelRequest (requests are answered in order), $/setTrace, …
             _ => Ok(()),
         }
@@ -520,4 +524,43 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
         .iter()
         .filter_map(|f| convert::uri_to_path(&f.uri))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_panicking_request_or_notification_does_not_end_the_session() {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || serve(&server));
+        let send = |m: Message| client.sender.send(m).unwrap();
+        let recv = || {
+            client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap()
+        };
+        send(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}})).into());
+        assert!(matches!(recv(), Message::Response(r) if r.response_result.is_ok()));
+        send(Notification::new("initialized".into(), json!({})).into());
+        send(Request::new(2.into(), "dfix/test/panic".into(), json!(null)).into());
+        let Message::Response(r) = recv() else {
+            panic!("a response")
+        };
+        let e = r.response_result.unwrap_err();
+        assert_eq!(e.code, ErrorCode::InternalError as i32);
+        assert!(e.message.contains("a deliberate failure"), "{}", e.message);
+        send(Notification::new("dfix/test/panic".into(), json!(null)).into());
+        let Message::Notification(n) = recv() else {
+            panic!("a log message")
+        };
+        assert_eq!(n.method, "window/logMessage");
+        assert_eq!(n.params["type"], 1);
+        send(Request::new(3.into(), "shutdown".into(), json!(null)).into());
+        assert!(matches!(recv(), Message::Response(r) if r.response_result.is_ok()));
+        send(Notification::new("exit".into(), json!(null)).into());
+        assert_eq!(handle.join().unwrap(), CLEAN);
+    }
 }
