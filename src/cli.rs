@@ -33,6 +33,8 @@ enum Command {
     Check(CheckArgs),
     /// Print a rule's documentation, or the table of all rules.
     Explain(ExplainArgs),
+    /// Run the language server on standard input and output.
+    Lsp,
     /// Internal tools for tests.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -170,6 +172,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
         Some(Command::Explain(args)) => explain(args),
+        Some(Command::Lsp) => crate::lsp::run(),
         Some(Command::Debug(DebugCommand::Model { paths })) => debug_model(paths),
     };
     ExitCode::from(status)

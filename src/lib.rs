@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod settings;

@@ -303,13 +303,32 @@ fn above(src: &str, model: &Dockerfile, index: &LineIndex, i: usize) -> (usize, 
     (at, indent.to_string())
 }
 
+/// The instruction a `# dfix: ignore=…` comment for a finding at `range` goes above; `None`
+/// when the finding lies outside every instruction (it takes `# dfix: ignore-file=…`).
+pub fn instruction_of(model: &Dockerfile, range: TextRange) -> Option<usize> {
+    model.instructions.iter().position(|i| {
+        i.range.start <= range.start && range.start <= i.range.end && range.end <= i.range.end.max(range.start)
+    })
+}
+
 /// `--add-ignore`: the text with a `# dfix: ignore=…` comment for every finding (merged into an
 /// existing one), and `# dfix: ignore-file=…` for findings outside any instruction. `None` when
 /// there is nothing to add.
 pub fn add_ignores(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -> Option<String> {
+    let edits = ignore_edits(src, model, diagnostics);
+    if edits.is_empty() {
+        return None;
+    }
+    Some(crate::fix::apply_edits(src, &edits.iter().collect::<Vec<_>>()))
+}
+
+/// The edits that suppress `diagnostics` with `# dfix:` comments (what `--add-ignore` writes,
+/// and the language server's "Ignore" action), sorted by start; empty when there is nothing to
+/// add.
+pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -> Vec<Edit> {
     use std::collections::BTreeMap;
     if diagnostics.is_empty() {
-        return None;
+        return Vec::new();
     }
     let index = LineIndex::new(src);
     let eol = model.line_ending.as_str();
@@ -317,12 +336,7 @@ pub fn add_ignores(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) ->
     let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
     let mut file_level: Vec<&'static str> = Vec::new();
     for d in diagnostics {
-        let at = model.instructions.iter().position(|i| {
-            i.range.start <= d.range.start
-                && d.range.start <= i.range.end
-                && d.range.end <= i.range.end.max(d.range.start)
-        });
-        let list = match at {
+        let list = match instruction_of(model, d.range) {
             Some(i) => per_instruction.entry(i).or_default(),
             None => &mut file_level,
         };
@@ -379,12 +393,8 @@ pub fn add_ignores(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) ->
             }
         }
     }
-    if edits.is_empty() {
-        return None;
-    }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let out = crate::fix::apply_edits(src, &edits.iter().collect::<Vec<_>>());
-    Some(out)
+    edits
 }
 
 #[cfg(test)]

@@ -1,0 +1,824 @@
+//! The language server, driven in process over `lsp_server::Connection::memory()`, and once over
+//! real standard input and output (`dfix lsp`).
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::path::Path;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A client talking to a server thread.
+struct Client {
+    conn: Connection,
+    server: Option<JoinHandle<u8>>,
+    next_id: i32,
+    /// Notifications and server requests received while waiting for something else.
+    pending: VecDeque<Message>,
+    /// "utf-8" or "utf-16", as negotiated.
+    encoding: String,
+}
+
+impl Client {
+    /// Starts a server and initializes it with these client capabilities.
+    fn start(capabilities: Value) -> (Client, Value) {
+        Client::start_with(json!({ "capabilities": capabilities }))
+    }
+
+    fn start_with(params: Value) -> (Client, Value) {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || dfix::lsp::serve(&server));
+        let mut c = Client {
+            conn: client,
+            server: Some(handle),
+            next_id: 0,
+            pending: VecDeque::new(),
+            encoding: String::new(),
+        };
+        let result = c.request("initialize", params).expect("initialize succeeds");
+        c.encoding = result["capabilities"]["positionEncoding"]
+            .as_str()
+            .expect("an encoding")
+            .to_string();
+        c.notify("initialized", json!({}));
+        (c, result)
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.conn
+            .sender
+            .send(Notification::new(method.to_string(), params).into())
+            .unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Result<Value, ResponseError> {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.conn
+            .sender
+            .send(Request::new(id.clone(), method.to_string(), params).into())
+            .unwrap();
+        loop {
+            match self.conn.receiver.recv_timeout(WAIT).expect("an answer in time") {
+                Message::Response(r) if r.id == id => return r.response_result,
+                other => self.pending.push_back(other),
+            }
+        }
+    }
+
+    /// The next notification of `method`, skipping others.
+    fn notification(&mut self, method: &str) -> Value {
+        if let Some(i) = self
+            .pending
+            .iter()
+            .position(|m| matches!(m, Message::Notification(n) if n.method == method))
+        {
+            let Some(Message::Notification(n)) = self.pending.remove(i) else {
+                unreachable!()
+            };
+            return n.params;
+        }
+        loop {
+            match self.conn.receiver.recv_timeout(WAIT).expect("a notification in time") {
+                Message::Notification(n) if n.method == method => return n.params,
+                other => self.pending.push_back(other),
+            }
+        }
+    }
+
+    /// Everything that arrived until a round trip with the server completes.
+    fn drain(&mut self) -> Vec<Message> {
+        // an unknown method is answered in order, after everything sent before it
+        let _ = self.request("dfix/ping", json!(null));
+        self.pending.drain(..).collect()
+    }
+
+    fn publishes(&mut self) -> Vec<Value> {
+        self.drain()
+            .into_iter()
+            .filter_map(|m| match m {
+                Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => Some(n.params),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}}),
+        );
+    }
+
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let p = self.notification("textDocument/publishDiagnostics");
+            if p["uri"] == uri {
+                return p["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    fn code_actions(&mut self, uri: &str, range: Value, only: Option<Value>) -> Vec<Value> {
+        let mut context = json!({"diagnostics": []});
+        if let Some(only) = only {
+            context["only"] = only;
+        }
+        let r = self
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": range, "context": context}),
+            )
+            .expect("code actions");
+        r.as_array().unwrap().clone()
+    }
+
+    /// Shuts down and exits; returns the server's exit status.
+    fn finish(mut self) -> u8 {
+        assert_eq!(self.request("shutdown", json!(null)).unwrap(), Value::Null);
+        self.notify("exit", json!(null));
+        self.server.take().unwrap().join().unwrap()
+    }
+
+    /// Applies a `WorkspaceEdit` (either form) to `text`.
+    fn apply(&self, text: &str, edit: &Value) -> String {
+        let edits: Vec<Value> = if let Some(changes) = edit["changes"].as_object() {
+            changes.values().flat_map(|v| v.as_array().unwrap().clone()).collect()
+        } else {
+            edit["documentChanges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|d| d["edits"].as_array().unwrap().clone())
+                .collect()
+        };
+        let mut spans: Vec<(usize, usize, String)> = edits
+            .iter()
+            .map(|e| {
+                (
+                    self.offset(text, &e["range"]["start"]),
+                    self.offset(text, &e["range"]["end"]),
+                    e["newText"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let mut out = text.to_string();
+        for (a, b, t) in spans {
+            out.replace_range(a..b, &t);
+        }
+        out
+    }
+
+    /// A protocol position as a byte offset, counting columns the negotiated way.
+    fn offset(&self, text: &str, pos: &Value) -> usize {
+        let (line, col) = (
+            pos["line"].as_u64().unwrap() as usize,
+            pos["character"].as_u64().unwrap() as usize,
+        );
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= col || c == '\n' {
+                return start + i;
+            }
+            units += if self.encoding == "utf-8" {
+                c.len_utf8()
+            } else {
+                c.len_utf16()
+            };
+        }
+        text.len()
+    }
+
+    /// The protocol position of a byte offset.
+    fn position(&self, text: &str, offset: usize) -> Value {
+        let line = text[..offset].matches('\n').count();
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let s = &text[start..offset];
+        let col = if self.encoding == "utf-8" {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        };
+        json!({"line": line, "character": col})
+    }
+
+    fn range(&self, text: &str, start: usize, end: usize) -> Value {
+        json!({"start": self.position(text, start), "end": self.position(text, end)})
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if self.server.is_some() && !std::thread::panicking() {
+            self.notify("exit", json!(null));
+        }
+    }
+}
+
+/// info (apk, unsafe preferred fix), warning (pip, safe fix) after non-ASCII text on its line,
+/// error (an unknown instruction, no fix).
+const DOC: &str = "FROM alpine:3.20\nRUN apk add curl\nRUN echo \"é😀\" && pip install flask\nFROB x\n";
+const URI: &str = "untitled:Dockerfile";
+
+fn by_code<'a>(diags: &'a [Value], code: &str) -> &'a Value {
+    diags
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {diags:#?}"))
+}
+
+fn utf8_client() -> Value {
+    json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+}
+
+#[test]
+fn initialize_negotiates_the_encoding_and_ranges_follow_it() {
+    let pip = DOC.find("pip install").unwrap();
+    let line = &DOC[DOC[..pip].rfind('\n').unwrap() + 1..pip];
+    for (caps, enc, col) in [
+        (utf8_client(), "utf-8", line.len()),
+        (
+            json!({"general": {"positionEncodings": ["utf-16"]}}),
+            "utf-16",
+            line.encode_utf16().count(),
+        ),
+        (json!({}), "utf-16", line.encode_utf16().count()),
+    ] {
+        let (mut c, init) = Client::start(caps);
+        assert_eq!(init["capabilities"]["positionEncoding"], enc);
+        assert_eq!(init["serverInfo"]["name"], "dfix");
+        assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2, "incremental");
+        c.open(URI, DOC);
+        let diags = c.diagnostics(URI);
+        let d = by_code(&diags, "pip-without-cache-mount");
+        assert_eq!(d["range"]["start"], json!({"line": 2, "character": col}), "{enc}");
+        assert_eq!(
+            d["range"]["end"],
+            json!({"line": 2, "character": col + "pip install".len()}),
+            "{enc}"
+        );
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn diagnostics_carry_code_link_severity_and_source() {
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, DOC);
+    let p = c.notification("textDocument/publishDiagnostics");
+    assert_eq!(p["version"], 1);
+    let diags = p["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 3, "{diags:#?}");
+    for (code, severity) in [
+        ("apk-without-cache-mount", 3),
+        ("pip-without-cache-mount", 2),
+        ("syntax-error", 1),
+    ] {
+        let d = by_code(diags, code);
+        assert_eq!(d["severity"], severity, "{code}");
+        assert_eq!(d["source"], "dfix");
+        assert_eq!(
+            d["codeDescription"]["href"],
+            format!("{}/rules/{code}.md", dfix::DOCS_BASE)
+        );
+    }
+    let syntax = by_code(diags, "syntax-error");
+    assert_eq!(syntax["range"], c.range(DOC, DOC.find("FROB").unwrap(), DOC.len() - 1));
+    assert!(
+        syntax["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown instruction: FROB")
+    );
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn open_change_close() {
+    for caps in [utf8_client(), json!({})] {
+        let (mut c, _) = Client::start(caps);
+        c.open(URI, DOC);
+        assert_eq!(c.diagnostics(URI).len(), 3);
+        // delete the bad line, then replace the emoji before `pip`: incremental edits
+        let frob = DOC.find("FROB").unwrap();
+        let mut text = DOC.to_string();
+        let edit1 = json!({"range": c.range(&text, frob, text.len()), "text": ""});
+        text.replace_range(frob.., "");
+        let emoji = text.find('😀').unwrap();
+        let edit2 = json!({"range": c.range(&text, emoji, emoji + 4), "text": "ünï"});
+        text.replace_range(emoji..emoji + 4, "ünï");
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [edit1, edit2]}),
+        );
+        let p = c.notification("textDocument/publishDiagnostics");
+        assert_eq!(p["version"], 2);
+        let diags = p["diagnostics"].as_array().unwrap();
+        let codes: Vec<&Value> = diags.iter().map(|d| &d["code"]).collect();
+        assert_eq!(
+            codes,
+            [&json!("apk-without-cache-mount"), &json!("pip-without-cache-mount")]
+        );
+        let pip = text.find("pip install").unwrap();
+        assert_eq!(diags[1]["range"], c.range(&text, pip, pip + "pip install".len()));
+        // the server's text is the client's: a fix-all edit applies to it exactly
+        let actions = c.code_actions(URI, c.range(&text, 0, 0), Some(json!(["source.fixAll"])));
+        let settings = dfix::settings::Settings::from_layers(&[]).unwrap();
+        assert_eq!(
+            c.apply(&text, &actions[0]["edit"]),
+            dfix::fix(&text, &settings, false).text
+        );
+        // a whole-text change
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": "FROM a\n"}]}),
+        );
+        assert!(c.diagnostics(URI).is_empty());
+        c.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
+        let p = c.notification("textDocument/publishDiagnostics");
+        assert_eq!((&p["uri"], &p["diagnostics"]), (&json!(URI), &json!([])));
+        // a closed document is unknown
+        let e = c
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+            )
+            .unwrap_err();
+        assert_eq!(e.code, -32602);
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn clients_that_pull_get_diagnostics_by_request_only() {
+    let (mut c, init) = Client::start(json!({"textDocument": {"diagnostic": {}}}));
+    assert_eq!(init["capabilities"]["diagnosticProvider"]["identifier"], "dfix");
+    c.open(URI, DOC);
+    assert!(c.publishes().is_empty(), "nothing is pushed to a pulling client");
+    let r = c
+        .request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}}))
+        .unwrap();
+    assert_eq!(r["kind"], "full");
+    assert_eq!(r["items"].as_array().unwrap().len(), 3);
+    by_code(r["items"].as_array().unwrap(), "pip-without-cache-mount");
+    // a document that is not open has nothing
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": "untitled:other"}}),
+        )
+        .unwrap();
+    assert_eq!(r["items"], json!([]));
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn quick_fixes_preferred_first_unsafe_labelled_and_ignore() {
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN pip install flask\nFROM alpine\nRUN apk add curl\n";
+    let (mut c, _) = Client::start(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+    c.open(URI, text);
+    let diags = c.diagnostics(URI);
+    let apt = by_code(&diags, "apt-without-cache-mount").clone();
+    let actions = c.code_actions(URI, apt["range"].clone(), None);
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Mount a BuildKit cache at `/var/cache/apt` and `/var/lib/apt`",
+            "Mount apt's caches and remove `docker-clean` so that downloaded packages are kept (unsafe)",
+            "Ignore apt-without-cache-mount for this instruction",
+            "Fix all dfix problems (3 fixes)",
+        ]
+    );
+    assert_eq!(actions[3]["kind"], "source.fixAll.dfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "apt-without-cache-mount");
+    assert!(actions[1].get("isPreferred").is_none());
+    assert!(actions[2].get("isPreferred").is_none());
+    // versioned edits when the client takes them
+    assert_eq!(actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
+    let fixed = c.apply(text, &actions[0]["edit"]);
+    assert!(
+        fixed.contains("RUN --mount=type=cache,target=/var/cache/apt"),
+        "{fixed}"
+    );
+    // the ignore action writes what --add-ignore writes
+    let ignored = c.apply(text, &actions[2]["edit"]);
+    assert_eq!(
+        ignored,
+        text.replace("RUN apt-get", "# dfix: ignore=apt-without-cache-mount\nRUN apt-get")
+    );
+    let model = dfix::syntax::parse(text);
+    let settings = dfix::settings::Settings::from_layers(&[]).unwrap();
+    let apt_only: Vec<_> = dfix::lint(text, &settings)
+        .into_iter()
+        .filter(|d| d.rule == "apt-without-cache-mount")
+        .collect();
+    assert_eq!(
+        dfix::suppress::add_ignores(text, &model, &apt_only).as_deref(),
+        Some(ignored.as_str())
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": ignored}]}),
+    );
+    let after = c.diagnostics(URI);
+    assert!(
+        after.iter().all(|d| d["code"] != "apt-without-cache-mount"),
+        "{after:#?}"
+    );
+
+    // an unsafe preferred fix is labelled and not preferred
+    let apk = by_code(&after, "apk-without-cache-mount").clone();
+    let actions = c.code_actions(URI, apk["range"].clone(), Some(json!(["quickfix"])));
+    assert!(actions[0]["title"].as_str().unwrap().ends_with(" (unsafe)"));
+    assert!(actions[0].get("isPreferred").is_none());
+    // a range over two findings offers both; no fix-all when only quick fixes are asked for
+    let pip = by_code(&after, "pip-without-cache-mount").clone();
+    let both = json!({"start": pip["range"]["start"], "end": apk["range"]["end"]});
+    let actions = c.code_actions(URI, both, Some(json!(["quickfix"])));
+    let covered: Vec<&Value> = actions.iter().map(|a| &a["diagnostics"][0]["code"]).collect();
+    assert!(
+        covered.contains(&&json!("pip-without-cache-mount")) && covered.contains(&&json!("apk-without-cache-mount"))
+    );
+    assert!(actions.iter().all(|a| a["kind"] == "quickfix"));
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn a_finding_outside_instructions_is_ignored_for_the_file() {
+    let text = "# dfix: ignore=pip-without-cache-mount\nFROM a\nRUN true\n";
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, text);
+    let diags = c.diagnostics(URI);
+    let unused = by_code(&diags, "unused-suppression");
+    assert_eq!(unused["tags"], json!([1]), "unnecessary");
+    let actions = c.code_actions(URI, unused["range"].clone(), None);
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore"))
+        .unwrap();
+    assert_eq!(ignore["title"], "Ignore unused-suppression for this file");
+    // without documentChanges support, `changes`
+    assert!(ignore["edit"]["changes"][URI].is_array());
+    drop(c);
+}
+
+#[test]
+fn fix_all_is_dfix_write() {
+    let (mut c, init) = Client::start(utf8_client());
+    let kinds = &init["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    assert!(kinds.as_array().unwrap().contains(&json!("source.fixAll.dfix")));
+    c.open(URI, DOC);
+    c.diagnostics(URI);
+    for only in [
+        json!(["source.fixAll.dfix"]),
+        json!(["source.fixAll"]),
+        json!(["source"]),
+    ] {
+        let actions = c.code_actions(URI, c.range(DOC, 0, 0), Some(only));
+        assert_eq!(actions.len(), 1);
+        assert_eq!(actions[0]["kind"], "source.fixAll.dfix");
+        let settings = dfix::settings::Settings::from_layers(&[]).unwrap();
+        let expected = dfix::fix(DOC, &settings, false);
+        assert_eq!(c.apply(DOC, &actions[0]["edit"]), expected.text);
+        assert_eq!(
+            actions[0]["title"],
+            format!("Fix all dfix problems ({} fixes)", expected.count())
+        );
+    }
+    // with nothing to fix, no action
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": "FROM a\n"}]}),
+    );
+    c.diagnostics(URI);
+    assert!(
+        c.code_actions(URI, c.range("", 0, 0), Some(json!(["source.fixAll"])))
+            .is_empty()
+    );
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn hover_shows_the_rule_page() {
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, DOC);
+    let diags = c.diagnostics(URI);
+    let pip = by_code(&diags, "pip-without-cache-mount");
+    let inside = c.position(DOC, DOC.find("install").unwrap());
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": inside}),
+        )
+        .unwrap();
+    assert_eq!(h["contents"]["kind"], "markdown");
+    let page = dfix::rules::find("pip-without-cache-mount").unwrap().meta.doc;
+    assert_eq!(h["contents"]["value"], page.trim_end());
+    assert_eq!(h["range"], pip["range"]);
+    let nothing = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 1}}),
+        )
+        .unwrap();
+    assert_eq!(nothing, Value::Null);
+    assert_eq!(c.finish(), 0);
+}
+
+fn file_uri(p: &Path) -> String {
+    dfix::lsp::path_to_uri(p).unwrap().as_str().to_string()
+}
+
+#[test]
+fn configuration_per_document_and_reloaded_when_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("svc é")).unwrap();
+    let file = root.join("svc é/Dockerfile");
+    let text = "FROM python:3.12\nRUN pip install flask\n";
+    std::fs::write(&file, text).unwrap();
+    let uri = file_uri(&file);
+    let root_uri = file_uri(root);
+    let (mut c, init) = Client::start_with(json!({
+        "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        "workspaceFolders": [{"uri": root_uri, "name": "root"}],
+    }));
+    assert_eq!(init["capabilities"]["workspace"]["workspaceFolders"]["supported"], true);
+    // after `initialized`, the server asks to watch configuration files
+    let registration = loop {
+        match c.conn.receiver.recv_timeout(WAIT).unwrap() {
+            Message::Request(r) if r.method == "client/registerCapability" => break r,
+            other => c.pending.push_back(other),
+        }
+    };
+    let watchers = &registration.params["registrations"][0]["registerOptions"]["watchers"];
+    assert!(
+        watchers
+            .as_array()
+            .unwrap()
+            .contains(&json!({"globPattern": "**/dfix.toml"}))
+    );
+    c.conn
+        .sender
+        .send(Response::new_ok(registration.id, Value::Null).into())
+        .unwrap();
+
+    c.open(&uri, text);
+    assert_eq!(c.diagnostics(&uri).len(), 1);
+    // a configuration appears above the file
+    std::fs::write(root.join("dfix.toml"), "ignore = [\"DL3042\"]\n").unwrap();
+    let changed = json!({"changes": [{"uri": file_uri(&root.join("dfix.toml")), "type": 1}]});
+    c.notify("workspace/didChangeWatchedFiles", changed.clone());
+    assert!(c.diagnostics(&uri).is_empty());
+    // a nearer one with per-file options
+    std::fs::write(
+        root.join("svc é/.dfix.toml"),
+        "[rules.pip-without-cache-mount]\nprefer = \"clean\"\n",
+    )
+    .unwrap();
+    c.notify("workspace/didChangeWatchedFiles", changed.clone());
+    let diags = c.diagnostics(&uri);
+    assert_eq!(diags.len(), 1);
+    let actions = c.code_actions(&uri, diags[0]["range"].clone(), Some(json!(["quickfix"])));
+    assert!(
+        c.apply(text, &actions[0]["edit"]).contains("--no-cache-dir"),
+        "{actions:#?}"
+    );
+    // a broken one is said once, and the defaults apply meanwhile
+    std::fs::write(root.join("svc é/.dfix.toml"), "selekt = []\n").unwrap();
+    c.notify("workspace/didChangeWatchedFiles", changed.clone());
+    let shown = c.notification("window/showMessage");
+    assert_eq!(shown["type"], 1);
+    assert!(
+        shown["message"].as_str().unwrap().contains("unknown field `selekt`"),
+        "{shown}"
+    );
+    assert_eq!(c.diagnostics(&uri).len(), 1);
+    // excluded files get nothing
+    std::fs::write(root.join("svc é/.dfix.toml"), "exclude = [\"Dockerfile\"]\n").unwrap();
+    c.notify("workspace/didChangeWatchedFiles", changed);
+    assert!(c.diagnostics(&uri).is_empty());
+    // back to the root's configuration; an untitled document follows the first workspace
+    // folder's configuration too
+    std::fs::remove_file(root.join("svc é/.dfix.toml")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&root.join("svc é/.dfix.toml")), "type": 3}]}),
+    );
+    assert!(c.diagnostics(&uri).is_empty());
+    c.open("untitled:new", text);
+    assert!(
+        c.diagnostics("untitled:new").is_empty(),
+        "root dfix.toml ignores DL3042"
+    );
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn shutdown_then_exit_and_exit_alone() {
+    let (mut c, _) = Client::start(json!({}));
+    assert_eq!(c.request("shutdown", json!(null)).unwrap(), Value::Null);
+    let e = c
+        .request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}}))
+        .unwrap_err();
+    assert_eq!(e.code, -32600, "no requests after shutdown");
+    c.notify("exit", json!(null));
+    assert_eq!(c.server.take().unwrap().join().unwrap(), 0);
+
+    let (mut c, _) = Client::start(json!({}));
+    c.notify("exit", json!(null));
+    assert_eq!(c.server.take().unwrap().join().unwrap(), 1, "exit without shutdown");
+}
+
+#[test]
+fn requests_before_initialize_are_refused() {
+    let (server, client) = Connection::memory();
+    let handle = std::thread::spawn(move || dfix::lsp::serve(&server));
+    let req = Request::new(RequestId::from(7), "textDocument/hover".to_string(), json!({}));
+    client.sender.send(req.into()).unwrap();
+    let Message::Response(r) = client.receiver.recv_timeout(WAIT).unwrap() else {
+        panic!("a response")
+    };
+    assert_eq!(r.response_result.unwrap_err().code, -32002);
+    // a malformed initialize is answered and the server still waits for a good one
+    let req = Request::new(RequestId::from(8), "initialize".to_string(), json!({"capabilities": 3}));
+    client.sender.send(req.into()).unwrap();
+    let Message::Response(r) = client.receiver.recv_timeout(WAIT).unwrap() else {
+        panic!("a response")
+    };
+    assert_eq!(r.response_result.unwrap_err().code, -32602);
+    let req = Request::new(
+        RequestId::from(9),
+        "initialize".to_string(),
+        json!({"capabilities": {}}),
+    );
+    client.sender.send(req.into()).unwrap();
+    let Message::Response(r) = client.receiver.recv_timeout(WAIT).unwrap() else {
+        panic!("a response")
+    };
+    assert!(r.response_result.is_ok());
+    client
+        .sender
+        .send(Notification::new("exit".to_string(), json!(null)).into())
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), 1);
+}
+
+#[test]
+fn malformed_and_out_of_range_requests_get_errors_and_the_server_lives_on() {
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, DOC);
+    c.diagnostics(URI);
+    let hover = |line: u32, character: u32| json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}});
+    let cases = [
+        ("textDocument/hover", json!({"textDocument": {"uri": URI}}), -32602),
+        ("textDocument/hover", json!({"textDocument": 5, "position": []}), -32602),
+        ("textDocument/hover", hover(99, 0), -32602),
+        ("textDocument/hover", json!("nonsense"), -32602),
+        (
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 2, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+            -32602,
+        ),
+        (
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 400, "character": 0}}, "context": {"diagnostics": []}}),
+            -32602,
+        ),
+        (
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": "untitled:none"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+            -32602,
+        ),
+        ("textDocument/definition", hover(0, 0), -32601),
+        ("initialize", json!({"capabilities": {}}), -32600),
+    ];
+    for (method, params, code) in cases {
+        let e = c.request(method, params.clone()).expect_err(method);
+        assert_eq!(e.code, code, "{method} {params}");
+    }
+    // a column past the end of a line is the line's end (the protocol says so), not an error
+    assert!(c.request("textDocument/hover", hover(0, 999)).is_ok());
+    // bad notifications are logged, not fatal
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "untitled:none", "version": 2}, "contentChanges": []}),
+    );
+    c.notify("textDocument/didOpen", json!({"textDocument": 1}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"range": {"start": {"line": 50, "character": 0}, "end": {"line": 60, "character": 0}}, "text": "RUN pip install x\n"}]}),
+    );
+    let logged: Vec<String> = c
+        .drain()
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) if n.method == "window/logMessage" => Some(n.params["message"].to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logged.len(), 3, "{logged:?}");
+    assert!(logged[2].contains("clamped"), "{logged:?}");
+    // the out-of-range insertion went to the end, and the server still answers
+    let r = c
+        .request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}}))
+        .unwrap();
+    let codes: Vec<&Value> = r["items"].as_array().unwrap().iter().map(|d| &d["code"]).collect();
+    assert_eq!(
+        codes.iter().filter(|c| ***c == "pip-without-cache-mount").count(),
+        2,
+        "{codes:?}"
+    );
+    assert_eq!(c.finish(), 0);
+}
+
+/// `dfix lsp` over real standard input and output.
+#[test]
+fn stdio_session_with_the_binary() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+
+    fn send(w: &mut impl Write, v: &Value) {
+        let body = v.to_string();
+        write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        w.flush().unwrap();
+    }
+    fn read(r: &mut impl BufRead) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(r.read_line(&mut line).unwrap() > 0, "the server closed its output");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        r.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dfix"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut input,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    );
+    let init = read(&mut output);
+    assert_eq!(init["id"], 1);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    send(
+        &mut input,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    // a payload that is not JSON is skipped; one with an id is answered
+    let junk = "{not json";
+    write!(input, "Content-Length: {}\r\n\r\n{junk}", junk.len()).unwrap();
+    send(&mut input, &json!({"jsonrpc": "2.0", "id": 2, "params": {}}));
+    let answer = read(&mut output);
+    assert_eq!(
+        (answer["id"].clone(), answer["error"]["code"].clone()),
+        (json!(2), json!(-32600))
+    );
+    send(
+        &mut input,
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": "file:///nonexistent/Dockerfile", "languageId": "dockerfile", "version": 1,
+            "text": "FROM python:3.12\nRUN pip install flask\n"}}}),
+    );
+    let published = read(&mut output);
+    assert_eq!(published["method"], "textDocument/publishDiagnostics");
+    assert_eq!(published["params"]["uri"], "file:///nonexistent/Dockerfile");
+    let diags = published["params"]["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["code"], "pip-without-cache-mount");
+    assert_eq!(
+        diags[0]["range"],
+        json!({"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 15}})
+    );
+    send(&mut input, &json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    assert_eq!(read(&mut output)["id"], 3);
+    send(&mut input, &json!({"jsonrpc": "2.0", "method": "exit"}));
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.contains("malformed"), "{stderr}");
+}
