@@ -81,7 +81,7 @@ mod tests {
                 rule: "syntax-error",
                 severity: Severity::Info,
                 message: "100% bad".into(),
-                range: TextRange::new(7, 19),
+                range: TextRange::new(7, 18),
                 fix: None,
                 alternatives: Vec::new(),
             }],
