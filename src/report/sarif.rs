@@ -87,6 +87,14 @@ fn fix(f: &Fix, location: &Value) -> Value {
     })
 }
 
+/// The first paragraph of a rule page's "What it does", on one line.
+fn what_it_does(doc: &str) -> Option<String> {
+    let rest = doc.split_once("## What it does")?.1.trim_start();
+    let paragraph = rest.split("\n\n").next()?.trim();
+    (!paragraph.is_empty() && !paragraph.starts_with('#'))
+        .then(|| paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 pub fn emit(files: &[FileReport], out: &mut dyn Write, opts: &Options) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
@@ -95,7 +103,12 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write, opts: &Options) -> io::Re
             json!({
                 "id": m.name,
                 "shortDescription": { "text": m.summary },
+                "fullDescription": { "text": what_it_does(m.doc).unwrap_or_else(|| m.summary.to_owned()) },
                 "helpUri": crate::rule_url(m.name),
+                "help": {
+                    "text": format!("{} ({})", m.summary, crate::rule_url(m.name)),
+                    "markdown": m.doc,
+                },
                 "defaultConfiguration": { "level": level(m.severity) },
                 "properties": { "tags": [m.family] },
             })
@@ -150,6 +163,14 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write, opts: &Options) -> io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_page_has_a_what_it_does_paragraph() {
+        for r in RULES {
+            let text = what_it_does(r.meta.doc).unwrap_or_default();
+            assert!(text.len() > 20 && !text.contains('\n'), "{}: {text:?}", r.meta.name);
+        }
+    }
 
     #[test]
     fn uris() {
