@@ -100,10 +100,17 @@ struct CheckArgs {
     preview: bool,
     /// How to print findings.
     #[arg(long, value_enum, default_value = "human")]
-    format: FormatArg,
+    format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     output_file: Option<PathBuf>,
+    /// Also write a report in FORMAT to FILE (repeatable), e.g. `--output sarif:dfix.sarif`.
+    #[arg(long, value_name = "FORMAT:FILE", value_parser = parse_output)]
+    output: Vec<(Format, PathBuf)>,
+    /// The repository root SARIF, GitHub and GitLab paths are relative to (default: the git
+    /// top level of the current directory, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
     /// The path to report for standard input.
     #[arg(long)]
     stdin_filename: Option<PathBuf>,
@@ -139,12 +146,23 @@ struct CheckArgs {
     statistics: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Human,
-    Concise,
-    Json,
-    JsonLines,
+/// `FORMAT:FILE` of `--output`.
+fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+    let names = || {
+        Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_owned()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (format, file) = s
+        .split_once(':')
+        .ok_or_else(|| format!("expected FORMAT:FILE (FORMAT is one of {})", names()))?;
+    let format = Format::parse(format).ok_or_else(|| format!("unknown format `{format}` (one of {})", names()))?;
+    if file.is_empty() {
+        return Err("expected FORMAT:FILE, with a file name after the colon".into());
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -463,6 +481,10 @@ fn check(mut args: CheckArgs) -> u8 {
         return show_settings(&resolver, &args.paths[0]);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = match &args.root {
+        Some(r) => crate::fix::diff::normalize(&cwd.join(r)),
+        None => report::find_root(&cwd),
+    };
     // a walked file is skipped when its configuration excludes it; a bad configuration is
     // reported when its files are linted
     let keep = |p: &Path| resolver.settings_for(p).map_or(true, |s| !s.is_excluded(&absolute(p)));
@@ -507,6 +529,37 @@ fn check(mut args: CheckArgs) -> u8 {
             error(n);
         }
     }
+    let reports: Vec<FileReport> = outcomes
+        .iter_mut()
+        .map(|o| {
+            std::mem::replace(
+                &mut o.report,
+                FileReport {
+                    path: String::new(),
+                    source: String::new(),
+                    diagnostics: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    let options = report::Options {
+        color: false,
+        show_fixes: args.show_fixes,
+        cwd: cwd.clone(),
+        root,
+    };
+    // the reports of --output, whatever else is printed
+    for (format, path) in &args.output {
+        let written = std::fs::File::create(path).and_then(|f| {
+            let mut w = io::BufWriter::new(f);
+            report::emit_with(*format, &reports, &mut w, &options)?;
+            w.flush()
+        });
+        if let Err(e) = written {
+            error(format!("{}: {}", path.display(), io_message(&e)));
+            status = ERROR;
+        }
+    }
     let stdout = io::stdout();
     if args.diff {
         let mut w = stdout.lock();
@@ -533,19 +586,6 @@ fn check(mut args: CheckArgs) -> u8 {
             let _ = stdout.lock().write_all(t.as_bytes());
         }
     }
-    let reports: Vec<FileReport> = outcomes
-        .iter_mut()
-        .map(|o| {
-            std::mem::replace(
-                &mut o.report,
-                FileReport {
-                    path: String::new(),
-                    source: String::new(),
-                    diagnostics: Vec::new(),
-                },
-            )
-        })
-        .collect();
     let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let failing = outcomes.iter().any(|o| o.failing);
     let applied: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
@@ -572,16 +612,11 @@ fn check(mut args: CheckArgs) -> u8 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Concise => Format::Concise,
-        FormatArg::Json => Format::Json,
-        FormatArg::JsonLines => Format::JsonLines,
-    };
+    let format = args.format;
     let written = if args.statistics {
         statistics(&reports, &mut sink)
     } else {
-        report::emit(format, &reports, &mut sink, color, args.show_fixes)
+        report::emit_with(format, &reports, &mut sink, &report::Options { color, ..options })
     };
     if let Err(e) = written.and_then(|()| sink.flush()) {
         error(format!("cannot write the report: {e}"));

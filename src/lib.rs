@@ -17,8 +17,16 @@ pub mod syntax;
 use diagnostic::Diagnostic;
 use settings::Settings;
 
+/// The project's home page.
+pub const HOMEPAGE: &str = "https://github.com/dfix-dev/dfix";
+
 /// The base of every rule page's address.
 pub const DOCS_BASE: &str = "https://github.com/dfix-dev/dfix/blob/main";
+
+/// The address of a rule's page (`rules/<name>.md` under [`DOCS_BASE`]).
+pub fn rule_url(name: &str) -> String {
+    format!("{DOCS_BASE}/rules/{name}.md")
+}
 
 /// Lints one file's text.
 pub fn lint(src: &str, settings: &Settings) -> Vec<Diagnostic> {
