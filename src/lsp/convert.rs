@@ -75,7 +75,7 @@ fn to_u32(n: usize) -> u32 {
 
 /// The address of a rule's page.
 pub fn rule_page(rule: &str) -> Option<Uri> {
-    Uri::from_str(&format!("{}/rules/{rule}.md", crate::DOCS_BASE)).ok()
+    Uri::from_str(&crate::rule_url(rule)).ok()
 }
 
 pub fn severity(s: Severity) -> DiagnosticSeverity {
