@@ -1,11 +1,13 @@
-//! `.pre-commit-hooks.yaml`: the hooks' shape, and their `files` regex against dfix's own
-//! discovery (`cli::is_dockerfile_name`).
+//! The integration files: `.pre-commit-hooks.yaml` (the hooks' shape, and their `files` regex
+//! against dfix's own discovery, `cli::is_dockerfile_name`) and the GitHub Action's `action.yml`
+//! (its inputs reach `scripts/action.sh`).
 //!
 //! The regex is evaluated by `python3`'s `re`, the engine pre-commit itself uses
 //! (`re.compile(files).search(path)`): it needs a negative lookahead and `\Z`, which the `regex`
 //! crate does not have, and any other engine would only approximate Python's rules (case
 //! folding, `$` before a final newline). The end-to-end run with the real pre-commit client is
-//! `tests/precommit-e2e.sh` (run by `.ci/run`).
+//! `tests/precommit-e2e.sh`, the Action's script is run by `tests/action-e2e.sh` (both by
+//! `.ci/run`).
 
 use dfix::cli::is_dockerfile_name;
 use std::io::Write;
@@ -13,11 +15,19 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use yaml_rust2::{Yaml, YamlLoader};
 
+fn read(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
+}
+
+fn yaml(name: &str) -> Yaml {
+    YamlLoader::load_from_str(&read(name)).unwrap().remove(0)
+}
+
 fn hooks() -> Vec<Yaml> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
-    let text = std::fs::read_to_string(path).unwrap();
-    let docs = YamlLoader::load_from_str(&text).unwrap();
-    docs[0].as_vec().expect("a list of hooks").clone()
+    yaml(".pre-commit-hooks.yaml")
+        .as_vec()
+        .expect("a list of hooks")
+        .clone()
 }
 
 fn hook(id: &str) -> Yaml {
@@ -203,4 +213,42 @@ fn files_regex_selects_what_dfix_discovers() {
     );
     // the list exercises both answers
     assert!(NAMES.iter().any(|n| is_dockerfile_name(n)) && NAMES.iter().any(|n| !is_dockerfile_name(n)));
+}
+
+#[test]
+fn action_inputs_reach_the_script() {
+    let action = yaml("action.yml");
+    let script = read("scripts/action.sh");
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let steps = action["runs"]["steps"].as_vec().unwrap();
+    // every shell step is a command of scripts/action.sh
+    for step in steps.iter().filter(|s| !s["run"].is_badvalue()) {
+        assert_eq!(step["shell"].as_str(), Some("bash"));
+        let run = step["run"].as_str().unwrap();
+        let command = run.strip_prefix("\"$GITHUB_ACTION_PATH/scripts/action.sh\" ").unwrap();
+        let command = command.split_whitespace().next().unwrap();
+        assert!(
+            script.contains(&format!("\n{command})\n")),
+            "action.sh has no command {command}"
+        );
+    }
+    let env: Vec<(String, String)> = steps
+        .iter()
+        .filter_map(|s| s["env"].as_hash())
+        .flatten()
+        .map(|(k, v)| (k.as_str().unwrap().to_string(), v.as_str().unwrap().to_string()))
+        .collect();
+    let inputs = action["inputs"].as_hash().unwrap();
+    assert!(!inputs.is_empty());
+    for (name, spec) in inputs {
+        let name = name.as_str().unwrap();
+        assert!(spec["description"].as_str().is_some_and(|d| !d.is_empty()), "{name}");
+        let var = format!("INPUT_{}", name.to_uppercase().replace('-', "_"));
+        let value = format!("${{{{ inputs.{name} }}}}");
+        assert!(
+            env.contains(&(var.clone(), value)),
+            "input {name} is not passed as {var}"
+        );
+        assert!(script.contains(&var), "scripts/action.sh does not read {var}");
+    }
 }
