@@ -252,3 +252,43 @@ fn action_inputs_reach_the_script() {
         assert!(script.contains(&var), "scripts/action.sh does not read {var}");
     }
 }
+
+/// README's snippets use hooks and inputs that exist.
+#[test]
+fn readme_snippets_match_the_files() {
+    let readme = read("README.md");
+    let blocks: Vec<Yaml> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| {
+            YamlLoader::load_from_str(b.split("```").next().unwrap())
+                .unwrap()
+                .remove(0)
+        })
+        .collect();
+    let workflow = blocks.iter().find(|b| !b["jobs"].is_badvalue()).expect("a workflow");
+    let steps = workflow["jobs"]["dfix"]["steps"].as_vec().unwrap();
+    let step = steps
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("OWNER/dfix@")))
+        .unwrap();
+    let inputs = yaml("action.yml")["inputs"].as_hash().unwrap().clone();
+    for (key, _) in step["with"].as_hash().unwrap() {
+        assert!(
+            inputs.contains_key(key),
+            "README passes {key:?}, which action.yml does not take"
+        );
+    }
+    let sarif = step["with"]["sarif-file"].as_str().unwrap();
+    let upload = steps.iter().find(|s| s["with"]["sarif_file"].as_str() == Some(sarif));
+    assert!(upload.is_some(), "the SARIF file is uploaded");
+
+    let config = blocks
+        .iter()
+        .find(|b| !b["repos"].is_badvalue())
+        .expect("a pre-commit config");
+    let ids: Vec<String> = hooks().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    for h in config["repos"][0]["hooks"].as_vec().unwrap() {
+        assert!(ids.contains(&h["id"].as_str().unwrap().to_string()));
+    }
+}
