@@ -697,7 +697,13 @@ fn malformed_and_out_of_range_requests_get_errors_and_the_server_lives_on() {
             json!({"textDocument": {"uri": "untitled:none"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
             -32602,
         ),
-        ("textDocument/definition", hover(0, 0), -32601),
+        ("textDocument/implementation", hover(0, 0), -32601),
+        ("textDocument/definition", hover(400, 0), -32602),
+        (
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": "untitled:none"}}),
+            -32602,
+        ),
         ("initialize", json!({"capabilities": {}}), -32600),
     ];
     for (method, params, code) in cases {
@@ -821,4 +827,203 @@ fn stdio_session_with_the_binary() {
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     assert!(status.success(), "{status:?}: {stderr}");
     assert!(stderr.contains("malformed"), "{stderr}");
+}
+
+/// Three stages, a top-level ARG, a continuation, a heredoc, COPY --from and a cache mount
+/// from a stage (written in another case), and an unnamed stage.
+const STAGES: &str = "ARG BASE=python:3.12
+FROM ${BASE} AS Builder
+RUN pip wheel -w /wheels \\
+    flask
+FROM builder AS test
+RUN --mount=type=cache,target=/root/.cache,from=BUILDER pytest
+FROM alpine:3.20
+COPY --from=builder /wheels /wheels
+COPY --from=\"test\" /out /out
+RUN <<EOF
+echo é😀
+EOF
+";
+
+/// The range of the `nth` (0-based) occurrence of `needle` in `STAGES`.
+fn nth(c: &Client, needle: &str, n: usize) -> Value {
+    let start = STAGES.match_indices(needle).nth(n).unwrap().0;
+    c.range(STAGES, start, start + needle.len())
+}
+
+#[test]
+fn document_symbols_are_stages_with_their_instructions() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, init) = Client::start(caps);
+        assert_eq!(init["capabilities"]["documentSymbolProvider"], true);
+        c.open(URI, STAGES);
+        let r = c
+            .request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}))
+            .unwrap();
+        let syms = r.as_array().unwrap();
+        let names: Vec<&str> = syms.iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            ["ARG BASE=python:3.12", "Builder", "test", "stage 2 (alpine:3.20)"]
+        );
+        // ARG: variable, no children
+        assert_eq!(syms[0]["kind"], 13);
+        assert_eq!(syms[0]["selectionRange"], nth(&c, "ARG", 0));
+        // a named stage: from its FROM to its last instruction, selecting its name
+        let builder = &syms[1];
+        assert_eq!(builder["kind"], 3);
+        assert_eq!(builder["detail"], "${BASE}");
+        let from = STAGES.find("FROM ${BASE}").unwrap();
+        let end = STAGES.find("flask").unwrap() + "flask".len();
+        assert_eq!(builder["range"], c.range(STAGES, from, end));
+        assert_eq!(builder["selectionRange"], nth(&c, "Builder", 0));
+        let children = builder["children"].as_array().unwrap();
+        assert_eq!(children.len(), 1);
+        assert_eq!(children[0]["name"], "RUN pip wheel -w /wheels flask");
+        assert_eq!(children[0]["kind"], 12);
+        let run = STAGES.find("RUN pip").unwrap();
+        assert_eq!(children[0]["range"], c.range(STAGES, run, end));
+        assert_eq!(children[0]["selectionRange"], c.range(STAGES, run, run + 3));
+        // an unnamed stage: its index and image, selecting the image
+        let last = &syms[3];
+        assert_eq!(last["selectionRange"], nth(&c, "alpine:3.20", 0));
+        let from = STAGES.find("FROM alpine").unwrap();
+        assert_eq!(last["range"], c.range(STAGES, from, STAGES.len() - 1));
+        let names: Vec<&str> = last["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "COPY --from=builder /wheels /wheels",
+                "COPY --from=\"test\" /out /out",
+                "RUN <<EOF"
+            ]
+        );
+        let heredoc = STAGES.find("RUN <<").unwrap();
+        assert_eq!(last["children"][2]["range"], c.range(STAGES, heredoc, STAGES.len() - 1));
+        // an empty document has no symbols
+        c.open("untitled:Empty", "");
+        let r = c
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": "untitled:Empty"}}),
+            )
+            .unwrap();
+        assert_eq!(r, json!([]));
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn folding_ranges_for_stages_and_multi_line_instructions() {
+    let (mut c, init) = Client::start(json!({}));
+    assert_eq!(init["capabilities"]["foldingRangeProvider"], true);
+    c.open(URI, STAGES);
+    let r = c
+        .request("textDocument/foldingRange", json!({"textDocument": {"uri": URI}}))
+        .unwrap();
+    let folds: Vec<(u64, u64, Value)> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f.get("kind").cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    assert_eq!(
+        folds,
+        [
+            (1, 3, json!("region")),
+            (2, 3, Value::Null),
+            (4, 5, json!("region")),
+            (6, 11, json!("region")),
+            (9, 11, Value::Null),
+        ]
+    );
+    c.open("untitled:One", "FROM scratch\n");
+    let r = c
+        .request(
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": "untitled:One"}}),
+        )
+        .unwrap();
+    assert_eq!(r, json!([]));
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn definition_and_references_of_stage_names() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, init) = Client::start(caps);
+        assert_eq!(init["capabilities"]["definitionProvider"], true);
+        assert_eq!(init["capabilities"]["referencesProvider"], true);
+        c.open(URI, STAGES);
+        let at = |c: &Client, needle: &str, n: usize| {
+            let start = STAGES.match_indices(needle).nth(n).unwrap().0;
+            json!({"textDocument": {"uri": URI}, "position": c.position(STAGES, start + 1)})
+        };
+        let builder = nth(&c, "Builder", 0);
+        let uses = [nth(&c, "builder", 0), nth(&c, "BUILDER", 0), nth(&c, "builder", 1)];
+        // from each use, and from the name itself, to the name
+        for (needle, n) in [("builder", 0), ("BUILDER", 0), ("builder", 1), ("Builder", 0)] {
+            let d = c.request("textDocument/definition", at(&c, needle, n)).unwrap();
+            assert_eq!(d, json!({"uri": URI, "range": builder}), "{needle} {n}");
+        }
+        // `--from="test"`: the name inside the quotes
+        let d = c.request("textDocument/definition", at(&c, "test\"", 0)).unwrap();
+        assert_eq!(d["range"], nth(&c, "test", 0));
+        let mut p = at(&c, "BUILDER", 0);
+        p["context"] = json!({"includeDeclaration": true});
+        let r = c.request("textDocument/references", p.clone()).unwrap();
+        let ranges: Vec<Value> = r.as_array().unwrap().iter().map(|l| l["range"].clone()).collect();
+        let mut expected = vec![builder.clone()];
+        expected.extend(uses.iter().cloned());
+        assert_eq!(ranges, expected);
+        p["context"] = json!({"includeDeclaration": false});
+        let r = c.request("textDocument/references", p).unwrap();
+        assert_eq!(r.as_array().unwrap().len(), 3);
+        assert!(r.as_array().unwrap().iter().all(|l| l["uri"] == URI));
+        let mut p = at(&c, "test\"", 0);
+        p["context"] = json!({"includeDeclaration": true});
+        let r = c.request("textDocument/references", p).unwrap();
+        let ranges: Vec<Value> = r.as_array().unwrap().iter().map(|l| l["range"].clone()).collect();
+        let quoted = STAGES.find("\"test\"").unwrap() + 1;
+        assert_eq!(ranges, [nth(&c, "test", 0), c.range(STAGES, quoted, quoted + 4)]);
+        // nothing there: an image, a path, a keyword, a variable
+        for (needle, n) in [("alpine", 0), ("/wheels", 0), ("RUN", 0), ("BASE", 1)] {
+            let d = c.request("textDocument/definition", at(&c, needle, n)).unwrap();
+            assert_eq!(d, Value::Null, "{needle}");
+            let mut p = at(&c, needle, n);
+            p["context"] = json!({"includeDeclaration": true});
+            let r = c.request("textDocument/references", p).unwrap();
+            assert_eq!(r, Value::Null, "{needle}");
+        }
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn a_stage_named_by_its_index_or_after_its_use_is_resolved_as_buildkit_does() {
+    let text = "FROM alpine AS base\nFROM base\nCOPY --from=0 /a /a\nCOPY --from=later /b /b\nFROM scratch AS later\n";
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, text);
+    let pos = |c: &Client, needle: &str| {
+        let start = text.find(needle).unwrap();
+        json!({"textDocument": {"uri": URI}, "position": c.position(text, start + 1)})
+    };
+    let base = text.find("base").unwrap();
+    let d = c.request("textDocument/definition", pos(&c, "0 /a")).unwrap();
+    assert_eq!(d["range"], c.range(text, base, base + 4));
+    // a name defined after its use is an image, not a stage
+    let d = c.request("textDocument/definition", pos(&c, "later /b")).unwrap();
+    assert_eq!(d, Value::Null);
+    assert_eq!(c.finish(), 0);
 }

@@ -5,14 +5,19 @@
 //!   configuration per document through `config::Resolver`.
 //! - `document.rs`: an open document, incremental changes.
 //! - `convert.rs`: positions in the negotiated encoding, `file:` URIs, diagnostics.
-//! - one file per feature: `actions.rs` (quick fixes, ignore, fix-all), `hover.rs`.
+//! - one file per feature: `actions.rs` (quick fixes, ignore, fix-all), `hover.rs`,
+//!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (stage definition and
+//!   references).
 //! - `transport.rs`: framing over stdio that survives malformed messages.
 
 mod actions;
 mod convert;
 mod document;
+mod folding;
 mod hover;
+mod navigation;
 mod server;
+mod symbols;
 mod transport;
 
 pub use convert::{path_to_uri, uri_to_path};

@@ -12,17 +12,19 @@ use lsp_types::notification::{
     Exit, Initialized, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, Initialize, RegisterCapability, Request as _, Shutdown,
-    WorkspaceDiagnosticRefresh,
+    CodeActionRequest, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition,
+    HoverRequest, Initialize, References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
 };
 use lsp_types::{
     CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, DiagnosticOptions,
     DiagnosticServerCapabilities, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
-    FileSystemWatcher, FullDocumentDiagnosticReport, GlobPattern, Hover, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams, Registration,
-    RegistrationParams, RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo, ShowMessageParams,
+    DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange, FoldingRangeParams,
+    FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, Location,
+    LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams, ReferenceParams, Registration, RegistrationParams,
+    RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentPositionParams,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceFolder,
     WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
@@ -151,6 +153,10 @@ impl<'c> Server<'c> {
                     ..CodeActionOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("dfix".to_string()),
                     inter_file_dependencies: false,
@@ -249,6 +255,10 @@ impl<'c> Server<'c> {
             DocumentDiagnosticRequest::METHOD => call::<DocumentDiagnosticRequest>(self, req.params, Self::pull),
             CodeActionRequest::METHOD => call::<CodeActionRequest>(self, req.params, Self::code_action),
             HoverRequest::METHOD => call::<HoverRequest>(self, req.params, Self::hover),
+            DocumentSymbolRequest::METHOD => call::<DocumentSymbolRequest>(self, req.params, Self::document_symbol),
+            FoldingRangeRequest::METHOD => call::<FoldingRangeRequest>(self, req.params, Self::folding_range),
+            GotoDefinition::METHOD => call::<GotoDefinition>(self, req.params, Self::definition),
+            References::METHOD => call::<References>(self, req.params, Self::references),
             Initialize::METHOD => Err(error(ErrorCode::InvalidRequest, "the server is already initialized")),
             #[cfg(test)]
             "dfix/test/panic" => panic!("a deliberate failure"),
@@ -495,6 +505,38 @@ impl<'c> Server<'c> {
             .offset(self.enc, at.position)
             .ok_or_else(|| invalid("the position is not inside the document"))?;
         Ok(super::hover::hover(doc, self.enc, offset))
+    }
+
+    /// The open document at `at` and the offset of its position.
+    fn position(&self, at: &TextDocumentPositionParams) -> Result<(&Document, usize), ResponseError> {
+        let doc = self.document(&at.text_document.uri)?;
+        let offset = doc
+            .offset(self.enc, at.position)
+            .ok_or_else(|| invalid("the position is not inside the document"))?;
+        Ok((doc, offset))
+    }
+
+    fn document_symbol(&mut self, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        Ok(Some(DocumentSymbolResponse::Nested(super::symbols::document_symbols(
+            doc, self.enc,
+        ))))
+    }
+
+    fn folding_range(&mut self, p: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        Ok(Some(super::folding::folding_ranges(doc)))
+    }
+
+    fn definition(&mut self, p: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position_params)?;
+        Ok(super::navigation::definition(doc, self.enc, offset).map(GotoDefinitionResponse::Scalar))
+    }
+
+    fn references(&mut self, p: ReferenceParams) -> Result<Option<Vec<Location>>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position)?;
+        let found = super::navigation::references(doc, self.enc, offset, p.context.include_declaration);
+        Ok((!found.is_empty()).then_some(found))
     }
 }
 
