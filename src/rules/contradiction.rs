@@ -63,6 +63,36 @@ pub fn cache_runs(model: &Dockerfile) -> Vec<CacheRun<'_>> {
 
 /// Whether a variable's state turns a boolean switch on: set and not empty (pip ignores empty
 /// values), with `falsy` values counting as off when the tool honours them.
+/// A variable as `cmd` would see it without its own inline assignments (`VAR=x cmd`).
+pub fn outside_value(name: &str, cmd: &Command, cr: &CacheRun) -> Option<Option<String>> {
+    let mut bare = cmd.clone();
+    bare.assignments.clear();
+    common::env_of(name, &bare, &cr.commands, &cr.scope)
+}
+
+/// Edits that remove these words and inline assignments from the command; `None` when one of
+/// them cannot be removed safely (or the RUN is an ONBUILD trigger).
+pub fn removal_edits(
+    src: &str,
+    model: &Dockerfile,
+    cr: &CacheRun,
+    words: &[&Word],
+    assignments: &[TextRange],
+) -> Option<Vec<Edit>> {
+    if cr.onbuild {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for w in words {
+        edits.push(remove_word(src, model, cr, w)?);
+    }
+    for a in assignments {
+        edits.push(remove_word(src, model, cr, &Word { range: *a, value: None })?);
+    }
+    disjoint(&mut edits)?;
+    Some(edits)
+}
+
 pub fn set_nonempty(v: &Option<Option<String>>) -> bool {
     match v {
         None => false,

@@ -1,9 +1,7 @@
-use super::common::env_of;
-use super::contradiction::{self, CacheRun, cache_runs, remove_word, set_nonempty};
+use super::contradiction::{CacheRun, cache_runs, outside_value, removal_edits, set_nonempty};
 use super::tools;
 use super::{Context, FixAvailability, RuleMeta, Status};
-use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::shell::Command;
+use crate::diagnostic::{Fix, Severity};
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -41,10 +39,7 @@ pub fn check(ctx: &mut Context) {
                 .filter(|a| a.name == VAR && a.value.as_deref().is_none_or(|v| !v.trim().is_empty()))
                 .map(|a| a.range)
                 .collect();
-            // the variable as the command would see it without its inline assignments
-            let mut bare: Command = call.cmd.clone();
-            bare.assignments.clear();
-            let outer = set_nonempty(&env_of(VAR, &bare, &cr.commands, &cr.scope));
+            let outer = set_nonempty(&outside_value(VAR, call.cmd, &cr));
             if flags.is_empty() && inline.is_empty() && !outer {
                 continue;
             }
@@ -72,18 +67,7 @@ pub fn check(ctx: &mut Context) {
 }
 
 fn fix(ctx: &Context, cr: &CacheRun, flags: &[&crate::syntax::shell::Word], inline: &[TextRange]) -> Option<Fix> {
-    if cr.onbuild {
-        return None;
-    }
-    let mut edits: Vec<Edit> = Vec::new();
-    for w in flags {
-        edits.push(remove_word(ctx.src, ctx.model, cr, w)?);
-    }
-    for a in inline {
-        let word = crate::syntax::shell::Word { range: *a, value: None };
-        edits.push(remove_word(ctx.src, ctx.model, cr, &word)?);
-    }
-    contradiction::disjoint(&mut edits)?;
+    let edits = removal_edits(ctx.src, ctx.model, cr, flags, inline)?;
     let title = if flags.is_empty() {
         format!("Remove `{VAR}=…` from the command")
     } else {

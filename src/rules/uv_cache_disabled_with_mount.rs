@@ -1,10 +1,10 @@
-use super::common::{basename, env_of};
-use super::contradiction::{self, CacheRun, cache_runs, first_operand, remove_word};
+use super::common::basename;
+use super::contradiction::{CacheRun, cache_runs, first_operand, outside_value, removal_edits};
 use super::tools::{self, Call};
 use super::{Context, FixAvailability, RuleMeta, Status};
-use crate::diagnostic::{Edit, Fix, Severity};
+use crate::diagnostic::{Fix, Severity};
 use crate::syntax::scope::Var;
-use crate::syntax::shell::{Command, Word};
+use crate::syntax::shell::Word;
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -69,9 +69,7 @@ pub fn check(ctx: &mut Context) {
                 .filter(|a| a.name == VAR && on(&Some(a.value.clone())))
                 .map(|a| a.range)
                 .collect();
-            let mut bare: Command = call.cmd.clone();
-            bare.assignments.clear();
-            let outer = on(&env_of(VAR, &bare, &cr.commands, &cr.scope));
+            let outer = on(&outside_value(VAR, call.cmd, &cr));
             if flags.is_empty() && inline.is_empty() && !outer {
                 continue;
             }
@@ -92,18 +90,7 @@ pub fn check(ctx: &mut Context) {
 }
 
 fn fix(ctx: &Context, cr: &CacheRun, flags: &[&Word], inline: &[TextRange]) -> Option<Fix> {
-    if cr.onbuild {
-        return None;
-    }
-    let mut edits: Vec<Edit> = Vec::new();
-    for w in flags {
-        edits.push(remove_word(ctx.src, ctx.model, cr, w)?);
-    }
-    for a in inline {
-        let word = Word { range: *a, value: None };
-        edits.push(remove_word(ctx.src, ctx.model, cr, &word)?);
-    }
-    contradiction::disjoint(&mut edits)?;
+    let edits = removal_edits(ctx.src, ctx.model, cr, flags, inline)?;
     let title = match flags.first() {
         Some(w) => format!("Remove `{}`", w.value.as_deref().unwrap_or("--no-cache")),
         None => format!("Remove `{VAR}=…` from the command"),
