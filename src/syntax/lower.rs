@@ -9,6 +9,7 @@ use super::mounts::parse_mount;
 use super::scan::{RawInstruction, is_split_space, physical_lines, scan};
 use super::shell::parse_script;
 use super::text::TextRange;
+use rayon::prelude::*;
 use std::cell::RefCell;
 use tree_sitter::{Node, Parser};
 
@@ -21,7 +22,16 @@ thread_local! {
     });
 }
 
+/// From how many instructions a file is lowered in parallel: below, the threads cost more than
+/// they save (and the command line already lints files in parallel).
+const PARALLEL_FROM: usize = 128;
+
 pub fn parse(src: &str) -> Dockerfile {
+    build(src, None)
+}
+
+/// `parallel`: lower the instructions on all cores or not; `None` decides by the file's length.
+fn build(src: &str, parallel: Option<bool>) -> Dockerfile {
     let scanned = scan(src);
     let escape = scanned.directives.escape();
     let line_starts: Vec<usize> = physical_lines(src).iter().map(|l| l.full.start).collect();
@@ -41,9 +51,18 @@ pub fn parse(src: &str) -> Dockerfile {
     let mut stages: Vec<Stage> = Vec::new();
     // the ARGs before the first FROM, with their defaults: what a FROM's image may refer to
     let mut meta: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
-    for raw in &scanned.instructions {
+    // each instruction is lowered alone (its script parsed by tree-sitter-bash, the bulk of the
+    // work); a long file's are lowered on all cores
+    let lower = |raw: &RawInstruction| {
         let (nargs, checked) = check_raw(raw, escape);
-        let mut ins = lower_instruction(src, raw, escape, nargs);
+        (lower_instruction(src, raw, escape, nargs), checked)
+    };
+    let lowered: Vec<_> = if parallel.unwrap_or(scanned.instructions.len() >= PARALLEL_FROM) {
+        scanned.instructions.par_iter().with_min_len(32).map(lower).collect()
+    } else {
+        scanned.instructions.iter().map(lower).collect()
+    };
+    for (mut ins, checked) in lowered {
         if let Err(p) = checked {
             ins.invalid = true;
             let stage = if p.fatal {
@@ -697,6 +716,18 @@ mod tests {
 
     fn model(src: &str) -> Dockerfile {
         parse(src)
+    }
+
+    #[test]
+    fn a_long_file_lowered_in_parallel_is_the_same_model() {
+        // stages, meta ARGs, a SHELL change, ONBUILD, heredocs, exec form, mounts and errors
+        let part = "ARG V=1\nFROM alpine:$V AS s\nRUN --mount=type=cache,target=/root/.cache/pip pip install x && \\\n  echo ok\n\
+            SHELL [\"pwsh\", \"-c\"]\nRUN Write-Host hi\nFROM s\nONBUILD RUN apk add curl\nRUN <<EOF\nset -e\napt-get update\nEOF\n\
+            COPY --from=s /a /b\nENV A=${V:-2} B=\"x y\"\nRUN [\"npm\", \"ci\"]\nRUN --mount=type=bogus true\nEXPOSE\nUSER 1000:1000\n";
+        let src = part.repeat(12);
+        let m = build(&src, Some(true));
+        assert!(m.instructions.len() >= PARALLEL_FROM, "{}", m.instructions.len());
+        assert_eq!(format!("{m:?}"), format!("{:?}", build(&src, Some(false))));
     }
 
     #[test]
