@@ -12,5 +12,6 @@ pub mod scope;
 pub mod shell;
 pub mod text;
 
-pub use lower::parse;
+pub use lower::{parse, parse_reusing};
+pub use shell::Scripts;
 pub use text::TextRange;
