@@ -13,7 +13,8 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition,
-    HoverRequest, Initialize, References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
+    HoverRequest, Initialize, PrepareRenameRequest, References, RegisterCapability, Rename, Request as _, Shutdown,
+    WorkspaceDiagnosticRefresh,
 };
 use lsp_types::{
     CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, DiagnosticOptions,
@@ -23,9 +24,10 @@ use lsp_types::{
     DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange, FoldingRangeParams,
     FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern, GotoDefinitionParams,
     GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, Location,
-    LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams, ReferenceParams, Registration, RegistrationParams,
-    RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentPositionParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceFolder,
+    LogMessageParams, MessageType, OneOf, PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams,
+    Registration, RegistrationParams, RelatedFullDocumentDiagnosticReport, RenameOptions, RenameParams,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceEdit, WorkspaceFolder,
     WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use serde_json::Value;
@@ -157,6 +159,10 @@ impl<'c> Server<'c> {
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("dfix".to_string()),
                     inter_file_dependencies: false,
@@ -259,6 +265,8 @@ impl<'c> Server<'c> {
             FoldingRangeRequest::METHOD => call::<FoldingRangeRequest>(self, req.params, Self::folding_range),
             GotoDefinition::METHOD => call::<GotoDefinition>(self, req.params, Self::definition),
             References::METHOD => call::<References>(self, req.params, Self::references),
+            PrepareRenameRequest::METHOD => call::<PrepareRenameRequest>(self, req.params, Self::prepare_rename),
+            Rename::METHOD => call::<Rename>(self, req.params, Self::rename),
             Initialize::METHOD => Err(error(ErrorCode::InvalidRequest, "the server is already initialized")),
             #[cfg(test)]
             "dfix/test/panic" => panic!("a deliberate failure"),
@@ -537,6 +545,21 @@ impl<'c> Server<'c> {
         let (doc, offset) = self.position(&p.text_document_position)?;
         let found = super::navigation::references(doc, self.enc, offset, p.context.include_declaration);
         Ok((!found.is_empty()).then_some(found))
+    }
+
+    fn prepare_rename(
+        &mut self,
+        p: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>, ResponseError> {
+        let (doc, offset) = self.position(&p)?;
+        Ok(super::rename::prepare(doc, self.enc, offset).map(PrepareRenameResponse::Range))
+    }
+
+    fn rename(&mut self, p: RenameParams) -> Result<Option<WorkspaceEdit>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position)?;
+        super::rename::rename(doc, self.enc, self.style, offset, &p.new_name)
+            .map(Some)
+            .map_err(invalid)
     }
 }
 
