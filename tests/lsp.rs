@@ -1027,3 +1027,122 @@ fn a_stage_named_by_its_index_or_after_its_use_is_resolved_as_buildkit_does() {
     assert_eq!(d, Value::Null);
     assert_eq!(c.finish(), 0);
 }
+
+/// Global and redeclared ARGs, ENV inherited by a child stage, uses in instruction words, flags,
+/// a shell script, single quotes and a heredoc; non-ASCII text before names on their lines.
+const VARS: &str = "ARG TAG=3.20 VARIANT
+FROM alpine:${TAG} AS base
+ARG TAG
+ENV APP_HOME=/opt/é😀 LOG=1
+WORKDIR $APP_HOME
+COPY --chown=${USER_ID:-1000} app/ ${APP_HOME}/
+RUN echo é😀 \"$TAG ${APP_HOME:-/x}\" '$APP_HOME' && echo $PATH
+FROM base AS final
+ENV LEGACY value with $APP_HOME
+RUN <<EOF
+cd $APP_HOME
+EOF
+CMD echo é😀 $TAG $LOG
+";
+
+/// A position `after` bytes into the `n`th (0-based) `needle` of `text`.
+fn pos_in(c: &Client, text: &str, needle: &str, n: usize, after: usize) -> Value {
+    let start = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle} {n}"))
+        .0;
+    json!({"textDocument": {"uri": URI}, "position": c.position(text, start + after)})
+}
+
+/// The range of the name in the `n`th `needle`, the name starting `skip` bytes in.
+fn name_in(c: &Client, text: &str, needle: &str, n: usize, skip: usize, len: usize) -> Value {
+    let start = text.match_indices(needle).nth(n).unwrap().0 + skip;
+    c.range(text, start, start + len)
+}
+
+fn ranges_of(r: &Value) -> Vec<Value> {
+    let found = r.as_array().unwrap_or_else(|| panic!("no locations: {r}"));
+    found.iter().map(|l| l["range"].clone()).collect()
+}
+
+#[test]
+fn definition_and_references_of_variables() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, _) = Client::start(caps);
+        c.open(URI, VARS);
+        let t = VARS;
+        let global_tag = name_in(&c, t, "TAG=", 0, 0, 3);
+        let stage_tag = name_in(&c, t, "ARG TAG\n", 0, 4, 3);
+        let app_home = name_in(&c, t, "APP_HOME=", 0, 0, 8);
+        let def = |c: &mut Client, needle: &str, n: usize, after: usize| {
+            let p = pos_in(c, t, needle, n, after);
+            c.request("textDocument/definition", p).unwrap()["range"].clone()
+        };
+        // FROM sees the global ARG; the stage's `ARG TAG` leads there; the stage's uses lead to it
+        assert_eq!(def(&mut c, "${TAG}", 0, 3), global_tag);
+        assert_eq!(def(&mut c, "ARG TAG\n", 0, 5), global_tag);
+        assert_eq!(def(&mut c, "$TAG ", 0, 2), stage_tag);
+        // ENV: in WORKDIR, a COPY destination, a RUN string, a child stage's ENV value and its
+        // heredoc script
+        for (needle, n) in [
+            ("$APP_HOME\n", 0),
+            ("${APP_HOME}/", 0),
+            ("${APP_HOME:-", 0),
+            ("$APP_HOME\n", 1),
+            ("$APP_HOME\n", 2),
+        ] {
+            assert_eq!(def(&mut c, needle, n, 3), app_home, "{needle} {n}");
+        }
+        // CMD runs in the container: no ARG there, the inherited ENV LOG is
+        assert_eq!(def(&mut c, "$LOG", 0, 2), name_in(&c, t, "LOG=", 0, 0, 3));
+        // nothing: single quotes, a variable the Dockerfile does not define, CMD's $TAG
+        for (needle, after) in [("'$APP_HOME'", 3), ("$PATH", 2), ("USER_ID", 1), ("$TAG $LOG", 2)] {
+            let p = pos_in(&c, t, needle, 0, after);
+            assert_eq!(
+                c.request("textDocument/definition", p.clone()).unwrap(),
+                Value::Null,
+                "{needle}"
+            );
+            let mut p = p;
+            p["context"] = json!({"includeDeclaration": true});
+            assert_eq!(
+                c.request("textDocument/references", p).unwrap(),
+                Value::Null,
+                "{needle}"
+            );
+        }
+        let refs = |c: &mut Client, needle: &str, n: usize, include: bool| {
+            let mut p = pos_in(c, t, needle, n, 3);
+            p["context"] = json!({"includeDeclaration": include});
+            let r = c.request("textDocument/references", p).unwrap();
+            assert!(r.is_array(), "{needle} {n}");
+            ranges_of(&r)
+        };
+        let tag_uses = vec![name_in(&c, t, "${TAG}", 0, 2, 3), name_in(&c, t, "$TAG ", 0, 1, 3)];
+        assert_eq!(refs(&mut c, "$TAG ", 0, false), tag_uses);
+        assert_eq!(
+            refs(&mut c, "TAG=", 0, true),
+            [
+                global_tag.clone(),
+                tag_uses[0].clone(),
+                stage_tag.clone(),
+                tag_uses[1].clone()
+            ]
+        );
+        let home_uses = vec![
+            name_in(&c, t, "$APP_HOME\n", 0, 1, 8),
+            name_in(&c, t, "${APP_HOME}", 0, 2, 8),
+            name_in(&c, t, "${APP_HOME:", 0, 2, 8),
+            name_in(&c, t, "$APP_HOME\n", 1, 1, 8),
+            name_in(&c, t, "$APP_HOME\n", 2, 1, 8),
+        ];
+        let mut all = vec![app_home.clone()];
+        all.extend(home_uses.iter().cloned());
+        assert_eq!(refs(&mut c, "APP_HOME=", 0, true), all);
+        assert_eq!(refs(&mut c, "${APP_HOME}", 0, false), home_uses);
+        // the legacy `ENV NAME value` form defines NAME
+        assert_eq!(def(&mut c, "LEGACY", 0, 2), name_in(&c, t, "LEGACY", 0, 0, 6));
+        assert_eq!(c.finish(), 0);
+    }
+}
