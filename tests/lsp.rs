@@ -1146,3 +1146,151 @@ fn definition_and_references_of_variables() {
         assert_eq!(c.finish(), 0);
     }
 }
+
+#[test]
+fn rename_of_variables_and_stages() {
+    let versioned = json!({
+        "general": {"positionEncodings": ["utf-8"]},
+        "workspace": {"workspaceEdit": {"documentChanges": true}}
+    });
+    for caps in [json!({}), versioned] {
+        let (mut c, init) = Client::start(caps);
+        assert_eq!(init["capabilities"]["renameProvider"], json!({"prepareProvider": true}));
+        c.open(URI, VARS);
+        let t = VARS;
+        let rename = |c: &mut Client, needle: &str, n: usize, after: usize, name: &str| {
+            let mut p = pos_in(c, t, needle, n, after);
+            p["newName"] = json!(name);
+            c.request("textDocument/rename", p)
+        };
+        // prepareRename: the name under the cursor, or null
+        let p = c
+            .request("textDocument/prepareRename", pos_in(&c, t, "${APP_HOME:", 0, 4))
+            .unwrap();
+        assert_eq!(p, name_in(&c, t, "${APP_HOME:", 0, 2, 8));
+        for (needle, after) in [("'$APP_HOME'", 3), ("$PATH", 2), ("alpine", 1), ("WORKDIR", 1)] {
+            let p = c
+                .request("textDocument/prepareRename", pos_in(&c, t, needle, 0, after))
+                .unwrap();
+            assert_eq!(p, Value::Null, "{needle}");
+        }
+        let edit = rename(&mut c, "$APP_HOME\n", 2, 3, "APP_DIR").unwrap();
+        if edit.get("documentChanges").is_some() {
+            assert_eq!(edit["documentChanges"][0]["textDocument"]["version"], 1);
+        }
+        assert_eq!(
+            c.apply(t, &edit),
+            "ARG TAG=3.20 VARIANT
+FROM alpine:${TAG} AS base
+ARG TAG
+ENV APP_DIR=/opt/é😀 LOG=1
+WORKDIR $APP_DIR
+COPY --chown=${USER_ID:-1000} app/ ${APP_DIR}/
+RUN echo é😀 \"$TAG ${APP_DIR:-/x}\" '$APP_HOME' && echo $PATH
+FROM base AS final
+ENV LEGACY value with $APP_DIR
+RUN <<EOF
+cd $APP_DIR
+EOF
+CMD echo é😀 $TAG $LOG
+"
+        );
+        // from a stage's use: the global ARG, its redeclaration and their uses; not CMD's $TAG
+        let edit = rename(&mut c, "$TAG ", 0, 2, "ALPINE").unwrap();
+        assert_eq!(
+            c.apply(t, &edit),
+            "ARG ALPINE=3.20 VARIANT
+FROM alpine:${ALPINE} AS base
+ARG ALPINE
+ENV APP_HOME=/opt/é😀 LOG=1
+WORKDIR $APP_HOME
+COPY --chown=${USER_ID:-1000} app/ ${APP_HOME}/
+RUN echo é😀 \"$ALPINE ${APP_HOME:-/x}\" '$APP_HOME' && echo $PATH
+FROM base AS final
+ENV LEGACY value with $APP_HOME
+RUN <<EOF
+cd $APP_HOME
+EOF
+CMD echo é😀 $TAG $LOG
+"
+        );
+        let edit = rename(&mut c, "AS base", 0, 4, "runtime").unwrap();
+        assert_eq!(
+            c.apply(t, &edit),
+            t.replace("AS base", "AS runtime").replace("FROM base", "FROM runtime")
+        );
+        // refused, with the reason: invalid names, names in use, nothing to rename
+        for (needle, n, after, name, why) in [
+            ("APP_HOME=", 0, 1, "9LIVES", "not a valid variable name"),
+            ("APP_HOME=", 0, 1, "APP-HOME", "not a valid variable name"),
+            ("APP_HOME=", 0, 1, "LOG", "already used on line 4"),
+            ("APP_HOME=", 0, 1, "PATH", "already used on line 7"),
+            ("AS base", 0, 4, "Runtime", "not a valid stage name"),
+            ("AS base", 0, 4, "2nd", "not a valid stage name"),
+            (
+                "AS base",
+                0,
+                4,
+                "final",
+                "a stage named \"final\" already exists (line 8)",
+            ),
+            ("$PATH", 0, 2, "X", "nothing to rename here"),
+        ] {
+            let e = rename(&mut c, needle, n, after, name).expect_err(name);
+            assert_eq!(e.code, -32602, "{name}");
+            assert!(e.message.contains(why), "{name}: {}", e.message);
+        }
+        // the server still answers
+        let d = c
+            .request("textDocument/definition", pos_in(&c, t, "$LOG", 0, 2))
+            .unwrap();
+        assert_eq!(d["range"], name_in(&c, t, "LOG=", 0, 0, 3));
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn rename_of_a_stage_keeps_uses_by_index_and_quotes() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, _) = Client::start(caps);
+        c.open(URI, STAGES);
+        let mut p = pos_in(&c, STAGES, "BUILDER", 0, 2);
+        p["newName"] = json!("wheels");
+        let edit = c.request("textDocument/rename", p).unwrap();
+        assert_eq!(
+            c.apply(STAGES, &edit),
+            STAGES
+                .replace("AS Builder", "AS wheels")
+                .replace("FROM builder", "FROM wheels")
+                .replace("from=BUILDER", "from=wheels")
+                .replace("from=builder", "from=wheels")
+        );
+        let mut p = pos_in(&c, STAGES, "\"test\"", 0, 2);
+        p["newName"] = json!("check");
+        let edit = c.request("textDocument/rename", p).unwrap();
+        assert_eq!(
+            c.apply(STAGES, &edit),
+            STAGES.replace("AS test", "AS check").replace("\"test\"", "\"check\"")
+        );
+        assert_eq!(c.finish(), 0);
+    }
+    let text = "FROM alpine AS base\nFROM base\nCOPY --from=0 /a /a\n";
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, text);
+    let p = c
+        .request("textDocument/prepareRename", pos_in(&c, text, "0 /a", 0, 0))
+        .unwrap();
+    assert_eq!(p, Value::Null);
+    // a name an image already has would capture it
+    let mut p = pos_in(&c, text, "base\n", 1, 1);
+    p["newName"] = json!("alpine");
+    let e = c.request("textDocument/rename", p.clone()).unwrap_err();
+    assert_eq!(e.message, "\"alpine\" is already used as an image or stage on line 1");
+    p["newName"] = json!("root");
+    let edit = c.request("textDocument/rename", p).unwrap();
+    assert_eq!(
+        c.apply(text, &edit),
+        "FROM alpine AS root\nFROM root\nCOPY --from=0 /a /a\n"
+    );
+    assert_eq!(c.finish(), 0);
+}

@@ -305,3 +305,44 @@ pub fn references(doc: &Document, enc: Encoding, offset: usize, include_declarat
         .map(|r| Location::new(doc.uri.clone(), doc.range(enc, r)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each use as `NAME@line`, with the line of the definition it resolves to (0: none).
+    fn resolved(src: &str) -> Vec<String> {
+        let model = crate::syntax::parse(src);
+        let vars = variables(&model);
+        let line = |r: TextRange| src[..r.start].matches('\n').count() + 1;
+        vars.uses
+            .iter()
+            .map(|(v, d)| {
+                format!(
+                    "{}@{}->{}",
+                    v.name,
+                    line(v.range),
+                    d.map_or(0, |d| line(vars.defs[d].range))
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scopes_as_buildkit_has_them() {
+        // a global ARG is not seen in a stage until redeclared; ARG values see earlier pairs of
+        // their own line, ENV values only what came before the line
+        let src = "ARG A=1 B=$A\nFROM x\nRUN $A\nARG A\nRUN $A\nENV A=2 C=$A\nRUN $C\n";
+        assert_eq!(resolved(src), ["A@1->1", "A@3->0", "A@5->4", "A@6->4", "C@7->6"]);
+        // ENV wins over an ARG of the same name, also an inherited one; ARGs are not inherited
+        let src = "FROM x AS a\nENV E=1\nARG G=1\nFROM a\nARG E=2\nRUN $E $G\n";
+        assert_eq!(resolved(src), ["E@6->2", "G@6->0"]);
+        // a stage built on an image inherits nothing; CMD sees no ARG
+        let src = "FROM x AS a\nENV E=1\nFROM y\nARG H\nRUN $E\nCMD $H\n";
+        assert_eq!(resolved(src), ["E@5->0", "H@6->0"]);
+        // the redeclaration's definition is the global ARG
+        let model = crate::syntax::parse("ARG V\nFROM x\nARG V\nARG V=2\n");
+        let links: Vec<_> = variables(&model).defs.iter().map(|d| d.link).collect();
+        assert_eq!(links, [None, Some(0), None]);
+    }
+}
