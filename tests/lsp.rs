@@ -699,6 +699,13 @@ fn malformed_and_out_of_range_requests_get_errors_and_the_server_lives_on() {
         ),
         ("textDocument/implementation", hover(0, 0), -32601),
         ("textDocument/definition", hover(400, 0), -32602),
+        ("textDocument/prepareRename", hover(400, 0), -32602),
+        ("textDocument/rename", hover(0, 1), -32602),
+        (
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 400, "character": 0}, "newName": "x"}),
+            -32602,
+        ),
         (
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": "untitled:none"}}),
