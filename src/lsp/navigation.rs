@@ -11,8 +11,10 @@
 //! an ARG of the same name), else to an ARG of the stage before the use. CMD, ENTRYPOINT and
 //! HEALTHCHECK run in the container, where only ENV is left. `ARG NAME` without a value inside a
 //! stage takes the global ARG's value: its definition is the global one, and both are one
-//! variable. ONBUILD triggers run in another build and are left out. A name the Dockerfile does
-//! not define (`$PATH`, `$HOME`) has no definition, no references and cannot be renamed.
+//! variable. ONBUILD triggers run in another build and are left out, and so are assignments a
+//! script makes itself (`RUN X=1; echo $X` reads the script's X, but resolves to an ARG/ENV X).
+//! A name the Dockerfile does not define (`$PATH`, `$HOME`) has no definition, no references
+//! and cannot be renamed.
 
 use super::convert::Encoding;
 use super::document::Document;
