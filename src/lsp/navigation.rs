@@ -132,7 +132,7 @@ fn declaration(model: &Dockerfile, stage: usize) -> TextRange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Target {
     Stage(usize),
-    /// A variable, by its first definition (a global ARG for a redeclared one).
+    /// A variable, by its definition (the global ARG for a stage's `ARG NAME` taking its value).
     Var(usize),
 }
 
@@ -212,8 +212,7 @@ fn resolve_var(model: &Dockerfile, defs: &[Def], index: usize, v: &VarRef, runti
         };
         return last(&before);
     };
-    let in_stage =
-        |d: &Def, s: usize| model.instructions[d.ins].stage == Some(s) && model.instructions[d.ins].kind != Kind::From;
+    let in_stage = |d: &Def, s: usize| model.instructions[d.ins].stage == Some(s);
     for (n, &s) in model.stage_chain(stage).iter().enumerate() {
         let env = |d: &Def| d.env && in_stage(d, s) && (n > 0 || d.ins < index);
         if let Some(found) = last(&env) {
