@@ -6,8 +6,8 @@
 //! - `document.rs`: an open document, incremental changes.
 //! - `convert.rs`: positions in the negotiated encoding, `file:` URIs, diagnostics.
 //! - one file per feature: `actions.rs` (quick fixes, ignore, fix-all), `hover.rs`,
-//!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (stage definition and
-//!   references).
+//!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (definition and references of
+//!   stages and variables), `rename.rs`.
 //! - `transport.rs`: framing over stdio that survives malformed messages.
 
 mod actions;
@@ -16,6 +16,7 @@ mod document;
 mod folding;
 mod hover;
 mod navigation;
+mod rename;
 mod server;
 mod symbols;
 mod transport;
