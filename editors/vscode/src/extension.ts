@@ -5,13 +5,7 @@ import { dockerfilePatterns, serverArgs, serverCommand } from "./server";
 
 let client: LanguageClient | undefined;
 
-function createClient(context: vscode.ExtensionContext): LanguageClient {
-  const command = serverCommand({
-    configured: vscode.workspace.getConfiguration("dfix").get<string>("path"),
-    extensionPath: context.extensionPath,
-    platform: process.platform,
-    exists: (file) => fs.existsSync(file),
-  });
+function createClient(command: string): LanguageClient {
   const run = { command, args: [...serverArgs] };
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {
@@ -20,21 +14,35 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       { scheme: "untitled", language: "dockerfile" },
       { scheme: "file", pattern: dockerfilePatterns },
     ],
-    // the server re-reads its configuration when one of these changes
-    synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/{dfix.toml,.dfix.toml,.hadolint.yaml}"),
-    },
+    // no `synchronize`: the server registers its own watchers for dfix.toml and the like
   };
   return new LanguageClient("dfix", "dfix", serverOptions, clientOptions);
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {
   if (client) {
-    await client.stop();
-    client.dispose();
+    try {
+      await client.dispose();
+    } catch {
+      // a client that never started has nothing to stop
+    }
+    client = undefined;
   }
-  client = createClient(context);
-  await client.start();
+  const command = serverCommand({
+    configured: vscode.workspace.getConfiguration("dfix").get<string>("path"),
+    extensionPath: context.extensionPath,
+    platform: process.platform,
+    exists: (file) => fs.existsSync(file),
+  });
+  client = createClient(command);
+  try {
+    await client.start();
+  } catch (e) {
+    void vscode.window.showErrorMessage(
+      `dfix: could not start \`${command} lsp\` (${e instanceof Error ? e.message : String(e)}). ` +
+        "Install dfix or set `dfix.path`, then run \"dfix: Restart Server\".",
+    );
+  }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
