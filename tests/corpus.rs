@@ -110,6 +110,35 @@ fn same_first_error_as_buildkit() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every file, parsed again after an edit that moves everything after its first instruction's
+/// keyword (one more space before it) while taking the RUN scripts from the parse before:
+/// the same model as a parse from scratch. This is what the language server does on each
+/// keystroke.
+#[test]
+fn a_parse_reusing_scripts_equals_a_fresh_one_on_every_corpus_file() {
+    let failures: Vec<String> = oracle()
+        .par_iter()
+        .filter_map(|o| {
+            let file = o["file"].as_str().unwrap();
+            let text = read(file);
+            let model = dfix::syntax::parse(&text);
+            let first = model.instructions.first()?.keyword_range.start;
+            let edited = format!("{} {}", &text[..first], &text[first..]);
+            let mut scripts = dfix::syntax::Scripts::default();
+            dfix::syntax::parse_reusing(&text, &mut scripts);
+            let reused = dfix::syntax::parse_reusing(&edited, &mut scripts);
+            let fresh = dfix::syntax::parse(&edited);
+            (format!("{reused:?}") != format!("{fresh:?}")).then(|| file.to_string())
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} files differ: {}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 fn all_rules() -> Settings {
     Settings::from_selection(&Selection {
         preview: Some(true),
