@@ -525,7 +525,7 @@ fn hover_shows_the_rule_page() {
     let nothing = c
         .request(
             "textDocument/hover",
-            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 1}}),
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 8}}),
         )
         .unwrap();
     assert_eq!(nothing, Value::Null);

@@ -11,11 +11,14 @@
 //! - `transport.rs`: framing over stdio that survives malformed messages.
 
 mod actions;
+mod completion;
 mod convert;
 mod document;
 mod folding;
 mod hover;
 mod navigation;
+mod reference;
+mod semantic;
 mod server;
 mod symbols;
 mod transport;

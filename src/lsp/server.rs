@@ -12,21 +12,24 @@ use lsp_types::notification::{
     Exit, Initialized, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition,
-    HoverRequest, Initialize, References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
+    CodeActionRequest, Completion, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest,
+    GotoDefinition, HoverRequest, Initialize, References, RegisterCapability, Request as _, SemanticTokensFullRequest,
+    SemanticTokensRangeRequest, Shutdown, WorkspaceDiagnosticRefresh,
 };
 use lsp_types::{
-    CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, DiagnosticOptions,
-    DiagnosticServerCapabilities, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
-    DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange, FoldingRangeParams,
-    FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, Location,
-    LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams, ReferenceParams, Registration, RegistrationParams,
-    RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentPositionParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceFolder,
-    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CompletionOptions,
+    CompletionParams, CompletionResponse, DiagnosticOptions, DiagnosticServerCapabilities, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport,
+    DocumentDiagnosticReportResult, DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange,
+    FoldingRangeParams, FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, Location, LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams, ReferenceParams,
+    Registration, RegistrationParams, RelatedFullDocumentDiagnosticReport, SemanticTokens, SemanticTokensFullOptions,
+    SemanticTokensOptions, SemanticTokensParams, SemanticTokensRangeParams, SemanticTokensRangeResult,
+    SemanticTokensResult, SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    WorkspaceFolder, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -157,6 +160,18 @@ impl<'c> Server<'c> {
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(["-", "=", ",", "#"].map(String::from).to_vec()),
+                    ..CompletionOptions::default()
+                }),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    SemanticTokensOptions {
+                        legend: super::semantic::legend(),
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        range: Some(true),
+                        ..SemanticTokensOptions::default()
+                    },
+                )),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("dfix".to_string()),
                     inter_file_dependencies: false,
@@ -259,6 +274,9 @@ impl<'c> Server<'c> {
             FoldingRangeRequest::METHOD => call::<FoldingRangeRequest>(self, req.params, Self::folding_range),
             GotoDefinition::METHOD => call::<GotoDefinition>(self, req.params, Self::definition),
             References::METHOD => call::<References>(self, req.params, Self::references),
+            Completion::METHOD => call::<Completion>(self, req.params, Self::completion),
+            SemanticTokensFullRequest::METHOD => call::<SemanticTokensFullRequest>(self, req.params, Self::tokens),
+            SemanticTokensRangeRequest::METHOD => call::<SemanticTokensRangeRequest>(self, req.params, Self::tokens_in),
             Initialize::METHOD => Err(error(ErrorCode::InvalidRequest, "the server is already initialized")),
             #[cfg(test)]
             "dfix/test/panic" => panic!("a deliberate failure"),
@@ -537,6 +555,33 @@ impl<'c> Server<'c> {
         let (doc, offset) = self.position(&p.text_document_position)?;
         let found = super::navigation::references(doc, self.enc, offset, p.context.include_declaration);
         Ok((!found.is_empty()).then_some(found))
+    }
+
+    fn completion(&mut self, p: CompletionParams) -> Result<Option<CompletionResponse>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position)?;
+        let items = super::completion::completion(doc, self.enc, offset);
+        Ok((!items.is_empty()).then_some(CompletionResponse::Array(items)))
+    }
+
+    fn tokens(&mut self, p: SemanticTokensParams) -> Result<Option<SemanticTokensResult>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        let data = super::semantic::encode(doc, self.enc, None);
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        })))
+    }
+
+    fn tokens_in(&mut self, p: SemanticTokensRangeParams) -> Result<Option<SemanticTokensRangeResult>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        let range = doc
+            .text_range(self.enc, p.range)
+            .ok_or_else(|| invalid("the range is not inside the document"))?;
+        let data = super::semantic::encode(doc, self.enc, Some(range));
+        Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        })))
     }
 }
 
