@@ -1150,6 +1150,13 @@ fn completion_of_keywords_flags_mount_options_and_directives() {
             labelled(&items, "required")["textEdit"],
             edit(&c, text, "re x", 0, 2, "required=")
         );
+        // inside a key that has its `=`: no second one
+        let text = "FROM alpine\nRUN --mount=type=cache,ta=/x x\n";
+        let items = complete(&mut c, "FROM alpine\nRUN --mount=type=cache,t|a=/x x\n");
+        assert_eq!(
+            labelled(&items, "target")["textEdit"],
+            edit(&c, text, "ta=", 0, 2, "target")
+        );
         let items = complete(&mut c, "FROM alpine\nRUN --mount=|\n");
         assert_eq!(
             labels(&items),

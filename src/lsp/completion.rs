@@ -290,9 +290,14 @@ pub fn completion(doc: &Document, enc: Encoding, offset: usize) -> Vec<Completio
     let Some(ctx) = context(&doc.text, &model, offset) else {
         return Vec::new();
     };
+    // an edit stays on the cursor's line (a word may run over a line continuation)
+    let (ls, le) = (line_start(&doc.text, offset), line_end(&doc.text, offset));
     items(&doc.text, &model, &ctx)
         .into_iter()
-        .map(|i| i.into_lsp(doc, enc))
+        .map(|mut i| {
+            i.replace = TextRange::new(i.replace.start.max(ls), i.replace.end.min(le));
+            i.into_lsp(doc, enc)
+        })
         .collect()
 }
 
@@ -344,6 +349,15 @@ fn item(
     }
 }
 
+/// `=` after a key, unless the text after `word` has one already.
+fn assign(text: &str, word: TextRange) -> &'static str {
+    if text[word.end..].trim_start_matches([' ', '\t']).starts_with('=') {
+        ""
+    } else {
+        "="
+    }
+}
+
 pub fn items(text: &str, model: &Dockerfile, ctx: &Context) -> Vec<Item> {
     match ctx {
         Context::Keyword { word, onbuild } => {
@@ -382,7 +396,7 @@ pub fn items(text: &str, model: &Dockerfile, ctx: &Context) -> Vec<Item> {
                     &detail,
                     md,
                     *word,
-                    format!("{}=", d.name),
+                    format!("{}{}", d.name, assign(text, *word)),
                 )
             })
             .collect(),
@@ -463,7 +477,14 @@ pub fn items(text: &str, model: &Dockerfile, ctx: &Context) -> Vec<Item> {
                     format!("--mount option, same as {}", o.key)
                 };
                 let md = reference::mount_option_markdown(o);
-                item(n, CompletionItemKind::PROPERTY, &detail, md, *word, format!("{n}="))
+                item(
+                    n,
+                    CompletionItemKind::PROPERTY,
+                    &detail,
+                    md,
+                    *word,
+                    format!("{n}{}", assign(text, *word)),
+                )
             })
             .collect(),
         Context::MountValue {

@@ -7,7 +7,9 @@
 //! - `convert.rs`: positions in the negotiated encoding, `file:` URIs, diagnostics.
 //! - one file per feature: `actions.rs` (quick fixes, ignore, fix-all), `hover.rs`,
 //!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (stage definition and
-//!   references).
+//!   references), `completion.rs`, `semantic.rs` (semantic tokens).
+//! - `reference.rs`: the short reference of instructions, flags, mount options and directives
+//!   that completion and hover show.
 //! - `transport.rs`: framing over stdio that survives malformed messages.
 
 mod actions;
