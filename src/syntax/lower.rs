@@ -124,10 +124,11 @@ pub fn parse(src: &str) -> Dockerfile {
                     stages[s].posix_shell = argv.first().is_some_and(|sh| is_posix_shell(sh));
                 }
                 // a script for another shell is not bash: rules stay silent about it
-                if !stages[s].posix_shell
-                    && let Body::Run(run) = &mut ins.body
-                {
-                    run.script = None;
+                if !stages[s].posix_shell {
+                    ins.shell_vars.clear();
+                    if let Body::Run(run) = &mut ins.body {
+                        run.script = None;
+                    }
                 }
             }
         }
@@ -259,6 +260,8 @@ fn lower_instruction(src: &str, raw: &RawInstruction, escape: char, nargs: usize
         stage: None,
         invalid: false,
         nargs,
+        vars: Vec::new(),
+        shell_vars: Vec::new(),
     };
     ins.body = match kind {
         Kind::Run => Body::Run(lower_run(src, raw, &ins, escape)),
@@ -271,7 +274,93 @@ fn lower_instruction(src: &str, raw: &RawInstruction, escape: char, nargs: usize
         },
         _ => Body::Other,
     };
+    ins.vars = build_vars(src, raw, &ins, escape);
+    ins.shell_vars = shell_vars(src, &ins, escape);
     ins
+}
+
+/// The variables BuildKit expands in `ins` (see [`Instruction::vars`]); BuildKit's `Expand`
+/// methods in frontend/dockerfile/instructions/commands.go, `dispatchExpose`, FROM's name and
+/// `--platform` in dockerfile2llb/convert.go (COPY `--from` is not expanded).
+fn build_vars(src: &str, raw: &RawInstruction, ins: &Instruction, escape: char) -> Vec<VarRef> {
+    let mut out = Vec::new();
+    let flags: &[&str] = match ins.kind {
+        Kind::Add => &["chown", "chmod", "checksum"],
+        Kind::Copy => &["chown", "chmod"],
+        Kind::From => &["platform"],
+        Kind::Run => &["mount"],
+        Kind::Arg
+        | Kind::Env
+        | Kind::Expose
+        | Kind::Label
+        | Kind::Stopsignal
+        | Kind::User
+        | Kind::Volume
+        | Kind::Workdir => &[],
+        _ => return out,
+    };
+    for f in raw.flags.iter() {
+        let name = f.word.trim_start_matches('-').split('=').next().unwrap_or_default();
+        if flags.contains(&name) {
+            let text = f.range.slice(src);
+            out.extend(
+                super::vars::references(text, escape, true)
+                    .into_iter()
+                    .map(|(name, r)| VarRef {
+                        name,
+                        range: TextRange::new(f.range.start + r.start, f.range.start + r.end),
+                    }),
+            );
+        }
+    }
+    if ins.kind == Kind::Run {
+        return out;
+    }
+    let (rs, _) = raw.rest;
+    out.extend(
+        super::vars::references(raw.rest_text(), escape, true)
+            .into_iter()
+            .map(|(name, r)| VarRef {
+                name,
+                range: raw.joined.source_range(rs + r.start, rs + r.end),
+            }),
+    );
+    if matches!(ins.kind, Kind::Add | Kind::Copy) {
+        for h in ins.heredocs.iter().filter(|h| h.expand) {
+            let body = h.body.slice(src);
+            out.extend(
+                super::vars::references(body, '\\', false)
+                    .into_iter()
+                    .map(|(name, r)| VarRef {
+                        name,
+                        range: TextRange::new(h.body.start + r.start, h.body.start + r.end),
+                    }),
+            );
+        }
+    }
+    out
+}
+
+/// The variables the shell reads in `ins` (see [`Instruction::shell_vars`]).
+fn shell_vars(src: &str, ins: &Instruction, escape: char) -> Vec<VarRef> {
+    if ins.json.is_some() {
+        return Vec::new();
+    }
+    let script = match (ins.kind, &ins.body) {
+        (Kind::Run, Body::Run(run)) => return run.script.as_ref().map(|s| s.vars.clone()).unwrap_or_default(),
+        (Kind::Cmd | Kind::Entrypoint, _) => ins.args,
+        (Kind::Healthcheck, _) => {
+            let text = ins.args.slice(src);
+            match text.get(..3) {
+                Some(w) if w.eq_ignore_ascii_case("cmd") && text[3..].starts_with(is_split_space) => {
+                    TextRange::new(ins.args.start + 3, ins.args.end)
+                }
+                _ => return Vec::new(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    parse_script(&mask_shell(src, script, escape), script.start).vars
 }
 
 /// ONBUILD's trigger as an instruction of its own (same lines, its own flags and body).
@@ -791,5 +880,40 @@ mod tests {
         let inner = m.instructions[2].effective();
         assert_eq!(inner.kind, Kind::Run);
         assert_eq!(inner.run().unwrap().mounts.len(), 1);
+    }
+
+    /// Each instruction's (build, shell) variable references as `name@text`.
+    fn refs(src: &str) -> Vec<(Vec<String>, Vec<String>)> {
+        let show =
+            |v: &[VarRef]| -> Vec<String> { v.iter().map(|r| format!("{}@{}", r.name, r.range.slice(src))).collect() };
+        model(src)
+            .instructions
+            .iter()
+            .map(|i| (show(&i.vars), show(&i.shell_vars)))
+            .collect()
+    }
+
+    #[test]
+    fn variable_references() {
+        let src = "ARG B=x\nFROM --platform=$P ${B}:1 AS s\nCOPY --chown=$U --from=$F a${S} \\\n# $C\n  /d\n\
+                   RUN --mount=type=cache,target=$T echo \"$A\" '$Q' ${R:-$D} $((N))\nCMD echo $E\n\
+                   CMD [\"echo\", \"$J\"]\nHEALTHCHECK --interval=1s CMD curl $H\nCOPY <<EOF <<'X' /f\n$K '$L'\nEOF\n$M\nX\n\
+                   RUN <<EOF\necho $N 'x'\nEOF\nLABEL a=\"$O\" b='$V'\n";
+        let r = refs(src);
+        let b = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(r[0], (b(&[]), b(&[])));
+        assert_eq!(r[1], (b(&["P@P", "B@B"]), b(&[])));
+        assert_eq!(r[2], (b(&["U@U", "S@S"]), b(&[])));
+        assert_eq!(r[3], (b(&["T@T"]), b(&["A@A", "R@R", "D@D"])));
+        assert_eq!(r[4], (b(&[]), b(&["E@E"])));
+        assert_eq!(r[5], (b(&[]), b(&[])));
+        assert_eq!(r[6], (b(&[]), b(&["H@H"])));
+        assert_eq!(r[7], (b(&["K@K", "L@L"]), b(&[])));
+        assert_eq!(r[8], (b(&[]), b(&["N@N"])));
+        assert_eq!(r[9], (b(&["O@O"]), b(&[])));
+        // the escape directive's character, and a stage whose shell is not POSIX
+        let r = refs("# escape=`\nFROM a\nENV X=\\$Y `$Z\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN echo $W\n");
+        assert_eq!(r[1].0, b(&["Y@Y"]));
+        assert!(r[3].1.is_empty());
     }
 }

@@ -11,6 +11,7 @@ mod scan;
 pub mod scope;
 pub mod shell;
 pub mod text;
+pub mod vars;
 
 pub use lower::parse;
 pub use text::TextRange;

@@ -256,6 +256,25 @@ pub struct Instruction {
     pub invalid: bool,
     /// BuildKit's argument count (for the parser oracle).
     pub nargs: usize,
+    /// The variables BuildKit expands in this instruction when it builds: in the words of ADD,
+    /// ARG, COPY, ENV, EXPOSE, FROM, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR, in the
+    /// `--chown`/`--chmod`/`--checksum` of ADD and COPY, FROM's `--platform`, RUN's `--mount`
+    /// fields and the body of an `ADD`/`COPY` heredoc with an unquoted marker.
+    #[serde(skip)]
+    pub vars: Vec<VarRef>,
+    /// The variables the shell reads from its environment: in a RUN script (its heredoc
+    /// included) and the shell form of CMD, ENTRYPOINT and HEALTHCHECK CMD. Empty when the
+    /// stage's shell is not a POSIX shell.
+    #[serde(skip)]
+    pub shell_vars: Vec<VarRef>,
+}
+
+/// A reference to a variable (`$NAME`, `${NAME:-x}`): the name and where it is written (the
+/// name alone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VarRef {
+    pub name: String,
+    pub range: TextRange,
 }
 
 impl Instruction {

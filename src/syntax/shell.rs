@@ -21,6 +21,7 @@ use std::cell::RefCell;
 use serde::Serialize;
 use tree_sitter::{Node, Parser};
 
+use crate::syntax::model::VarRef;
 use crate::syntax::text::TextRange;
 
 /// A parsed script.
@@ -31,6 +32,9 @@ pub struct Script {
     /// The tree had an ERROR or MISSING node (or was too deeply nested to walk fully): the
     /// commands are a best effort.
     pub has_error: bool,
+    /// Every variable the script reads with `$NAME` or `${NAME…}` (not inside single quotes or
+    /// a quoted-marker heredoc, not a bare name in `$(( ))`), in source order.
+    pub vars: Vec<VarRef>,
 }
 
 /// One simple command.
@@ -155,6 +159,7 @@ pub fn parse_script(script: &str, base: usize) -> Script {
         return Script {
             commands: Vec::new(),
             has_error: true,
+            vars: Vec::new(),
         };
     };
     let root = tree.root_node();
@@ -174,6 +179,38 @@ pub fn parse_script(script: &str, base: usize) -> Script {
     Script {
         commands,
         has_error: root.has_error() || walker.too_deep,
+        vars: expansions(root, script, base),
+    }
+}
+
+/// The names of `$NAME` and `${…NAME…}` (tree-sitter-bash's `simple_expansion` and
+/// `expansion` with a `variable_name` child), walked without recursion.
+fn expansions(root: Node<'_>, script: &str, base: usize) -> Vec<VarRef> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "variable_name"
+            && node
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "simple_expansion" | "expansion"))
+        {
+            out.push(VarRef {
+                name: script[node.byte_range()].to_string(),
+                range: TextRange::new(base + node.start_byte(), base + node.end_byte()),
+            });
+        }
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return out;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
     }
 }
 
@@ -1465,6 +1502,21 @@ mod tests {
     }
 
     use ConnectorKind::*;
+
+    #[test]
+    fn variable_references() {
+        let src = "echo $A \"x${B}\" '$C' ${D:-$E} ${#F} $((G)) \\$H\ncat <<'EOF'\n$I\nEOF\ncat <<EOF\n$J\nEOF\n";
+        let s = parse_script(src, 10);
+        let found: Vec<(&str, &str)> = s
+            .vars
+            .iter()
+            .map(|v| (v.name.as_str(), &src[v.range.start - 10..v.range.end - 10]))
+            .collect();
+        assert_eq!(
+            found,
+            [("A", "A"), ("B", "B"), ("D", "D"), ("E", "E"), ("F", "F"), ("J", "J")]
+        );
+    }
 
     #[test]
     fn and_list() {
