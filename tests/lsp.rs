@@ -1343,7 +1343,7 @@ fn decode(data: &Value, legend: &Value) -> Vec<(u64, u64, u64, String, u64)> {
 fn semantic_tokens_in_both_encodings() {
     let text = "# syntax=docker/dockerfile:1\nFROM alpine AS build\n\
                 RUN --mount=type=secret,id=é😀,target=/x echo\n\
-                FROM alpine\nCOPY --from=build --chown=ab\\\ncd x y\nMAINTAINER me\n";
+                FROM alpine\nCOPY --from=build --chown=ab\\\ncd x y\nMAINTAINER me\nRUN echo é $HOME\n";
     for caps in [json!({}), utf8_client()] {
         let (mut c, init) = Client::start(caps);
         let provider = &init["capabilities"]["semanticTokensProvider"];
@@ -1386,6 +1386,8 @@ fn semantic_tokens_in_both_encodings() {
             t(4, 26, 3, "string", 0),
             t(5, 0, 2, "string", 0),
             t(6, 0, 10, "keyword", 2),
+            t(7, 0, 3, "keyword", 0),
+            t(7, if c.encoding == "utf-8" { 12 } else { 11 }, 5, "variable", 0),
         ];
         assert_eq!(decode(&r["data"], legend), expected);
         // a range: the tokens that start in it

@@ -9,6 +9,8 @@
 //! | `comment`   | comment lines, parser directive lines around key and value            |
 //! | `macro`     | a parser directive's key (`syntax`, `escape`, `check`)                 |
 //! | `namespace` | a stage name: where FROM … AS names it (`declaration`) and every use   |
+//! | `variable`  | the name in a variable reference (`$NAME`, `${NAME}`) that BuildKit or |
+//! |             | the shell expands (`Instruction::vars`, `shell_vars`)                  |
 //!
 //! Modifiers: `declaration` (a stage's definition), `deprecated` (MAINTAINER). Arguments,
 //! shell scripts and heredoc bodies get no token: the client's grammar colours them.
@@ -31,10 +33,11 @@ pub enum TokenType {
     Comment,
     Macro,
     Namespace,
+    Variable,
 }
 
 /// The legend's types, in `TokenType`'s order.
-pub const TYPES: [SemanticTokenType; 7] = [
+pub const TYPES: [SemanticTokenType; 8] = [
     SemanticTokenType::KEYWORD,
     SemanticTokenType::PARAMETER,
     SemanticTokenType::PROPERTY,
@@ -42,6 +45,7 @@ pub const TYPES: [SemanticTokenType; 7] = [
     SemanticTokenType::COMMENT,
     SemanticTokenType::MACRO,
     SemanticTokenType::NAMESPACE,
+    SemanticTokenType::VARIABLE,
 ];
 
 pub const DECLARATION: u32 = 1;
@@ -159,6 +163,9 @@ fn instruction(text: &str, ins: &Instruction, c: &mut Canvas) {
             }
         }
     }
+    for v in ins.vars.iter().chain(&ins.shell_vars) {
+        c.paint(with_sigil(text, v.range), TokenType::Variable, 0);
+    }
     if let Body::From(from) = &ins.body
         && let (Some(image), Some(name)) = (&from.image, from.name_range)
     {
@@ -168,6 +175,24 @@ fn instruction(text: &str, ins: &Instruction, c: &mut Canvas) {
             let at = gap.start + at;
             c.paint(TextRange::new(at, at + 2), TokenType::Keyword, 0);
         }
+    }
+}
+
+/// A variable's name with the `$` before it, or the `${` and `}` around it (`${NAME:-x}`: up to
+/// the name).
+fn with_sigil(text: &str, name: TextRange) -> TextRange {
+    let b = text.as_bytes();
+    if name.start >= 1 && b[name.start - 1] == b'$' {
+        TextRange::new(name.start - 1, name.end)
+    } else if name.start >= 2 && &b[name.start - 2..name.start] == b"${" {
+        let end = if b.get(name.end) == Some(&b'}') {
+            name.end + 1
+        } else {
+            name.end
+        };
+        TextRange::new(name.start - 2, end)
+    } else {
+        name
     }
 }
 
@@ -221,7 +246,7 @@ mod tests {
         use TokenType::*;
         let src = "# syntax=docker/dockerfile:1\n# a comment\nFROM a AS base\nfrom base as b\n\
                    RUN --mount=type=cache,from=base,target=/x \\\n  --network=none echo hi\n\
-                   COPY --from=base a b\nONBUILD RUN --mount=type=bind x\nMAINTAINER me\n";
+                   COPY --from=base a b\nONBUILD RUN --mount=type=bind,target=${T} echo $HOME ${X:-y}\nMAINTAINER me\n";
         let s = |t: &str, k, m| (t.to_string(), k, m);
         assert_eq!(
             show(src),
@@ -256,6 +281,10 @@ mod tests {
                 s("--mount", Parameter, 0),
                 s("type", Property, 0),
                 s("bind", String, 0),
+                s("target", Property, 0),
+                s("${T}", Variable, 0),
+                s("$HOME", Variable, 0),
+                s("${X", Variable, 0),
                 s("MAINTAINER", Keyword, DEPRECATED),
             ]
         );
