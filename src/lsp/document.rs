@@ -7,6 +7,7 @@ use crate::syntax::text::{LineIndex, TextRange};
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 use std::path::PathBuf;
 
+#[derive(Clone)]
 pub struct Document {
     pub uri: Uri,
     /// The file behind a `file:` URI.

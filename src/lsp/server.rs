@@ -1,33 +1,35 @@
-//! The server's state and its message loop. Every request and notification runs inside
-//! `catch_unwind`: a request that fails gets an error response, and the server carries on.
+//! The server's state and its message loop. Notifications (edits, configuration) run on the
+//! loop's thread, in order; requests run on a few worker threads over a snapshot of the open
+//! documents taken when they arrive, so a slow request never holds up the others. Every request
+//! and notification runs inside `catch_unwind`: one that fails gets an error response or a log
+//! message, and the server carries on.
 
 use super::actions::{self, EditStyle};
 use super::convert::{self, Encoding};
 use super::document::Document;
 use crate::config::{CONFIG_NAMES, HADOLINT_NAMES, Resolver, Source};
 use crate::settings::{Layer, Settings};
+use crate::syntax::Scripts;
+use crossbeam_channel::{Sender, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders, DidCloseTextDocument, DidOpenTextDocument,
-    Exit, Initialized, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
+    Cancel, DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders, DidCloseTextDocument,
+    DidOpenTextDocument, Exit, Initialized, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest,
-    GotoDefinition, HoverRequest, Initialize, References, RegisterCapability, Request as _, SemanticTokensFullRequest,
-    SemanticTokensRangeRequest, Shutdown, WorkspaceDiagnosticRefresh,
+    CodeActionRequest, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition,
+    HoverRequest, Initialize, References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
 };
 use lsp_types::{
-    CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CompletionOptions,
-    CompletionParams, CompletionResponse, DiagnosticOptions, DiagnosticServerCapabilities, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport,
-    DocumentDiagnosticReportResult, DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange,
-    FoldingRangeParams, FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, Location, LogMessageParams, MessageType, OneOf, PublishDiagnosticsParams, ReferenceParams,
-    Registration, RegistrationParams, RelatedFullDocumentDiagnosticReport, SemanticTokens, SemanticTokensFullOptions,
-    SemanticTokensOptions, SemanticTokensParams, SemanticTokensRangeParams, SemanticTokensRangeResult,
-    SemanticTokensResult, SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo, ShowMessageParams,
+    CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, DiagnosticOptions,
+    DiagnosticServerCapabilities, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange, FoldingRangeParams,
+    FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, Location,
+    LogMessageParams, MessageType, NumberOrString, OneOf, PublishDiagnosticsParams, ReferenceParams, Registration,
+    RegistrationParams, RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo, ShowMessageParams,
     TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
     WorkspaceFolder, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
@@ -35,12 +37,16 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Exit statuses: the protocol asks for 0 after `shutdown` then `exit`, else 1.
 pub const CLEAN: u8 = 0;
 pub const UNCLEAN: u8 = 1;
 
 type Reply = Result<Value, ResponseError>;
+
+/// How many requests run at once.
+const WORKERS: usize = 4;
 
 fn error(code: ErrorCode, message: impl Into<String>) -> ResponseError {
     ResponseError {
@@ -96,7 +102,17 @@ pub fn serve(conn: &Connection) -> u8 {
 pub struct Server<'c> {
     conn: &'c Connection,
     enc: Encoding,
-    documents: HashMap<Uri, Document>,
+    /// Shared with the requests in flight; an edit copies a document a request still reads.
+    documents: HashMap<Uri, Arc<Document>>,
+    /// The RUN scripts of each document's last lint, for the next one.
+    scripts: HashMap<Uri, Scripts>,
+    /// Documents changed since they were last linted: linted once no message is waiting (a
+    /// burst of keystrokes is linted once), or before a request reads them.
+    dirty: HashSet<Uri>,
+    /// Requests handed to the workers.
+    jobs: Sender<Job>,
+    /// Requests handed to the workers and not yet started (a cancelled one is taken out).
+    waiting: Arc<Mutex<HashSet<RequestId>>>,
     resolver: Resolver,
     folders: Vec<PathBuf>,
     /// Publish diagnostics; off when the client pulls them.
@@ -122,6 +138,10 @@ impl<'c> Server<'c> {
             conn,
             enc,
             documents: HashMap::new(),
+            dirty: HashSet::new(),
+            scripts: HashMap::new(),
+            jobs: workers(),
+            waiting: Arc::default(),
             resolver: Resolver::new(Source::Discover, Layer::default()),
             folders: folders(&params),
             push: !pull,
@@ -156,22 +176,22 @@ impl<'c> Server<'c> {
                     ..CodeActionOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(lsp_types::CompletionOptions {
+                    trigger_characters: Some(["-", "=", ",", "#"].map(String::from).to_vec()),
+                    ..lsp_types::CompletionOptions::default()
+                }),
+                semantic_tokens_provider: Some(lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp_types::SemanticTokensOptions {
+                        legend: super::semantic::legend(),
+                        full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                        range: Some(true),
+                        ..lsp_types::SemanticTokensOptions::default()
+                    },
+                )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
-                completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(["-", "=", ",", "#"].map(String::from).to_vec()),
-                    ..CompletionOptions::default()
-                }),
-                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
-                    SemanticTokensOptions {
-                        legend: super::semantic::legend(),
-                        full: Some(SemanticTokensFullOptions::Bool(true)),
-                        range: Some(true),
-                        ..SemanticTokensOptions::default()
-                    },
-                )),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("dfix".to_string()),
                     inter_file_dependencies: false,
@@ -196,19 +216,33 @@ impl<'c> Server<'c> {
     }
 
     fn run(&mut self) -> u8 {
-        while let Ok(msg) = self.conn.receiver.recv() {
+        loop {
+            let msg = match self.conn.receiver.try_recv() {
+                Ok(msg) => msg,
+                Err(TryRecvError::Empty) => {
+                    self.flush();
+                    match self.conn.receiver.recv() {
+                        Ok(msg) => msg,
+                        Err(_) => break,
+                    }
+                }
+                Err(TryRecvError::Disconnected) => break,
+            };
             match msg {
                 Message::Request(req) => {
                     let id = req.id.clone();
                     let reply = if self.shutdown {
-                        Err(error(ErrorCode::InvalidRequest, "the server is shutting down"))
+                        Some(Err(error(ErrorCode::InvalidRequest, "the server is shutting down")))
                     } else if req.method == Shutdown::METHOD {
                         self.shutdown = true;
-                        Ok(Value::Null)
+                        Some(Ok(Value::Null))
                     } else {
+                        self.flush();
                         self.request(req)
                     };
-                    self.respond(id, reply);
+                    if let Some(reply) = reply {
+                        self.respond(id, reply);
+                    }
                 }
                 Message::Notification(n) if n.method == Exit::METHOD => {
                     return if self.shutdown { CLEAN } else { UNCLEAN };
@@ -254,34 +288,83 @@ impl<'c> Server<'c> {
         });
     }
 
-    fn request(&mut self, req: Request) -> Reply {
+    /// Answers a request, or hands it to a worker (`None`: the worker answers).
+    fn request(&mut self, req: Request) -> Option<Reply> {
         let method = req.method.clone();
         match catch_unwind(AssertUnwindSafe(|| self.dispatch(req))) {
             Ok(reply) => reply,
-            Err(payload) => Err(error(
+            Err(payload) => Some(Err(error(
                 ErrorCode::InternalError,
                 format!("dfix failed on {method}: {}", panic_message(&*payload)),
-            )),
+            ))),
         }
     }
 
-    fn dispatch(&mut self, req: Request) -> Reply {
-        match req.method.as_str() {
-            DocumentDiagnosticRequest::METHOD => call::<DocumentDiagnosticRequest>(self, req.params, Self::pull),
-            CodeActionRequest::METHOD => call::<CodeActionRequest>(self, req.params, Self::code_action),
-            HoverRequest::METHOD => call::<HoverRequest>(self, req.params, Self::hover),
-            DocumentSymbolRequest::METHOD => call::<DocumentSymbolRequest>(self, req.params, Self::document_symbol),
-            FoldingRangeRequest::METHOD => call::<FoldingRangeRequest>(self, req.params, Self::folding_range),
-            GotoDefinition::METHOD => call::<GotoDefinition>(self, req.params, Self::definition),
-            References::METHOD => call::<References>(self, req.params, Self::references),
-            Completion::METHOD => call::<Completion>(self, req.params, Self::completion),
-            SemanticTokensFullRequest::METHOD => call::<SemanticTokensFullRequest>(self, req.params, Self::tokens),
-            SemanticTokensRangeRequest::METHOD => call::<SemanticTokensRangeRequest>(self, req.params, Self::tokens_in),
-            Initialize::METHOD => Err(error(ErrorCode::InvalidRequest, "the server is already initialized")),
+    fn dispatch(&mut self, req: Request) -> Option<Reply> {
+        use lsp_types::request as lsp;
+        let Request { id, method, params } = req;
+        let worker = |server: &Server, handler: Handler| {
+            server.spawn(id, handler, params);
+            None
+        };
+        match method.as_str() {
+            DocumentDiagnosticRequest::METHOD => worker(self, job::<DocumentDiagnosticRequest>(View::pull)),
+            CodeActionRequest::METHOD => worker(self, job::<CodeActionRequest>(View::code_action)),
+            HoverRequest::METHOD => worker(self, job::<HoverRequest>(View::hover)),
+            lsp::Completion::METHOD => worker(self, job::<lsp::Completion>(View::completion)),
+            lsp::SemanticTokensFullRequest::METHOD => worker(self, job::<lsp::SemanticTokensFullRequest>(View::tokens)),
+            lsp::SemanticTokensRangeRequest::METHOD => {
+                worker(self, job::<lsp::SemanticTokensRangeRequest>(View::tokens_in))
+            }
+            DocumentSymbolRequest::METHOD => worker(self, job::<DocumentSymbolRequest>(View::document_symbol)),
+            FoldingRangeRequest::METHOD => worker(self, job::<FoldingRangeRequest>(View::folding_range)),
+            GotoDefinition::METHOD => worker(self, job::<GotoDefinition>(View::definition)),
+            References::METHOD => worker(self, job::<References>(View::references)),
+            Initialize::METHOD => Some(Err(error(
+                ErrorCode::InvalidRequest,
+                "the server is already initialized",
+            ))),
             #[cfg(test)]
-            "dfix/test/panic" => panic!("a deliberate failure"),
-            m => Err(error(ErrorCode::MethodNotFound, format!("dfix does not handle {m}"))),
+            "dfix/test/panic" => worker(self, Box::new(|_, _| panic!("a deliberate failure"))),
+            #[cfg(test)]
+            "dfix/test/slow" => worker(self, Box::new(|_, _| tests::slow())),
+            m => Some(Err(error(
+                ErrorCode::MethodNotFound,
+                format!("dfix does not handle {m}"),
+            ))),
         }
+    }
+
+    /// Runs `handler` on a worker over the documents as they are now.
+    fn spawn(&self, id: RequestId, handler: Handler, params: Value) {
+        let view = View {
+            documents: self.documents.clone(),
+            enc: self.enc,
+            style: self.style,
+        };
+        let (sender, waiting) = (self.conn.sender.clone(), self.waiting.clone());
+        lock(&waiting).insert(id.clone());
+        let job: Job = Box::new(move || {
+            let reply = if !lock(&waiting).remove(&id) {
+                Err(error(ErrorCode::RequestCanceled, "the request was cancelled"))
+            } else {
+                catch_unwind(AssertUnwindSafe(|| handler(&view, params))).unwrap_or_else(|payload| {
+                    Err(error(
+                        ErrorCode::InternalError,
+                        format!("dfix failed on a request: {}", panic_message(&*payload)),
+                    ))
+                })
+            };
+            let _ = sender.send(
+                Response {
+                    id,
+                    response_result: reply,
+                }
+                .into(),
+            );
+        });
+        // the workers outlive the loop, so this cannot fail
+        let _ = self.jobs.send(job);
     }
 
     fn notification(&mut self, n: Notification) {
@@ -312,9 +395,19 @@ impl<'c> Server<'c> {
             DidChangeWorkspaceFolders::METHOD => {
                 self.did_change_workspace_folders(params::<DidChangeWorkspaceFolders>(n.params)?)
             }
+            Cancel::METHOD => {
+                // a request a worker already took is answered anyway
+                let p = params::<Cancel>(n.params)?;
+                let id = match p.id {
+                    NumberOrString::Number(n) => RequestId::from(n),
+                    NumberOrString::String(s) => RequestId::from(s),
+                };
+                lock(&self.waiting).remove(&id);
+                Ok(())
+            }
             #[cfg(test)]
             "dfix/test/panic" => panic!("a deliberate failure"),
-            // didSave, $/cancelRequest (requests are answered in order), $/setTrace, …
+            // didSave, $/setTrace, …
             _ => Ok(()),
         }
     }
@@ -406,8 +499,16 @@ impl<'c> Server<'c> {
 
     // ---- documents ----
 
+    /// Lints the documents changed since their last lint.
+    fn flush(&mut self) {
+        for uri in std::mem::take(&mut self.dirty) {
+            self.lint(&uri);
+        }
+    }
+
     /// Lints a document again and publishes the result (when the client does not pull).
     fn lint(&mut self, uri: &Uri) {
+        self.dirty.remove(uri);
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
@@ -415,8 +516,9 @@ impl<'c> Server<'c> {
         let Some(doc) = self.documents.get_mut(uri) else {
             return;
         };
+        let doc = Arc::make_mut(doc);
         doc.diagnostics = match &settings {
-            Some(s) => crate::lint(&doc.text, s),
+            Some(s) => crate::lint_again(&doc.text, s, self.scripts.entry(uri.clone()).or_default()),
             None => Vec::new(),
         };
         doc.settings = settings;
@@ -444,7 +546,7 @@ impl<'c> Server<'c> {
     fn did_open(&mut self, p: DidOpenTextDocumentParams) -> Result<(), String> {
         let d = p.text_document;
         self.documents
-            .insert(d.uri.clone(), Document::new(d.uri.clone(), d.version, d.text));
+            .insert(d.uri.clone(), Arc::new(Document::new(d.uri.clone(), d.version, d.text)));
         self.lint(&d.uri);
         Ok(())
     }
@@ -456,12 +558,13 @@ impl<'c> Server<'c> {
             .documents
             .get_mut(&uri)
             .ok_or_else(|| format!("{} is not open", uri.as_str()))?;
+        let doc = Arc::make_mut(doc);
         doc.version = p.text_document.version;
         let mut clamped = false;
         for change in p.content_changes {
             clamped |= !doc.apply_change(change, enc);
         }
-        self.lint(&uri);
+        self.dirty.insert(uri.clone());
         if clamped {
             return Err(format!(
                 "a change to {} lay outside the document and was clamped to it",
@@ -473,6 +576,8 @@ impl<'c> Server<'c> {
 
     fn did_close(&mut self, p: DidCloseTextDocumentParams) -> Result<(), String> {
         let uri = p.text_document.uri;
+        self.dirty.remove(&uri);
+        self.scripts.remove(&uri);
         if self.documents.remove(&uri).is_some() && self.push {
             self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,
@@ -482,16 +587,26 @@ impl<'c> Server<'c> {
         }
         Ok(())
     }
+}
 
+/// What a request sees: the open documents as they were when it came.
+pub struct View {
+    documents: HashMap<Uri, Arc<Document>>,
+    enc: Encoding,
+    style: EditStyle,
+}
+
+impl View {
     fn document(&self, uri: &Uri) -> Result<&Document, ResponseError> {
         self.documents
             .get(uri)
+            .map(|d| &**d)
             .ok_or_else(|| invalid(format!("{} is not open", uri.as_str())))
     }
 
     // ---- requests ----
 
-    fn pull(&mut self, p: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult, ResponseError> {
+    fn pull(&self, p: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult, ResponseError> {
         // a document that is not open has nothing to report
         let items = self.documents.get(&p.text_document.uri).map_or_else(Vec::new, |doc| {
             doc.diagnostics
@@ -507,7 +622,7 @@ impl<'c> Server<'c> {
         )))
     }
 
-    fn code_action(&mut self, p: CodeActionParams) -> Result<Option<CodeActionResponse>, ResponseError> {
+    fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>, ResponseError> {
         let doc = self.document(&p.text_document.uri)?;
         let range = doc
             .text_range(self.enc, p.range)
@@ -516,13 +631,47 @@ impl<'c> Server<'c> {
         Ok(Some(actions::code_actions(doc, self.enc, self.style, range, only)))
     }
 
-    fn hover(&mut self, p: HoverParams) -> Result<Option<Hover>, ResponseError> {
+    fn hover(&self, p: HoverParams) -> Result<Option<Hover>, ResponseError> {
         let at = p.text_document_position_params;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc
             .offset(self.enc, at.position)
             .ok_or_else(|| invalid("the position is not inside the document"))?;
         Ok(super::hover::hover(doc, self.enc, offset))
+    }
+
+    fn completion(
+        &self,
+        p: lsp_types::CompletionParams,
+    ) -> Result<Option<lsp_types::CompletionResponse>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position)?;
+        let items = super::completion::completion(doc, self.enc, offset);
+        Ok((!items.is_empty()).then_some(lsp_types::CompletionResponse::Array(items)))
+    }
+
+    fn tokens(
+        &self,
+        p: lsp_types::SemanticTokensParams,
+    ) -> Result<Option<lsp_types::SemanticTokensResult>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        let data = super::semantic::encode(doc, self.enc, None);
+        Ok(Some(lsp_types::SemanticTokensResult::Tokens(
+            lsp_types::SemanticTokens { result_id: None, data },
+        )))
+    }
+
+    fn tokens_in(
+        &self,
+        p: lsp_types::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp_types::SemanticTokensRangeResult>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        let range = doc
+            .text_range(self.enc, p.range)
+            .ok_or_else(|| invalid("the range is not inside the document"))?;
+        let data = super::semantic::encode(doc, self.enc, Some(range));
+        Ok(Some(lsp_types::SemanticTokensRangeResult::Tokens(
+            lsp_types::SemanticTokens { result_id: None, data },
+        )))
     }
 
     /// The open document at `at` and the offset of its position.
@@ -534,67 +683,61 @@ impl<'c> Server<'c> {
         Ok((doc, offset))
     }
 
-    fn document_symbol(&mut self, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>, ResponseError> {
+    fn document_symbol(&self, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>, ResponseError> {
         let doc = self.document(&p.text_document.uri)?;
         Ok(Some(DocumentSymbolResponse::Nested(super::symbols::document_symbols(
             doc, self.enc,
         ))))
     }
 
-    fn folding_range(&mut self, p: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>, ResponseError> {
+    fn folding_range(&self, p: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>, ResponseError> {
         let doc = self.document(&p.text_document.uri)?;
         Ok(Some(super::folding::folding_ranges(doc)))
     }
 
-    fn definition(&mut self, p: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
+    fn definition(&self, p: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
         let (doc, offset) = self.position(&p.text_document_position_params)?;
         Ok(super::navigation::definition(doc, self.enc, offset).map(GotoDefinitionResponse::Scalar))
     }
 
-    fn references(&mut self, p: ReferenceParams) -> Result<Option<Vec<Location>>, ResponseError> {
+    fn references(&self, p: ReferenceParams) -> Result<Option<Vec<Location>>, ResponseError> {
         let (doc, offset) = self.position(&p.text_document_position)?;
         let found = super::navigation::references(doc, self.enc, offset, p.context.include_declaration);
         Ok((!found.is_empty()).then_some(found))
     }
-
-    fn completion(&mut self, p: CompletionParams) -> Result<Option<CompletionResponse>, ResponseError> {
-        let (doc, offset) = self.position(&p.text_document_position)?;
-        let items = super::completion::completion(doc, self.enc, offset);
-        Ok((!items.is_empty()).then_some(CompletionResponse::Array(items)))
-    }
-
-    fn tokens(&mut self, p: SemanticTokensParams) -> Result<Option<SemanticTokensResult>, ResponseError> {
-        let doc = self.document(&p.text_document.uri)?;
-        let data = super::semantic::encode(doc, self.enc, None);
-        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
-            result_id: None,
-            data,
-        })))
-    }
-
-    fn tokens_in(&mut self, p: SemanticTokensRangeParams) -> Result<Option<SemanticTokensRangeResult>, ResponseError> {
-        let doc = self.document(&p.text_document.uri)?;
-        let range = doc
-            .text_range(self.enc, p.range)
-            .ok_or_else(|| invalid("the range is not inside the document"))?;
-        let data = super::semantic::encode(doc, self.enc, Some(range));
-        Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
-            result_id: None,
-            data,
-        })))
-    }
 }
 
-/// Decodes a request's parameters, runs its handler and encodes the result.
-fn call<'c, R: lsp_types::request::Request>(
-    server: &mut Server<'c>,
-    params: Value,
-    handler: fn(&mut Server<'c>, R::Params) -> Result<R::Result, ResponseError>,
-) -> Reply {
-    let params: R::Params =
-        serde_json::from_value(params).map_err(|e| invalid(format!("invalid parameters for {}: {e}", R::METHOD)))?;
-    let result = handler(server, params)?;
-    serde_json::to_value(result).map_err(|e| error(ErrorCode::InternalError, e.to_string()))
+/// A request's handler over the documents it sees, with its parameters as they came.
+type Handler = Box<dyn FnOnce(&View, Value) -> Reply + Send>;
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A handler that decodes a request's parameters, runs `handler` and encodes the result.
+fn job<R: lsp_types::request::Request>(handler: fn(&View, R::Params) -> Result<R::Result, ResponseError>) -> Handler {
+    Box::new(move |view, params| {
+        let params: R::Params = serde_json::from_value(params)
+            .map_err(|e| invalid(format!("invalid parameters for {}: {e}", R::METHOD)))?;
+        let result = handler(view, params)?;
+        serde_json::to_value(result).map_err(|e| error(ErrorCode::InternalError, e.to_string()))
+    })
+}
+
+/// Starts the worker threads; they end when the returned sender is dropped.
+fn workers() -> Sender<Job> {
+    let (sender, receiver) = crossbeam_channel::unbounded::<Job>();
+    for _ in 0..WORKERS {
+        let receiver = receiver.clone();
+        std::thread::spawn(move || {
+            for job in receiver {
+                job();
+            }
+        });
+    }
+    sender
+}
+
+/// A lock that a panic elsewhere does not poison for good (the set stays consistent).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The workspace folders of `initialize` (or its older `rootUri`).
@@ -617,6 +760,92 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static RELEASE: AtomicBool = AtomicBool::new(false);
+
+    /// A request that takes until the test releases it.
+    pub fn slow() -> Reply {
+        let start = std::time::Instant::now();
+        while !RELEASE.load(Ordering::SeqCst) && start.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Ok(json!("slow"))
+    }
+
+    #[test]
+    fn a_slow_request_does_not_hold_up_the_others_and_a_waiting_one_can_be_cancelled() {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || serve(&server));
+        let send = |m: Message| client.sender.send(m).unwrap();
+        let recv = || {
+            client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap()
+        };
+        let response = |m: Message| match m {
+            Message::Response(r) => r,
+            other => panic!("a response, not {other:?}"),
+        };
+        send(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}})).into());
+        assert!(response(recv()).response_result.is_ok());
+        let uri = "untitled:Dockerfile";
+        send(Notification::new(
+            "textDocument/didOpen".into(),
+            json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": "FROM a AS b\n"}}),
+        )
+        .into());
+        let Message::Notification(n) = recv() else {
+            panic!("diagnostics")
+        };
+        assert_eq!(n.method, "textDocument/publishDiagnostics");
+        // a slow request, then a quick one: the quick one is answered first
+        send(Request::new(10.into(), "dfix/test/slow".into(), json!(null)).into());
+        let folding = json!({"textDocument": {"uri": uri}});
+        send(Request::new(2.into(), "textDocument/foldingRange".into(), folding.clone()).into());
+        let r = response(recv());
+        assert_eq!(r.id, 2.into());
+        assert!(r.response_result.is_ok());
+        // every worker busy, one more request waits for a worker and is cancelled meanwhile
+        for id in 1..WORKERS as i32 {
+            send(Request::new((10 + id).into(), "dfix/test/slow".into(), json!(null)).into());
+        }
+        send(Request::new(6.into(), "textDocument/foldingRange".into(), folding).into());
+        send(Notification::new("$/cancelRequest".into(), json!({"id": 6})).into());
+        // the loop itself still answers
+        send(Request::new(3.into(), "initialize".into(), json!({"capabilities": {}})).into());
+        let r = response(recv());
+        assert_eq!(r.id, 3.into());
+        assert_eq!(r.response_result.unwrap_err().code, ErrorCode::InvalidRequest as i32);
+        RELEASE.store(true, Ordering::SeqCst);
+        let mut ids = Vec::new();
+        for _ in 0..=WORKERS {
+            let r = response(recv());
+            if r.id == 6.into() {
+                assert_eq!(r.response_result.unwrap_err().code, ErrorCode::RequestCanceled as i32);
+            } else {
+                assert_eq!(r.response_result.unwrap(), json!("slow"));
+            }
+            ids.push(r.id);
+        }
+        assert!(ids.contains(&6.into()), "{ids:?}");
+        // and a symbol request, alone, is answered from the document
+        send(
+            Request::new(
+                4.into(),
+                "textDocument/documentSymbol".into(),
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .into(),
+        );
+        let r = response(recv());
+        assert_eq!(r.response_result.unwrap()[0]["name"], "b");
+        send(Request::new(5.into(), "shutdown".into(), json!(null)).into());
+        assert!(response(recv()).response_result.is_ok());
+        send(Notification::new("exit".into(), json!(null)).into());
+        assert_eq!(handle.join().unwrap(), CLEAN);
+    }
 
     #[test]
     fn a_panicking_request_or_notification_does_not_end_the_session() {

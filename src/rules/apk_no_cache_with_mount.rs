@@ -1,5 +1,5 @@
 use super::contradiction::{CacheRun, cache_runs, remove_word};
-use super::tools::{self, Call};
+use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::RunForm;
@@ -21,9 +21,7 @@ pub static META: RuleMeta = RuleMeta {
 const PACKAGE_CACHE: &str = "/etc/apk/cache";
 
 pub fn check(ctx: &mut Context) {
-    let (src, model) = (ctx.src, ctx.model);
-    for cr in cache_runs(model) {
-        let calls = tools::calls(src, &cr.commands, &cr.scope);
+    for (cr, calls) in cache_runs(ctx) {
         for (i, call) in calls.iter().enumerate().filter(|(_, c)| c.tool == "apk") {
             let Some(flag) = call.words.iter().find(|w| w.value.as_deref() == Some("--no-cache")) else {
                 continue;
@@ -34,7 +32,7 @@ pub fn check(ctx: &mut Context) {
                 continue;
             };
             // dropping the flag is only harmless when the indexes go to a mount, not the layer
-            let fix = index_dir.and_then(|_| fix(ctx, &cr, call, &calls[..i]));
+            let fix = index_dir.and_then(|_| fix(ctx, cr, call, &calls[..i]));
             ctx.report_with_fix(
                 flag.range,
                 format!("`--no-cache` makes apk ignore its cache: the cache mount on `{target}` is never used"),
@@ -45,7 +43,7 @@ pub fn check(ctx: &mut Context) {
 }
 
 fn fix(ctx: &Context, cr: &CacheRun, call: &Call, earlier: &[Call]) -> Option<Fix> {
-    if cr.onbuild {
+    if cr.is_onbuild() {
         return None;
     }
     let flags: Vec<_> = call

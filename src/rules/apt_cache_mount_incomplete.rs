@@ -1,10 +1,9 @@
 use super::apt_without_cache_mount::{KEEP_PACKAGES, debian_based, docker_clean_removed};
-use super::common::{self, basename, commands, covers, mount_target};
-use super::tools::{self, APT_CACHE, APT_LISTS};
+use super::common::{basename, covers, mount_target};
+use super::tools::{APT_CACHE, APT_LISTS};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::{Mount, MountType};
-use crate::syntax::scope::scope_at;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apt-cache-mount-incomplete",
@@ -24,9 +23,9 @@ const LISTS: &str = "/var/lib/apt/lists";
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     let src = ctx.src;
-    for r in common::runs(model) {
-        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
-        let all = commands(eff);
+    for (r, calls) in ctx.runs() {
+        let (index, ins, run) = (r.index, r.ins, r.run);
+        let all = &r.commands;
         let runs_apt = all.iter().any(|c| {
             c.effective()
                 .words
@@ -37,13 +36,13 @@ pub fn check(ctx: &mut Context) {
         if !runs_apt {
             continue;
         }
-        let scope = scope_at(model, index);
+        let scope = &r.scope;
         // cache mounts on apt's directories, on a part of them, or on a parent of them
         let mounts: Vec<(&Mount, String)> = run
             .mounts
             .iter()
             .filter(|m| m.kind == MountType::Cache)
-            .filter_map(|m| Some((m, mount_target(m, &scope)?)))
+            .filter_map(|m| Some((m, mount_target(m, scope)?)))
             .filter(|(_, t)| [APT_CACHE, APT_LISTS].iter().any(|d| covers(t, d) || covers(d, t)))
             .collect();
         if mounts.is_empty() {
@@ -52,10 +51,7 @@ pub fn check(ctx: &mut Context) {
         for (m, t) in &mounts {
             sharing(ctx, m, t);
         }
-        let installs = tools::calls(src, &all, &scope)
-            .into_iter()
-            .find(|c| c.tool == "apt")
-            .map(|c| c.cmd.range.start);
+        let installs = calls.iter().find(|c| c.tool == "apt").map(|c| c.cmd.range.start);
         let Some(first_install) = installs else { continue };
         let archives = mounts.iter().find(|(_, t)| covers(t, ARCHIVES) || covers(APT_CACHE, t));
         let lists = mounts.iter().find(|(_, t)| covers(t, LISTS) || covers(APT_LISTS, t));

@@ -35,7 +35,7 @@ fn is_clean(cmd: &Command) -> bool {
 
 pub fn check(ctx: &mut Context) {
     let (src, model) = (ctx.src, ctx.model);
-    for cr in cache_runs(model) {
+    for (cr, _) in cache_runs(ctx) {
         // the RUN must use apt for something else than cleaning
         if !cr.commands.iter().any(|c| apt_program(c) && !is_clean(c)) {
             continue;
@@ -43,7 +43,7 @@ pub fn check(ctx: &mut Context) {
         for cmd in &cr.commands {
             if is_clean(cmd) {
                 let Some(target) = cr.covering(APT_CACHE) else { continue };
-                let fix = remove_command(src, model, &cr, cmd)
+                let fix = remove_command(src, model, cr, cmd)
                     .map(|(edit, _)| Fix::unsafe_("Remove the clean-up command", vec![edit]));
                 let text = cmd.range.slice(src);
                 ctx.report_with_fix(
@@ -56,7 +56,7 @@ pub fn check(ctx: &mut Context) {
             let Some(operands) = rm_operands(src, cmd.effective().words, &cr.scope) else {
                 continue;
             };
-            wiped_by_rm(ctx, &cr, cmd, &operands);
+            wiped_by_rm(ctx, cr, cmd, &operands);
         }
     }
 }
@@ -91,7 +91,7 @@ fn wiped_by_rm(
                 Fix::unsafe_("Remove the clean-up command", vec![edit])
             }
         })
-    } else if cr.onbuild || cmd.nested || cmd.conditional {
+    } else if cr.is_onbuild() || cmd.nested || cmd.conditional {
         None
     } else {
         let mut edits: Vec<_> = Vec::new();

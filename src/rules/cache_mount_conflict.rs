@@ -1,10 +1,10 @@
 use super::common::{self, covers, mount_target};
-use super::tools::{self, Call};
+use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::{Instruction, Kind};
 use crate::syntax::mounts::{Mount, MountType, clean_path};
-use crate::syntax::scope::{Scope, UserInfo, scope_at};
+use crate::syntax::scope::{Scope, UserInfo};
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -47,22 +47,20 @@ struct Seen {
 }
 
 pub fn check(ctx: &mut Context) {
-    let model = ctx.model;
+    let _model = ctx.model;
     let src = ctx.src;
     // id → the cache mounts seen with it
     let mut ids: Vec<(String, Vec<Seen>)> = Vec::new();
-    for r in common::runs(model) {
-        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
+    for (r, calls) in ctx.runs() {
+        let (ins, eff, run) = (r.ins, r.eff, r.run);
         if run.mounts.is_empty() {
             continue;
         }
-        let all = common::commands(eff);
-        let scope = scope_at(model, index);
-        let calls = tools::calls(src, &all, &scope);
+        let scope = &r.scope;
         let targets: Vec<Option<String>> = run
             .mounts
             .iter()
-            .map(|m| mount_target(m, &scope).map(|t| clean_path(&t)))
+            .map(|m| mount_target(m, scope).map(|t| clean_path(&t)))
             .collect();
 
         // inside the RUN
@@ -126,15 +124,15 @@ pub fn check(ctx: &mut Context) {
             if m.kind != MountType::Cache || m.from.is_some() {
                 continue;
             }
-            let (Some(target), Some(id), Some(base)) = (&targets[j], cache_id(m, &scope), base(m, &scope)) else {
+            let (Some(target), Some(id), Some(base)) = (&targets[j], cache_id(m, scope), base(m, scope)) else {
                 continue;
             };
             let here = Seen {
                 line: eff.start_line,
                 target: target.clone(),
                 base,
-                tools: tools_of(&calls, target),
-                user: user_key(&scope),
+                tools: tools_of(calls, target),
+                user: user_key(scope),
             };
             let earlier: &[Seen] = ids.iter().find(|(i, _)| *i == id).map_or(&[], |(_, v)| v);
             // the same user with other permissions: a second cache for no reason (another user

@@ -1,9 +1,8 @@
 use super::common::{self, mount_target};
-use super::tools;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::MountType;
-use crate::syntax::scope::{UserInfo, scope_at};
+use crate::syntax::scope::UserInfo;
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-mount-not-writable-by-user",
@@ -18,20 +17,18 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    for r in common::runs(ctx.model) {
+    for (r, calls) in ctx.runs() {
         let run = r.run;
         if !run.mounts.iter().any(|m| m.kind == MountType::Cache) {
             continue;
         }
-        let scope = scope_at(ctx.model, r.index);
+        let scope = &r.scope;
         let UserInfo::NonRoot { name, uid, .. } = &scope.user else {
             continue;
         };
-        let all = common::commands(r.eff);
-        let calls = tools::calls(ctx.src, &all, &scope);
         for m in run.mounts.iter().filter(|m| m.kind == MountType::Cache) {
             // the only tools using this cache run as root (`sudo pip install …`)
-            let target = mount_target(m, &scope);
+            let target = mount_target(m, scope);
             let users: Vec<Option<&str>> = calls
                 .iter()
                 .filter(|c| {
@@ -57,10 +54,10 @@ pub fn check(ctx: &mut Context) {
             if owned {
                 continue;
             }
-            let target = mount_target(m, &scope).or(m.target.clone()).unwrap_or_default();
+            let target = mount_target(m, scope).or(m.target.clone()).unwrap_or_default();
             let fix = match (
                 m.uid.is_none() && m.gid.is_none() && !r.is_onbuild(),
-                common::owner_options(&scope),
+                common::owner_options(scope),
             ) {
                 (true, Some(owner)) if !owner.is_empty() => Some(Fix::safe(
                     format!("Add `{}` to the mount", owner.trim_start_matches(',')),

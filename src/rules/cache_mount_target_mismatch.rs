@@ -1,11 +1,11 @@
 use super::common::{self, covers, mount_target};
 use super::missing_mount::misplaced_mount;
-use super::tools::{self, Call, never_mount};
+use super::tools::{Call, never_mount};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind, Run};
 use crate::syntax::mounts::{Mount, MountType};
-use crate::syntax::scope::{Scope, UserInfo, scope_at};
+use crate::syntax::scope::{Scope, UserInfo};
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -26,8 +26,8 @@ pub fn check(ctx: &mut Context) {
     if foreign_frontend(model) {
         return;
     }
-    for r in common::runs(model) {
-        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
+    for (r, calls) in ctx.runs() {
+        let (index, ins, run) = (r.index, r.ins, r.run);
         if from_a_file(model, index) {
             continue;
         }
@@ -38,17 +38,15 @@ pub fn check(ctx: &mut Context) {
         {
             continue;
         }
-        let all = common::commands(eff);
-        let scope = scope_at(model, index);
-        if home_unknown(&scope) {
+        let scope = &r.scope;
+        if home_unknown(scope) {
             continue;
         }
-        let calls = tools::calls(src, &all, &scope);
         let active: Vec<&Call> = calls.iter().filter(|c| !c.cache_off).collect();
         // each misplaced mount once, with the tools it was meant for
         let mut found: Vec<(&Mount, String, Vec<&Call>)> = Vec::new();
         for call in &active {
-            let Some((m, target)) = misplaced_mount(run, &scope, call, &calls) else {
+            let Some((m, target)) = misplaced_mount(run, scope, call, calls) else {
                 continue;
             };
             match found.iter_mut().find(|(f, ..)| f.range == m.range) {
@@ -61,7 +59,7 @@ pub fn check(ctx: &mut Context) {
             let dirs = call.dirs.as_deref().unwrap_or_default();
             let wanted = dirs
                 .iter()
-                .filter(|d| !common::is_covered(run, &scope, &d.path))
+                .filter(|d| !common::is_covered(run, scope, &d.path))
                 .map(|d| format!("`{}`", d.path))
                 .collect::<Vec<_>>()
                 .join(" and ");
@@ -70,7 +68,7 @@ pub fn check(ctx: &mut Context) {
                 "cache mount `{target}` does not cover {wanted}, where `{what}` keeps its cache: the mount stays unused and every build downloads again"
             );
             let fix = (ins.kind != Kind::Onbuild)
-                .then(|| retarget(src, run, &scope, m, &meant))
+                .then(|| retarget(src, run, scope, m, &meant))
                 .flatten();
             ctx.report_with_fix(m.range, message, fix);
         }

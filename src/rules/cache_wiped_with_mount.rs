@@ -2,7 +2,7 @@ use super::common::{basename, covers, word};
 use super::contradiction::{
     CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
 };
-use super::tools::{self, APT_CACHE, APT_LISTS, Call};
+use super::tools::{APT_CACHE, APT_LISTS, Call};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::shell::{Command, Word};
@@ -104,8 +104,7 @@ fn selected(call: &Call, which: Which) -> Vec<String> {
 
 pub fn check(ctx: &mut Context) {
     let (src, model) = (ctx.src, ctx.model);
-    for cr in cache_runs(model) {
-        let calls = tools::calls(src, &cr.commands, &cr.scope);
+    for (cr, calls) in cache_runs(ctx) {
         if calls.iter().all(|c| c.tool == "apt") {
             continue;
         }
@@ -117,7 +116,7 @@ pub fn check(ctx: &mut Context) {
                     .flat_map(|c| which.iter().flat_map(|&w| selected(c, w)))
                     .find_map(|d| cr.covering(&d));
                 let Some(target) = target else { continue };
-                let fix = remove_command(src, model, &cr, cmd).map(|(edit, place)| match place {
+                let fix = remove_command(src, model, cr, cmd).map(|(edit, place)| match place {
                     Place::TrailingAnd => Fix::safe("Remove the clean-up command", vec![edit]),
                     Place::Other => Fix::unsafe_("Remove the clean-up command", vec![edit]),
                 });
@@ -130,7 +129,7 @@ pub fn check(ctx: &mut Context) {
                     fix,
                 );
             } else if let Some(operands) = rm_operands(src, cmd.effective().words, &cr.scope) {
-                wiped_by_rm(ctx, &cr, &calls, cmd, &operands);
+                wiped_by_rm(ctx, cr, calls, cmd, &operands);
             }
         }
     }
@@ -163,7 +162,7 @@ fn wiped_by_rm(ctx: &mut Context, cr: &CacheRun, calls: &[Call], cmd: &Command, 
             Place::TrailingAnd => Fix::safe("Remove the clean-up command", vec![edit]),
             Place::Other => Fix::unsafe_("Remove the clean-up command", vec![edit]),
         })
-    } else if cr.onbuild || cmd.nested || cmd.conditional {
+    } else if cr.is_onbuild() || cmd.nested || cmd.conditional {
         None
     } else {
         let edits: Option<Vec<_>> = wiped.iter().map(|(w, _)| remove_word(src, model, cr, w)).collect();

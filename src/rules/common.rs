@@ -4,19 +4,23 @@
 use crate::diagnostic::Edit;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType, clean_path};
-use crate::syntax::scope::{Scope, UserInfo, Var};
+use crate::syntax::scope::{Scope, UserInfo, Var, scope_at};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
 
 /// A RUN BuildKit accepts, as rules see it.
 pub struct RunRef<'m> {
-    /// Index of the instruction in the model (for [`scope_at`](crate::syntax::scope::scope_at)).
+    /// Index of the instruction in the model.
     pub index: usize,
     /// The instruction as written (an ONBUILD for a trigger).
     pub ins: &'m Instruction,
     /// The RUN itself.
     pub eff: &'m Instruction,
     pub run: &'m Run,
+    /// The scope it runs in ([`scope_at`]).
+    pub scope: Scope,
+    /// The commands it executes ([`commands`]).
+    pub commands: Vec<Cow<'m, Command>>,
 }
 
 impl RunRef<'_> {
@@ -26,20 +30,28 @@ impl RunRef<'_> {
     }
 }
 
-/// Every valid RUN of the file, ONBUILD triggers included.
-pub fn runs(model: &Dockerfile) -> impl Iterator<Item = RunRef<'_>> {
-    model.instructions.iter().enumerate().filter_map(|(index, ins)| {
-        let eff = ins.effective();
-        if ins.invalid || eff.invalid || eff.kind != crate::syntax::model::Kind::Run {
-            return None;
-        }
-        Some(RunRef {
-            index,
-            ins,
-            eff,
-            run: eff.run()?,
+/// Every valid RUN of the file, ONBUILD triggers included, in source order. Rules get them from
+/// [`Context::runs`](super::Context::runs), which works them out once per file.
+pub fn runs(model: &Dockerfile) -> Vec<RunRef<'_>> {
+    model
+        .instructions
+        .iter()
+        .enumerate()
+        .filter_map(|(index, ins)| {
+            let eff = ins.effective();
+            if ins.invalid || eff.invalid || eff.kind != crate::syntax::model::Kind::Run {
+                return None;
+            }
+            Some(RunRef {
+                index,
+                ins,
+                eff,
+                run: eff.run()?,
+                scope: scope_at(model, index),
+                commands: commands(eff),
+            })
         })
-    })
+        .collect()
 }
 
 /// A command before offset `before` of RUN `index`, or in an earlier RUN of its stage chain,

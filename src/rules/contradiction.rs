@@ -6,25 +6,21 @@
 //! continuation line takes its line with it, and one that ends the instruction takes the escape
 //! of the line before.
 
-use super::common::{self, basename, covers, mount_target};
+use super::Context;
+use super::common::{self, RunRef, basename, covers, mount_target};
+use super::tools::Call;
 use crate::diagnostic::Edit;
-use crate::syntax::model::{Dockerfile, Run, RunForm};
+use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::mounts::MountType;
-use crate::syntax::scope::{Scope, scope_at};
+use crate::syntax::scope::Scope;
 use crate::syntax::shell::{Command, ConnectorKind, Word};
 use crate::syntax::text::TextRange;
-use std::borrow::Cow;
 
-/// A RUN (or ONBUILD RUN) with at least one writable cache mount.
-pub struct CacheRun<'a> {
-    pub run: &'a Run,
-    pub scope: Scope,
-    pub commands: Vec<Cow<'a, Command>>,
-    /// ONBUILD: reported, never fixed (the child build decides user and environment).
-    pub onbuild: bool,
-}
+/// A RUN (or ONBUILD RUN) with at least one writable cache mount. An ONBUILD trigger is
+/// reported, never fixed (the child build decides user and environment).
+pub type CacheRun<'a> = RunRef<'a>;
 
-impl CacheRun<'_> {
+impl RunRef<'_> {
     /// The resolved target of a writable cache mount that covers `dir` (equal or an ancestor).
     pub fn covering(&self, dir: &str) -> Option<String> {
         self.run
@@ -45,20 +41,12 @@ impl CacheRun<'_> {
     }
 }
 
-/// Every RUN of the file that has a writable cache mount.
-pub fn cache_runs(model: &Dockerfile) -> Vec<CacheRun<'_>> {
-    common::runs(model)
-        .filter(|r| r.run.mounts.iter().any(|m| m.kind == MountType::Cache && !m.readonly))
-        .filter_map(|r| {
-            let commands = common::commands(r.eff);
-            (!commands.is_empty()).then(|| CacheRun {
-                run: r.run,
-                scope: scope_at(model, r.index),
-                commands,
-                onbuild: r.is_onbuild(),
-            })
-        })
-        .collect()
+/// Every RUN of the file that has a writable cache mount and runs a command, with its
+/// package-manager calls.
+pub fn cache_runs<'a>(ctx: &Context<'a>) -> impl Iterator<Item = (&'a CacheRun<'a>, &'a [Call<'a>])> + use<'a> {
+    ctx.runs().filter(|(r, _)| {
+        !r.commands.is_empty() && r.run.mounts.iter().any(|m| m.kind == MountType::Cache && !m.readonly)
+    })
 }
 
 /// Whether a variable's state turns a boolean switch on: set and not empty (pip ignores empty
@@ -79,7 +67,7 @@ pub fn removal_edits(
     words: &[&Word],
     assignments: &[TextRange],
 ) -> Option<Vec<Edit>> {
-    if cr.onbuild {
+    if cr.is_onbuild() {
         return None;
     }
     let mut edits = Vec::new();
@@ -209,7 +197,7 @@ pub enum Place {
 /// cannot be taken out cleanly (in a pipeline, after `||`, inside a compound command or a
 /// subshell, or the only command).
 pub fn remove_command(src: &str, model: &Dockerfile, cr: &CacheRun, cmd: &Command) -> Option<(Edit, Place)> {
-    if cmd.nested || cmd.conditional || cr.onbuild {
+    if cmd.nested || cmd.conditional || cr.is_onbuild() {
         return None;
     }
     let escape = cr.escape(model);

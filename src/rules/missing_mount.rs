@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType, clean_path};
-use crate::syntax::scope::{Scope, scope_at};
+use crate::syntax::scope::Scope;
 
 /// Edits a mount fix needs besides the mount.
 pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
@@ -134,14 +134,11 @@ pub fn bind_on_cache_dir<'r, 'c>(
 
 pub fn check(ctx: &mut Context, spec: &Spec) {
     let (model, src) = (ctx.model, ctx.src);
-    for r in common::runs(model) {
-        let (index, run) = (r.index, r.run);
-        let all = common::commands(r.eff);
-        if all.is_empty() {
+    for (r, calls) in ctx.runs() {
+        let (run, scope) = (r.run, &r.scope);
+        if r.commands.is_empty() {
             continue;
         }
-        let scope = scope_at(model, index);
-        let calls = tools::calls(ctx.src, &all, &scope);
         let mut reported = false;
         for call in calls.iter().filter(|c| c.tool == spec.tool && !c.cache_off) {
             if reported {
@@ -154,15 +151,15 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
                         // a cache mount inside the directory is a deliberate partial cache
                         // (`/go/pkg/mod/cache`): not a missing mount
                         .filter(|d| {
-                            !common::is_covered(run, &scope, &d.path) && !common::has_cache_inside(run, &scope, &d.path)
+                            !common::is_covered(run, scope, &d.path) && !common::has_cache_inside(run, scope, &d.path)
                         })
                         .collect();
                     if missing.is_empty() || spec.any_dir && missing.len() < dirs.len() {
                         continue;
                     }
-                    if common::has_unresolved_mount(run, &scope)
-                        || misplaced_mount(run, &scope, call, &calls).is_some()
-                        || bind_on_cache_dir(run, &scope, call).is_some()
+                    if common::has_unresolved_mount(run, scope)
+                        || misplaced_mount(run, scope, call, calls).is_some()
+                        || bind_on_cache_dir(run, scope, call).is_some()
                     {
                         continue;
                     }
@@ -182,7 +179,7 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             let prefer = ctx.settings.options.prefer(ctx.rule_name());
             let fix = match prefer {
                 Prefer::Clean => spec.clean.and_then(|f| f(call, r.eff)),
-                Prefer::Mount => mount_fix(spec, call, run, &scope, &missing, r.is_onbuild()),
+                Prefer::Mount => mount_fix(spec, call, run, scope, &missing, r.is_onbuild()),
             };
             let on = match call.dirs.as_ref().filter(|_| !missing.is_empty()) {
                 Some(_) => format!(
@@ -223,10 +220,10 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
                 let found = Found {
                     src,
                     model,
-                    index,
+                    index: r.index,
                     call,
                     run,
-                    scope: &scope,
+                    scope,
                     prefer,
                 };
                 amend(&found, diagnostic);

@@ -272,11 +272,26 @@ pub struct Context<'a> {
     out: &'a mut Vec<Diagnostic>,
     /// For `unused-suppression`: the file's suppressions and which of their names were used.
     pub suppressions: Option<(&'a [Suppression], &'a [Vec<bool>])>,
+    /// The file's RUNs and the package-manager calls in each (`calls[i]` in `runs[i]`), worked
+    /// out once per file for all rules.
+    runs: &'a [common::RunRef<'a>],
+    calls: &'a [Vec<tools::Call<'a>>],
 }
 
 impl<'a> Context<'a> {
     pub fn rule_name(&self) -> &'static str {
         self.meta.name
+    }
+
+    /// Every valid RUN of the file (ONBUILD triggers included), with its package-manager calls.
+    pub fn runs(&self) -> impl Iterator<Item = (&'a common::RunRef<'a>, &'a [tools::Call<'a>])> + use<'a> {
+        self.runs.iter().zip(self.calls.iter().map(Vec::as_slice))
+    }
+
+    /// The RUN at instruction `index`, if it is a valid one.
+    pub fn run_at(&self, index: usize) -> Option<(&'a common::RunRef<'a>, &'a [tools::Call<'a>])> {
+        let i = self.runs.binary_search_by_key(&index, |r| r.index).ok()?;
+        Some((&self.runs[i], &self.calls[i]))
     }
 
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
@@ -300,6 +315,8 @@ impl<'a> Context<'a> {
 /// judges the suppressions.
 pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let runs = common::runs(model);
+    let calls: Vec<Vec<tools::Call>> = runs.iter().map(|r| tools::calls(src, &r.commands, &r.scope)).collect();
     let judges = |r: &&Rule| std::ptr::eq(r.meta, &unused_suppression::META);
     for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && !judges(r)) {
         let mut ctx = Context {
@@ -309,6 +326,8 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             meta: rule.meta,
             out: &mut out,
             suppressions: None,
+            runs: &runs,
+            calls: &calls,
         };
         (rule.check)(&mut ctx);
     }
@@ -323,6 +342,8 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             meta: rule.meta,
             out: &mut judged,
             suppressions: Some((&sups, &used)),
+            runs: &runs,
+            calls: &calls,
         };
         (rule.check)(&mut ctx);
         // `# dfix: ignore-file=unused-suppression` and the like

@@ -1,11 +1,10 @@
 use super::common;
 use super::missing_mount::bind_on_cache_dir;
-use super::tools::{self, never_mount};
+use super::tools::never_mount;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::Kind;
 use crate::syntax::mounts::Mount;
-use crate::syntax::scope::scope_at;
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -21,19 +20,17 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    let model = ctx.model;
+    let _model = ctx.model;
     let src = ctx.src;
-    for r in common::runs(model) {
-        let (index, ins, eff, run) = (r.index, r.ins, r.eff, r.run);
+    for (r, calls) in ctx.runs() {
+        let (ins, run) = (r.ins, r.run);
         if run.mounts.is_empty() {
             continue;
         }
-        let all = common::commands(eff);
-        let scope = scope_at(model, index);
-        let calls = tools::calls(src, &all, &scope);
+        let scope = &r.scope;
         let mut seen: Vec<TextRange> = Vec::new();
         for call in calls.iter().filter(|c| !c.cache_off) {
-            let Some((m, target, dir)) = bind_on_cache_dir(run, &scope, call) else {
+            let Some((m, target, dir)) = bind_on_cache_dir(run, scope, call) else {
                 continue;
             };
             if seen.contains(&m.range) {

@@ -19,9 +19,8 @@ pub static META: RuleMeta = RuleMeta {
 const VAR: &str = "PIP_NO_CACHE_DIR";
 
 pub fn check(ctx: &mut Context) {
-    let (src, model) = (ctx.src, ctx.model);
-    for cr in cache_runs(model) {
-        let calls = tools::calls(src, &cr.commands, &cr.scope);
+    let src = ctx.src;
+    for (cr, calls) in cache_runs(ctx) {
         for call in calls.iter().filter(|c| c.tool == "pip") {
             let Some(dirs) = &call.dirs else { continue };
             let Some(target) = dirs.iter().find_map(|d| cr.covering(&d.path)) else {
@@ -39,7 +38,7 @@ pub fn check(ctx: &mut Context) {
                 .filter(|a| a.name == VAR && a.value.as_deref().is_none_or(|v| !v.trim().is_empty()))
                 .map(|a| a.range)
                 .collect();
-            let outer = set_nonempty(&outside_value(VAR, call.cmd, &cr));
+            let outer = set_nonempty(&outside_value(VAR, call.cmd, cr));
             if flags.is_empty() && inline.is_empty() && !outer {
                 continue;
             }
@@ -51,7 +50,7 @@ pub fn check(ctx: &mut Context) {
                     format!("`{VAR}` from the environment (pip treats every value as \"off\")"),
                 ),
             };
-            let fix = if outer { None } else { fix(ctx, &cr, &flags, &inline) };
+            let fix = if outer { None } else { fix(ctx, cr, &flags, &inline) };
             let also = if outer && !(flags.is_empty() && inline.is_empty()) {
                 format!(" (and so does `{VAR}` from the environment)")
             } else {

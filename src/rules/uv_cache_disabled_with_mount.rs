@@ -1,6 +1,6 @@
 use super::common::basename;
 use super::contradiction::{CacheRun, cache_runs, first_operand, outside_value, removal_edits};
-use super::tools::{self, Call};
+use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::scope::Var;
@@ -50,9 +50,8 @@ fn own_options<'w>(call: &Call<'w>) -> &'w [Word] {
 }
 
 pub fn check(ctx: &mut Context) {
-    let (src, model) = (ctx.src, ctx.model);
-    for cr in cache_runs(model) {
-        let calls = tools::calls(src, &cr.commands, &cr.scope);
+    let src = ctx.src;
+    for (cr, calls) in cache_runs(ctx) {
         for call in calls.iter().filter(|c| c.tool == "uv") {
             let Some(dirs) = &call.dirs else { continue };
             let Some(target) = dirs.iter().find_map(|d| cr.covering(&d.path)) else {
@@ -69,7 +68,7 @@ pub fn check(ctx: &mut Context) {
                 .filter(|a| a.name == VAR && on(&Some(a.value.clone())))
                 .map(|a| a.range)
                 .collect();
-            let outer = on(&outside_value(VAR, call.cmd, &cr));
+            let outer = on(&outside_value(VAR, call.cmd, cr));
             if flags.is_empty() && inline.is_empty() && !outer {
                 continue;
             }
@@ -78,7 +77,7 @@ pub fn check(ctx: &mut Context) {
                 (None, Some(a)) => (*a, format!("`{}`", a.slice(src))),
                 (None, None) => (call.anchor(), format!("`{VAR}` from the environment")),
             };
-            let fix = if outer { None } else { fix(ctx, &cr, &flags, &inline) };
+            let fix = if outer { None } else { fix(ctx, cr, &flags, &inline) };
             let program = call.words[0].value.as_deref().map_or("uv", basename);
             ctx.report_with_fix(
                 range,

@@ -1,9 +1,7 @@
-use super::common::{self, basename, commands, env_of, is_covered};
+use super::common::{basename, env_of, is_covered};
 use super::missing_mount::add_option;
-use super::tools;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
-use crate::syntax::scope::scope_at;
 
 pub static META: RuleMeta = RuleMeta {
     name: "uv-link-mode-not-copy",
@@ -18,13 +16,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    let model = ctx.model;
+    let _model = ctx.model;
     let src = ctx.src;
-    for r in common::runs(model) {
-        let (index, eff, run) = (r.index, r.eff, r.run);
-        let all = commands(eff);
-        let scope = scope_at(model, index);
-        for call in tools::calls(src, &all, &scope) {
+    for (r, calls) in ctx.runs() {
+        let (eff, run) = (r.eff, r.run);
+        let scope = &r.scope;
+        for call in calls {
             if call.tool != "uv" || call.cache_off {
                 continue;
             }
@@ -37,7 +34,7 @@ pub fn check(ctx: &mut Context) {
                 continue;
             }
             let Some(dirs) = &call.dirs else { continue };
-            if !dirs.iter().all(|d| is_covered(run, &scope, &d.path)) {
+            if !dirs.iter().all(|d| is_covered(run, scope, &d.path)) {
                 continue;
             }
             let what = call.words[..=call.sub]
@@ -60,13 +57,13 @@ pub fn check(ctx: &mut Context) {
                     ctx.report(call.anchor(), message);
                     continue;
                 }
-                None => match env_of("UV_LINK_MODE", call.cmd, &all, &scope) {
+                None => match env_of("UV_LINK_MODE", call.cmd, &r.commands, scope) {
                     Some(Some(mode)) if mode == "copy" => continue,
                     // set to something dfix cannot read
                     Some(None) => continue,
                     _ => Some(Fix::safe(
                         "Add `--link-mode=copy`",
-                        vec![add_option(&call, eff, "--link-mode=copy")],
+                        vec![add_option(call, eff, "--link-mode=copy")],
                     )),
                 },
             };

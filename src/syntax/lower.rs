@@ -7,8 +7,9 @@ use super::json::parse_string_array;
 use super::model::*;
 use super::mounts::parse_mount;
 use super::scan::{RawInstruction, is_split_space, physical_lines, scan};
-use super::shell::parse_script;
+use super::shell::{Reuse, Scripts, parse_script};
 use super::text::TextRange;
+use rayon::prelude::*;
 use std::cell::RefCell;
 use tree_sitter::{Node, Parser};
 
@@ -21,7 +22,25 @@ thread_local! {
     });
 }
 
+/// From how many instructions a file is lowered in parallel: below, the threads cost more than
+/// they save (and the command line already lints files in parallel).
+const PARALLEL_FROM: usize = 128;
+
 pub fn parse(src: &str) -> Dockerfile {
+    build(src, None, None)
+}
+
+/// Parses `src` as [`parse`] does, taking the commands of every RUN whose script did not change
+/// from `scripts` (the previous parse of the same document); leaves this parse's there.
+pub fn parse_reusing(src: &str, scripts: &mut Scripts) -> Dockerfile {
+    let reuse = Reuse::new(scripts);
+    let model = build(src, None, Some(&reuse));
+    *scripts = reuse.into_scripts();
+    model
+}
+
+/// `parallel`: lower the instructions on all cores or not; `None` decides by the file's length.
+fn build(src: &str, parallel: Option<bool>, reuse: Option<&Reuse>) -> Dockerfile {
     let scanned = scan(src);
     let escape = scanned.directives.escape();
     let line_starts: Vec<usize> = physical_lines(src).iter().map(|l| l.full.start).collect();
@@ -41,9 +60,18 @@ pub fn parse(src: &str) -> Dockerfile {
     let mut stages: Vec<Stage> = Vec::new();
     // the ARGs before the first FROM, with their defaults: what a FROM's image may refer to
     let mut meta: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
-    for raw in &scanned.instructions {
+    // each instruction is lowered alone (its script parsed by tree-sitter-bash, the bulk of the
+    // work); a long file's are lowered on all cores
+    let lower = |raw: &RawInstruction| {
         let (nargs, checked) = check_raw(raw, escape);
-        let mut ins = lower_instruction(src, raw, escape, nargs);
+        (lower_instruction(src, raw, escape, nargs, reuse), checked)
+    };
+    let lowered: Vec<_> = if parallel.unwrap_or(scanned.instructions.len() >= PARALLEL_FROM) {
+        scanned.instructions.par_iter().with_min_len(32).map(lower).collect()
+    } else {
+        scanned.instructions.iter().map(lower).collect()
+    };
+    for (mut ins, checked) in lowered {
         if let Err(p) = checked {
             ins.invalid = true;
             let stage = if p.fatal {
@@ -207,7 +235,13 @@ fn lower_flags(raw_flags: &[super::scan::RawFlag]) -> Vec<Flag> {
         .collect()
 }
 
-fn lower_instruction(src: &str, raw: &RawInstruction, escape: char, nargs: usize) -> Instruction {
+fn lower_instruction(
+    src: &str,
+    raw: &RawInstruction,
+    escape: char,
+    nargs: usize,
+    reuse: Option<&Reuse>,
+) -> Instruction {
     let kind = Kind::from_word(&raw.command_text);
     let rest_text = raw.rest_text();
     let args = raw.rest_range();
@@ -264,8 +298,8 @@ fn lower_instruction(src: &str, raw: &RawInstruction, escape: char, nargs: usize
         shell_vars: Vec::new(),
     };
     ins.body = match kind {
-        Kind::Run => Body::Run(lower_run(src, raw, &ins, escape)),
-        Kind::Onbuild => lower_onbuild(src, raw, escape).map_or(Body::Other, |i| Body::Onbuild(Box::new(i))),
+        Kind::Run => Body::Run(lower_run(src, raw, &ins, escape, reuse)),
+        Kind::Onbuild => lower_onbuild(src, raw, escape, reuse).map_or(Body::Other, |i| Body::Onbuild(Box::new(i))),
         Kind::From => Body::From(lower_from(src, raw, escape)),
         Kind::Env | Kind::Label | Kind::Arg | Kind::User | Kind::Workdir => lower_with_tree(src, &ins, escape),
         Kind::Shell => match &ins.json {
@@ -364,7 +398,7 @@ fn shell_vars(src: &str, ins: &Instruction, escape: char) -> Vec<VarRef> {
 }
 
 /// ONBUILD's trigger as an instruction of its own (same lines, its own flags and body).
-fn lower_onbuild(src: &str, raw: &RawInstruction, escape: char) -> Option<Instruction> {
+fn lower_onbuild(src: &str, raw: &RawInstruction, escape: char, reuse: Option<&Reuse>) -> Option<Instruction> {
     let (rs, re) = raw.rest;
     if rs == re {
         return None;
@@ -391,12 +425,16 @@ fn lower_onbuild(src: &str, raw: &RawInstruction, escape: char) -> Option<Instru
         .collect();
     inner.rest = (args_start + sub_raw.rest.0 - 2, args_start + sub_raw.rest.1 - 2);
     let nargs = super::check::node_args(Kind::from_word(&inner.command_text), inner.rest_text(), escape).unwrap_or(0);
-    let mut ins = lower_instruction(src, &inner, escape, nargs);
+    let mut ins = lower_instruction(src, &inner, escape, nargs, reuse);
     ins.range = TextRange::new(ins.keyword_range.start, raw.range.end);
     Some(ins)
 }
 
-fn lower_run(src: &str, raw: &RawInstruction, ins: &Instruction, escape: char) -> Run {
+fn lower_run(src: &str, raw: &RawInstruction, ins: &Instruction, escape: char, reuse: Option<&Reuse>) -> Run {
+    let script = |text: &str, base: usize| match reuse {
+        Some(r) => r.script(text, base),
+        None => parse_script(text, base),
+    };
     let mut mounts = Vec::new();
     let mut mount_problems = Vec::new();
     let mut mount_parse_errors = Vec::new();
@@ -432,12 +470,12 @@ fn lower_run(src: &str, raw: &RawInstruction, ins: &Instruction, escape: char) -
     } else if let Some(h) = ins.heredocs.first().filter(|_| heredoc_is_script(&ins.args_text)) {
         let body = h.body;
         let masked = mask_heredoc(body.slice(src));
-        (RunForm::Heredoc, Some(parse_script(&masked, body.start)))
+        (RunForm::Heredoc, Some(script(&masked, body.start)))
     } else if !ins.heredocs.is_empty() {
         (RunForm::Heredoc, None)
     } else {
         let masked = mask_shell(src, ins.args, escape);
-        (RunForm::Shell(ins.args), Some(parse_script(&masked, ins.args.start)))
+        (RunForm::Shell(ins.args), Some(script(&masked, ins.args.start)))
     };
     Run {
         mounts,
@@ -786,6 +824,39 @@ mod tests {
 
     fn model(src: &str) -> Dockerfile {
         parse(src)
+    }
+
+    #[test]
+    fn a_parse_reusing_the_last_ones_scripts_is_the_same_model() {
+        let before = "FROM a\nRUN pip install x && \\\n  echo \"é\" > /f # c\nONBUILD RUN apk add y\nRUN <<EOF\nA=1 npm ci || true\nEOF\nRUN b\n";
+        let mut scripts = Scripts::default();
+        parse_reusing(before, &mut scripts);
+        // a line above every script, and one script changed
+        let after = format!("# top\n{}", before.replace("RUN b", "RUN b c"));
+        let reused = parse_reusing(&after, &mut scripts);
+        assert_eq!(format!("{reused:?}"), format!("{:?}", parse(&after)));
+        // it keeps the scripts of the last parse only
+        assert_eq!(scripts.len(), 4);
+        // and takes them from there: a script marked in the cache comes back marked
+        for s in scripts.parsed.values_mut() {
+            s.has_error = true;
+        }
+        let again = parse_reusing(&after, &mut scripts);
+        let runs: Vec<_> = again.instructions.iter().filter_map(|i| i.effective().run()).collect();
+        assert_eq!(runs.len(), 4);
+        assert!(runs.iter().all(|r| r.script.as_ref().is_some_and(|s| s.has_error)));
+    }
+
+    #[test]
+    fn a_long_file_lowered_in_parallel_is_the_same_model() {
+        // stages, meta ARGs, a SHELL change, ONBUILD, heredocs, exec form, mounts and errors
+        let part = "ARG V=1\nFROM alpine:$V AS s\nRUN --mount=type=cache,target=/root/.cache/pip pip install x && \\\n  echo ok\n\
+            SHELL [\"pwsh\", \"-c\"]\nRUN Write-Host hi\nFROM s\nONBUILD RUN apk add curl\nRUN <<EOF\nset -e\napt-get update\nEOF\n\
+            COPY --from=s /a /b\nENV A=${V:-2} B=\"x y\"\nRUN [\"npm\", \"ci\"]\nRUN --mount=type=bogus true\nEXPOSE\nUSER 1000:1000\n";
+        let src = part.repeat(12);
+        let m = build(&src, Some(true), None);
+        assert!(m.instructions.len() >= PARALLEL_FROM, "{}", m.instructions.len());
+        assert_eq!(format!("{m:?}"), format!("{:?}", build(&src, Some(false), None)));
     }
 
     #[test]

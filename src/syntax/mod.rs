@@ -13,5 +13,6 @@ pub mod shell;
 pub mod text;
 pub mod vars;
 
-pub use lower::parse;
+pub use lower::{parse, parse_reusing};
+pub use shell::Scripts;
 pub use text::TextRange;

@@ -19,6 +19,8 @@
 use std::cell::RefCell;
 
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use tree_sitter::{Node, Parser};
 
 use crate::syntax::model::VarRef;
@@ -147,6 +149,77 @@ fn new_parser() -> Parser {
         .set_language(&tree_sitter_bash::LANGUAGE.into())
         .expect("tree-sitter-bash is compatible with the linked tree-sitter");
     parser
+}
+
+/// Scripts parsed before, by their text (at offset 0): the next parse of an open document takes
+/// the commands of a script whose text did not change from here, moved to where it now is, and
+/// parses only the others. Holds the scripts of the last parse that used it, no more.
+#[derive(Clone, Debug, Default)]
+pub struct Scripts {
+    pub(super) parsed: HashMap<String, Script>,
+}
+
+impl Scripts {
+    /// How many scripts are kept.
+    pub fn len(&self) -> usize {
+        self.parsed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parsed.is_empty()
+    }
+}
+
+/// One parse that takes scripts from the last one and keeps what it used for the next.
+pub(super) struct Reuse<'a> {
+    old: &'a Scripts,
+    new: Mutex<HashMap<String, Script>>,
+}
+
+impl<'a> Reuse<'a> {
+    pub fn new(old: &'a Scripts) -> Reuse<'a> {
+        Reuse {
+            old,
+            new: Mutex::default(),
+        }
+    }
+
+    /// The commands of `script` (whose first byte is at `base`).
+    pub fn script(&self, script: &str, base: usize) -> Script {
+        let at_zero = match self.old.parsed.get(script) {
+            Some(s) => s.clone(),
+            None => parse_script(script, 0),
+        };
+        let mut new = self.new.lock().unwrap_or_else(PoisonError::into_inner);
+        new.insert(script.to_string(), at_zero.clone());
+        at_zero.moved(base)
+    }
+
+    /// The scripts this parse used.
+    pub fn into_scripts(self) -> Scripts {
+        Scripts {
+            parsed: self.new.into_inner().unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+}
+
+impl Script {
+    /// The same script `by` bytes further into the file.
+    fn moved(mut self, by: usize) -> Script {
+        for c in &mut self.commands {
+            c.range = c.range.shift(by);
+            for a in &mut c.assignments {
+                a.range = a.range.shift(by);
+            }
+            for w in &mut c.words {
+                w.range = w.range.shift(by);
+            }
+            if let Some(k) = &mut c.connector {
+                k.range = k.range.shift(by);
+            }
+        }
+        self
+    }
 }
 
 /// Parses `script` (whose first byte is at `base` in the Dockerfile) and returns its commands.
