@@ -2,7 +2,8 @@
 //!
 //! | type        | what                                                                  |
 //! |-------------|-----------------------------------------------------------------------|
-//! | `keyword`   | instruction keywords (an ONBUILD's trigger too), `AS` in FROM          |
+//! | `keyword`   | instruction keywords (an ONBUILD's trigger too; not an unknown one),   |
+//! |             | `AS` in FROM, HEALTHCHECK's `CMD` and `NONE`                           |
 //! | `parameter` | a flag's name (`--mount`)                                              |
 //! | `property`  | a `--mount` option key (`type`, `target`)                              |
 //! | `string`    | a flag's value, a `--mount` option's value, a parser directive's value |
@@ -132,6 +133,9 @@ pub fn tokens(text: &str, model: &Dockerfile) -> Vec<Token> {
 }
 
 fn instruction(text: &str, ins: &Instruction, c: &mut Canvas) {
+    if ins.kind == Kind::Unknown {
+        return;
+    }
     let deprecated = if ins.kind == Kind::Maintainer { DEPRECATED } else { 0 };
     c.paint(ins.keyword_range, TokenType::Keyword, deprecated);
     if let Body::Onbuild(inner) = &ins.body {
@@ -165,6 +169,18 @@ fn instruction(text: &str, ins: &Instruction, c: &mut Canvas) {
     }
     for v in ins.vars.iter().chain(&ins.shell_vars) {
         c.paint(with_sigil(text, v.range), TokenType::Variable, 0);
+    }
+    // HEALTHCHECK's own `CMD` or `NONE`
+    if ins.kind == Kind::Healthcheck {
+        let args = ins.args.slice(text);
+        let word = args.split(|c: char| c.is_ascii_whitespace()).next().unwrap_or_default();
+        if word.eq_ignore_ascii_case("cmd") || word.eq_ignore_ascii_case("none") {
+            c.paint(
+                TextRange::new(ins.args.start, ins.args.start + word.len()),
+                TokenType::Keyword,
+                0,
+            );
+        }
     }
     if let Body::From(from) = &ins.body
         && let (Some(image), Some(name)) = (&from.image, from.name_range)
@@ -246,7 +262,8 @@ mod tests {
         use TokenType::*;
         let src = "# syntax=docker/dockerfile:1\n# a comment\nFROM a AS base\nfrom base as b\n\
                    RUN --mount=type=cache,from=base,target=/x \\\n  --network=none echo hi\n\
-                   COPY --from=base a b\nONBUILD RUN --mount=type=bind,target=${T} echo $HOME ${X:-y}\nMAINTAINER me\n";
+                   COPY --from=base a b\nONBUILD RUN --mount=type=bind,target=${T} echo $HOME ${X:-y}\nMAINTAINER me\nFROB --x=1 y\n\
+                   HEALTHCHECK --retries=3 cmd true\n";
         let s = |t: &str, k, m| (t.to_string(), k, m);
         assert_eq!(
             show(src),
@@ -286,6 +303,10 @@ mod tests {
                 s("$HOME", Variable, 0),
                 s("${X", Variable, 0),
                 s("MAINTAINER", Keyword, DEPRECATED),
+                s("HEALTHCHECK", Keyword, 0),
+                s("--retries", Parameter, 0),
+                s("3", String, 0),
+                s("cmd", Keyword, 0),
             ]
         );
     }
