@@ -254,11 +254,11 @@ fn mount_context(text: &str, index: usize, value: TextRange, offset: usize) -> O
     let current = fields.iter().position(|(s, f)| *s <= offset && offset <= s + f.len())?;
     let mut mount = MountType::Bind;
     let mut present = Vec::new();
-    for (i, (_, f)) in fields.iter().enumerate().filter(|(i, _)| *i != current) {
+    for (_, (_, f)) in fields.iter().enumerate().filter(|(i, _)| *i != current) {
         let (key, val) = f.split_once('=').unwrap_or((f, ""));
         if let Some(o) = reference::mount_option(key.trim()) {
             present.push(o.key);
-            if o.key == "type" && i != current {
+            if o.key == "type" {
                 let val = val.trim();
                 mount = MountType::from_name(val).unwrap_or_else(|| MountType::Other(val.to_string()));
             }
