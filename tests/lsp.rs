@@ -1105,6 +1105,13 @@ fn malformed_and_out_of_range_requests_get_errors_and_the_server_lives_on() {
         ),
         ("textDocument/implementation", hover(0, 0), -32601),
         ("textDocument/definition", hover(400, 0), -32602),
+        ("textDocument/prepareRename", hover(400, 0), -32602),
+        ("textDocument/rename", hover(0, 1), -32602),
+        (
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 400, "character": 0}, "newName": "x"}),
+            -32602,
+        ),
         (
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": "untitled:none"}}),
@@ -1403,8 +1410,8 @@ fn definition_and_references_of_stage_names() {
         let ranges: Vec<Value> = r.as_array().unwrap().iter().map(|l| l["range"].clone()).collect();
         let quoted = STAGES.find("\"test\"").unwrap() + 1;
         assert_eq!(ranges, [nth(&c, "test", 0), c.range(STAGES, quoted, quoted + 4)]);
-        // nothing there: an image, a path, a keyword, a variable
-        for (needle, n) in [("alpine", 0), ("/wheels", 0), ("RUN", 0), ("BASE", 1)] {
+        // nothing there: an image, a path, a keyword, a number
+        for (needle, n) in [("alpine", 0), ("/wheels", 0), ("RUN", 0), ("3.20", 0)] {
             let d = c.request("textDocument/definition", at(&c, needle, n)).unwrap();
             assert_eq!(d, Value::Null, "{needle}");
             let mut p = at(&c, needle, n);
@@ -1431,5 +1438,272 @@ fn a_stage_named_by_its_index_or_after_its_use_is_resolved_as_buildkit_does() {
     // a name defined after its use is an image, not a stage
     let d = c.request("textDocument/definition", pos(&c, "later /b")).unwrap();
     assert_eq!(d, Value::Null);
+    assert_eq!(c.finish(), 0);
+}
+
+/// Global and redeclared ARGs, ENV inherited by a child stage, uses in instruction words, flags,
+/// a shell script, single quotes and a heredoc; non-ASCII text before names on their lines.
+const VARS: &str = "ARG TAG=3.20 VARIANT
+FROM alpine:${TAG} AS base
+ARG TAG
+ENV APP_HOME=/opt/é😀 LOG=1
+WORKDIR $APP_HOME
+COPY --chown=${USER_ID:-1000} app/ ${APP_HOME}/
+RUN echo é😀 \"$TAG ${APP_HOME:-/x}\" '$APP_HOME' && echo $PATH
+FROM base AS final
+ENV LEGACY value with $APP_HOME
+RUN <<EOF
+cd $APP_HOME
+EOF
+CMD echo é😀 $TAG $LOG
+";
+
+/// A position `after` bytes into the `n`th (0-based) `needle` of `text`.
+fn pos_in(c: &Client, text: &str, needle: &str, n: usize, after: usize) -> Value {
+    let start = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle} {n}"))
+        .0;
+    json!({"textDocument": {"uri": URI}, "position": c.position(text, start + after)})
+}
+
+/// The range of the name in the `n`th `needle`, the name starting `skip` bytes in.
+fn name_in(c: &Client, text: &str, needle: &str, n: usize, skip: usize, len: usize) -> Value {
+    let start = text.match_indices(needle).nth(n).unwrap().0 + skip;
+    c.range(text, start, start + len)
+}
+
+fn ranges_of(r: &Value) -> Vec<Value> {
+    let found = r.as_array().unwrap_or_else(|| panic!("no locations: {r}"));
+    found.iter().map(|l| l["range"].clone()).collect()
+}
+
+#[test]
+fn definition_and_references_of_variables() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, _) = Client::start(caps);
+        c.open(URI, VARS);
+        let t = VARS;
+        let global_tag = name_in(&c, t, "TAG=", 0, 0, 3);
+        let stage_tag = name_in(&c, t, "ARG TAG\n", 0, 4, 3);
+        let app_home = name_in(&c, t, "APP_HOME=", 0, 0, 8);
+        let def = |c: &mut Client, needle: &str, n: usize, after: usize| {
+            let p = pos_in(c, t, needle, n, after);
+            c.request("textDocument/definition", p).unwrap()["range"].clone()
+        };
+        // FROM sees the global ARG; the stage's `ARG TAG` leads there; the stage's uses lead to it
+        assert_eq!(def(&mut c, "${TAG}", 0, 3), global_tag);
+        assert_eq!(def(&mut c, "ARG TAG\n", 0, 5), global_tag);
+        assert_eq!(def(&mut c, "$TAG ", 0, 2), stage_tag);
+        // ENV: in WORKDIR, a COPY destination, a RUN string, a child stage's ENV value and its
+        // heredoc script
+        for (needle, n) in [
+            ("$APP_HOME\n", 0),
+            ("${APP_HOME}/", 0),
+            ("${APP_HOME:-", 0),
+            ("$APP_HOME\n", 1),
+            ("$APP_HOME\n", 2),
+        ] {
+            assert_eq!(def(&mut c, needle, n, 3), app_home, "{needle} {n}");
+        }
+        // CMD runs in the container: no ARG there, the inherited ENV LOG is
+        assert_eq!(def(&mut c, "$LOG", 0, 2), name_in(&c, t, "LOG=", 0, 0, 3));
+        // nothing: single quotes, a variable the Dockerfile does not define, CMD's $TAG
+        for (needle, after) in [("'$APP_HOME'", 3), ("$PATH", 2), ("USER_ID", 1), ("$TAG $LOG", 2)] {
+            let p = pos_in(&c, t, needle, 0, after);
+            assert_eq!(
+                c.request("textDocument/definition", p.clone()).unwrap(),
+                Value::Null,
+                "{needle}"
+            );
+            let mut p = p;
+            p["context"] = json!({"includeDeclaration": true});
+            assert_eq!(
+                c.request("textDocument/references", p).unwrap(),
+                Value::Null,
+                "{needle}"
+            );
+        }
+        let refs = |c: &mut Client, needle: &str, n: usize, include: bool| {
+            let mut p = pos_in(c, t, needle, n, 3);
+            p["context"] = json!({"includeDeclaration": include});
+            let r = c.request("textDocument/references", p).unwrap();
+            assert!(r.is_array(), "{needle} {n}");
+            ranges_of(&r)
+        };
+        let tag_uses = vec![name_in(&c, t, "${TAG}", 0, 2, 3), name_in(&c, t, "$TAG ", 0, 1, 3)];
+        assert_eq!(refs(&mut c, "$TAG ", 0, false), tag_uses);
+        assert_eq!(
+            refs(&mut c, "TAG=", 0, true),
+            [
+                global_tag.clone(),
+                tag_uses[0].clone(),
+                stage_tag.clone(),
+                tag_uses[1].clone()
+            ]
+        );
+        let home_uses = vec![
+            name_in(&c, t, "$APP_HOME\n", 0, 1, 8),
+            name_in(&c, t, "${APP_HOME}", 0, 2, 8),
+            name_in(&c, t, "${APP_HOME:", 0, 2, 8),
+            name_in(&c, t, "$APP_HOME\n", 1, 1, 8),
+            name_in(&c, t, "$APP_HOME\n", 2, 1, 8),
+        ];
+        let mut all = vec![app_home.clone()];
+        all.extend(home_uses.iter().cloned());
+        assert_eq!(refs(&mut c, "APP_HOME=", 0, true), all);
+        assert_eq!(refs(&mut c, "${APP_HOME}", 0, false), home_uses);
+        // the legacy `ENV NAME value` form defines NAME
+        assert_eq!(def(&mut c, "LEGACY", 0, 2), name_in(&c, t, "LEGACY", 0, 0, 6));
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn rename_of_variables_and_stages() {
+    let versioned = json!({
+        "general": {"positionEncodings": ["utf-8"]},
+        "workspace": {"workspaceEdit": {"documentChanges": true}}
+    });
+    for caps in [json!({}), versioned] {
+        let (mut c, init) = Client::start(caps);
+        assert_eq!(init["capabilities"]["renameProvider"], json!({"prepareProvider": true}));
+        c.open(URI, VARS);
+        let t = VARS;
+        let rename = |c: &mut Client, needle: &str, n: usize, after: usize, name: &str| {
+            let mut p = pos_in(c, t, needle, n, after);
+            p["newName"] = json!(name);
+            c.request("textDocument/rename", p)
+        };
+        // prepareRename: the name under the cursor, or null
+        let p = c
+            .request("textDocument/prepareRename", pos_in(&c, t, "${APP_HOME:", 0, 4))
+            .unwrap();
+        assert_eq!(p, name_in(&c, t, "${APP_HOME:", 0, 2, 8));
+        for (needle, after) in [("'$APP_HOME'", 3), ("$PATH", 2), ("alpine", 1), ("WORKDIR", 1)] {
+            let p = c
+                .request("textDocument/prepareRename", pos_in(&c, t, needle, 0, after))
+                .unwrap();
+            assert_eq!(p, Value::Null, "{needle}");
+        }
+        let edit = rename(&mut c, "$APP_HOME\n", 2, 3, "APP_DIR").unwrap();
+        if edit.get("documentChanges").is_some() {
+            assert_eq!(edit["documentChanges"][0]["textDocument"]["version"], 1);
+        }
+        assert_eq!(
+            c.apply(t, &edit),
+            "ARG TAG=3.20 VARIANT
+FROM alpine:${TAG} AS base
+ARG TAG
+ENV APP_DIR=/opt/é😀 LOG=1
+WORKDIR $APP_DIR
+COPY --chown=${USER_ID:-1000} app/ ${APP_DIR}/
+RUN echo é😀 \"$TAG ${APP_DIR:-/x}\" '$APP_HOME' && echo $PATH
+FROM base AS final
+ENV LEGACY value with $APP_DIR
+RUN <<EOF
+cd $APP_DIR
+EOF
+CMD echo é😀 $TAG $LOG
+"
+        );
+        // from a stage's use: the global ARG, its redeclaration and their uses; not CMD's $TAG
+        let edit = rename(&mut c, "$TAG ", 0, 2, "ALPINE").unwrap();
+        assert_eq!(
+            c.apply(t, &edit),
+            "ARG ALPINE=3.20 VARIANT
+FROM alpine:${ALPINE} AS base
+ARG ALPINE
+ENV APP_HOME=/opt/é😀 LOG=1
+WORKDIR $APP_HOME
+COPY --chown=${USER_ID:-1000} app/ ${APP_HOME}/
+RUN echo é😀 \"$ALPINE ${APP_HOME:-/x}\" '$APP_HOME' && echo $PATH
+FROM base AS final
+ENV LEGACY value with $APP_HOME
+RUN <<EOF
+cd $APP_HOME
+EOF
+CMD echo é😀 $TAG $LOG
+"
+        );
+        let edit = rename(&mut c, "AS base", 0, 4, "runtime").unwrap();
+        assert_eq!(
+            c.apply(t, &edit),
+            t.replace("AS base", "AS runtime").replace("FROM base", "FROM runtime")
+        );
+        // refused, with the reason: invalid names, names in use, nothing to rename
+        for (needle, n, after, name, why) in [
+            ("APP_HOME=", 0, 1, "9LIVES", "not a valid variable name"),
+            ("APP_HOME=", 0, 1, "APP-HOME", "not a valid variable name"),
+            ("APP_HOME=", 0, 1, "LOG", "already used on line 4"),
+            ("APP_HOME=", 0, 1, "PATH", "already used on line 7"),
+            ("AS base", 0, 4, "Runtime", "not a valid stage name"),
+            ("AS base", 0, 4, "2nd", "not a valid stage name"),
+            (
+                "AS base",
+                0,
+                4,
+                "final",
+                "a stage named \"final\" already exists (line 8)",
+            ),
+            ("$PATH", 0, 2, "X", "nothing to rename here"),
+        ] {
+            let e = rename(&mut c, needle, n, after, name).expect_err(name);
+            assert_eq!(e.code, -32602, "{name}");
+            assert!(e.message.contains(why), "{name}: {}", e.message);
+        }
+        // the server still answers
+        let d = c
+            .request("textDocument/definition", pos_in(&c, t, "$LOG", 0, 2))
+            .unwrap();
+        assert_eq!(d["range"], name_in(&c, t, "LOG=", 0, 0, 3));
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn rename_of_a_stage_keeps_uses_by_index_and_quotes() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, _) = Client::start(caps);
+        c.open(URI, STAGES);
+        let mut p = pos_in(&c, STAGES, "BUILDER", 0, 2);
+        p["newName"] = json!("wheels");
+        let edit = c.request("textDocument/rename", p).unwrap();
+        assert_eq!(
+            c.apply(STAGES, &edit),
+            STAGES
+                .replace("AS Builder", "AS wheels")
+                .replace("FROM builder", "FROM wheels")
+                .replace("from=BUILDER", "from=wheels")
+                .replace("from=builder", "from=wheels")
+        );
+        let mut p = pos_in(&c, STAGES, "\"test\"", 0, 2);
+        p["newName"] = json!("check");
+        let edit = c.request("textDocument/rename", p).unwrap();
+        assert_eq!(
+            c.apply(STAGES, &edit),
+            STAGES.replace("AS test", "AS check").replace("\"test\"", "\"check\"")
+        );
+        assert_eq!(c.finish(), 0);
+    }
+    let text = "FROM alpine AS base\nFROM base\nCOPY --from=0 /a /a\n";
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, text);
+    let p = c
+        .request("textDocument/prepareRename", pos_in(&c, text, "0 /a", 0, 0))
+        .unwrap();
+    assert_eq!(p, Value::Null);
+    // a name an image already has would capture it
+    let mut p = pos_in(&c, text, "base\n", 1, 1);
+    p["newName"] = json!("alpine");
+    let e = c.request("textDocument/rename", p.clone()).unwrap_err();
+    assert_eq!(e.message, "\"alpine\" is already used as an image or stage on line 1");
+    p["newName"] = json!("root");
+    let edit = c.request("textDocument/rename", p).unwrap();
+    assert_eq!(
+        c.apply(text, &edit),
+        "FROM alpine AS root\nFROM root\nCOPY --from=0 /a /a\n"
+    );
     assert_eq!(c.finish(), 0);
 }

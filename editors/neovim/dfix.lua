@@ -12,8 +12,9 @@ else
   vim.api.nvim_create_autocmd("FileType", {
     pattern = "dockerfile",
     callback = function(args)
-      local marker = vim.fs.find({ "dfix.toml", ".dfix.toml", ".git" }, { upward = true, path = vim.fs.dirname(args.file) })[1]
-      vim.lsp.start({ name = "dfix", cmd = { "dfix", "lsp" }, root_dir = marker and vim.fs.dirname(marker) or nil })
+      local dir = vim.fs.dirname(vim.api.nvim_buf_get_name(args.buf))
+      local marker = vim.fs.find({ "dfix.toml", ".dfix.toml", ".git" }, { upward = true, path = dir })[1]
+      vim.lsp.start({ name = "dfix", cmd = { "dfix", "lsp" }, root_dir = marker and vim.fs.dirname(marker) or dir })
     end,
   })
 end

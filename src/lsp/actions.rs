@@ -159,7 +159,7 @@ pub fn changed_span(old: &str, new: &str) -> Edit {
     )
 }
 
-fn workspace_edit(doc: &Document, enc: Encoding, style: EditStyle, edits: &[Edit]) -> WorkspaceEdit {
+pub fn workspace_edit(doc: &Document, enc: Encoding, style: EditStyle, edits: &[Edit]) -> WorkspaceEdit {
     let edits: Vec<TextEdit> = edits
         .iter()
         .map(|e| TextEdit::new(doc.range(enc, e.range), e.content.clone()))

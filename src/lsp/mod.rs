@@ -6,8 +6,8 @@
 //! - `document.rs`: an open document, incremental changes.
 //! - `convert.rs`: positions in the negotiated encoding, `file:` URIs, diagnostics.
 //! - one file per feature: `actions.rs` (quick fixes, ignore, fix-all), `hover.rs`,
-//!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (stage definition and
-//!   references), `completion.rs`, `semantic.rs` (semantic tokens).
+//!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (definition and references of
+//!   stages and variables), `rename.rs`, `completion.rs`, `semantic.rs` (semantic tokens).
 //! - `reference.rs`: the short reference of instructions, flags, mount options and directives
 //!   that completion and hover show.
 //! - `transport.rs`: framing over stdio that survives malformed messages.
@@ -20,6 +20,7 @@ mod folding;
 mod hover;
 mod navigation;
 mod reference;
+mod rename;
 mod semantic;
 mod server;
 mod symbols;

@@ -1,23 +1,37 @@
-//! Go to definition and find references for stage names: a stage is defined by `FROM … AS name`
-//! and used by `FROM name`, `COPY --from=name` and `RUN --mount=…,from=name` (names compared
-//! lowercased, as BuildKit stores them; a number names a stage by its index).
+//! Go to definition and find references for stage names and ARG/ENV variables.
+//!
+//! A stage is defined by `FROM … AS name` and used by `FROM name`, `COPY --from=name` and
+//! `RUN --mount=…,from=name` (names compared lowercased, as BuildKit stores them; a number names
+//! a stage by its index).
+//!
+//! A variable is defined by `ARG NAME[=v]` and `ENV NAME=v` (or `ENV NAME v`) and used where
+//! [`Instruction::vars`] and [`Instruction::shell_vars`] say. A use resolves like BuildKit
+//! scopes variables: in a FROM line, to the ARGs before the first FROM (the global ARGs); in a
+//! stage, to an ENV of the stage before the use or of a stage it is built on (an ENV wins over
+//! an ARG of the same name), else to an ARG of the stage before the use. CMD, ENTRYPOINT and
+//! HEALTHCHECK run in the container, where only ENV is left. `ARG NAME` without a value inside a
+//! stage takes the global ARG's value: its definition is the global one, and both are one
+//! variable. ONBUILD triggers run in another build and are left out, and so are assignments a
+//! script makes itself (`RUN X=1; echo $X` reads the script's X, but resolves to an ARG/ENV X).
+//! A name the Dockerfile does not define (`$PATH`, `$HOME`) has no definition, no references
+//! and cannot be renamed.
 
 use super::convert::Encoding;
 use super::document::Document;
-use crate::syntax::model::{Body, Dockerfile, Instruction, Kind};
+use crate::syntax::model::{Body, Dockerfile, Instruction, Kind, VarRef};
 use crate::syntax::text::TextRange;
-use lsp_types::{Location, Range};
+use lsp_types::Location;
 
 /// A place a stage is named at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Occurrence {
+pub(super) struct Occurrence {
     pub stage: usize,
     pub range: TextRange,
     pub definition: bool,
 }
 
 /// Every definition and use of a stage, in source order.
-pub fn occurrences(text: &str, model: &Dockerfile) -> Vec<Occurrence> {
+pub(super) fn occurrences(text: &str, model: &Dockerfile) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for ins in &model.instructions {
         let Some(current) = ins.stage else { continue };
@@ -102,14 +116,6 @@ fn unquoted(text: &str, r: TextRange) -> TextRange {
     }
 }
 
-/// The occurrence under `offset` (its ends included).
-fn at(occurrences: &[Occurrence], offset: usize) -> Option<Occurrence> {
-    occurrences
-        .iter()
-        .copied()
-        .find(|o| o.range.start <= offset && offset <= o.range.end)
-}
-
 /// Where a stage is declared: its name, else (a stage used by its index) its image or keyword.
 fn declaration(model: &Dockerfile, stage: usize) -> TextRange {
     let from = &model.instructions[model.stages[stage].from];
@@ -122,27 +128,222 @@ fn declaration(model: &Dockerfile, stage: usize) -> TextRange {
     }
 }
 
+/// What a site names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Target {
+    Stage(usize),
+    /// A variable, by its definition (the global ARG for a stage's `ARG NAME` taking its value).
+    Var(usize),
+}
+
+/// A place a stage or a variable is named at.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Site {
+    pub target: Target,
+    pub range: TextRange,
+    pub definition: bool,
+    /// Where "go to definition" leads from here.
+    pub declaration: TextRange,
+}
+
+/// A definition of a variable.
+#[derive(Clone, Debug)]
+pub(super) struct Def {
+    pub name: String,
+    pub range: TextRange,
+    ins: usize,
+    env: bool,
+    /// The global ARG a stage's `ARG NAME` (without a value) takes its value from.
+    link: Option<usize>,
+}
+
+/// Every definition of a variable and every use, with the definition it resolves to.
+pub(super) struct Vars {
+    pub defs: Vec<Def>,
+    pub uses: Vec<(VarRef, Option<usize>)>,
+}
+
+pub(super) fn variables(model: &Dockerfile) -> Vars {
+    let mut defs: Vec<Def> = Vec::new();
+    for (i, ins) in model.instructions.iter().enumerate() {
+        let (pairs, env) = match &ins.body {
+            Body::Arg(p) => (p, false),
+            Body::Env(p) => (p, true),
+            _ => continue,
+        };
+        for p in pairs {
+            let link = match (ins.stage, &p.value) {
+                (Some(_), None) if !env => defs
+                    .iter()
+                    .rposition(|d| model.instructions[d.ins].stage.is_none() && d.name == p.key),
+                _ => None,
+            };
+            defs.push(Def {
+                name: p.key.clone(),
+                range: p.key_range,
+                ins: i,
+                env,
+                link,
+            });
+        }
+    }
+    let mut uses = Vec::new();
+    for (i, ins) in model.instructions.iter().enumerate() {
+        for v in &ins.vars {
+            uses.push((v.clone(), resolve_var(model, &defs, i, v, false)));
+        }
+        let runtime = matches!(ins.kind, Kind::Cmd | Kind::Entrypoint | Kind::Healthcheck);
+        for v in &ins.shell_vars {
+            uses.push((v.clone(), resolve_var(model, &defs, i, v, runtime)));
+        }
+    }
+    Vars { defs, uses }
+}
+
+/// The definition a use of `v` in instruction `index` reads; `runtime`: only ENV is left.
+fn resolve_var(model: &Dockerfile, defs: &[Def], index: usize, v: &VarRef, runtime: bool) -> Option<usize> {
+    let ins = &model.instructions[index];
+    let last = |pred: &dyn Fn(&Def) -> bool| defs.iter().rposition(|d| d.name == v.name && pred(d));
+    let Some(stage) = ins.stage.filter(|_| ins.kind != Kind::From) else {
+        // a FROM line and the global ARGs see the global ARGs before them
+        let before = |d: &Def| {
+            model.instructions[d.ins].stage.is_none()
+                && (d.ins < index || (d.ins == index && d.range.end <= v.range.start))
+        };
+        return last(&before);
+    };
+    let in_stage = |d: &Def, s: usize| model.instructions[d.ins].stage == Some(s);
+    for (n, &s) in model.stage_chain(stage).iter().enumerate() {
+        let env = |d: &Def| d.env && in_stage(d, s) && (n > 0 || d.ins < index);
+        if let Some(found) = last(&env) {
+            return Some(found);
+        }
+    }
+    if runtime {
+        return None;
+    }
+    let arg =
+        |d: &Def| !d.env && in_stage(d, stage) && (d.ins < index || (d.ins == index && d.range.end <= v.range.start));
+    last(&arg)
+}
+
+/// The variable a definition belongs to.
+fn root(defs: &[Def], d: usize) -> usize {
+    defs[d].link.unwrap_or(d)
+}
+
+/// Every site of a stage or a defined variable.
+pub(super) fn sites(text: &str, model: &Dockerfile) -> Vec<Site> {
+    let mut out: Vec<Site> = occurrences(text, model)
+        .into_iter()
+        .map(|o| Site {
+            target: Target::Stage(o.stage),
+            range: o.range,
+            definition: o.definition,
+            declaration: declaration(model, o.stage),
+        })
+        .collect();
+    let vars = variables(model);
+    for (i, d) in vars.defs.iter().enumerate() {
+        let r = root(&vars.defs, i);
+        out.push(Site {
+            target: Target::Var(r),
+            range: d.range,
+            definition: true,
+            declaration: vars.defs[r].range,
+        });
+    }
+    for (v, def) in &vars.uses {
+        if let Some(d) = *def {
+            out.push(Site {
+                target: Target::Var(root(&vars.defs, d)),
+                range: v.range,
+                definition: false,
+                declaration: vars.defs[d].range,
+            });
+        }
+    }
+    out.sort_by_key(|s| (s.range.start, s.range.end));
+    out
+}
+
+/// The innermost site under `offset` (its ends included): `${BASE}` in `FROM ${BASE}` is the
+/// variable, not the stage it names.
+pub(super) fn at(sites: &[Site], offset: usize) -> Option<Site> {
+    sites
+        .iter()
+        .filter(|s| s.range.start <= offset && offset <= s.range.end)
+        .min_by_key(|s| s.range.end - s.range.start)
+        .copied()
+}
+
 pub fn definition(doc: &Document, enc: Encoding, offset: usize) -> Option<Location> {
     let model = crate::syntax::parse(&doc.text);
-    let found = at(&occurrences(&doc.text, &model), offset)?;
-    Some(Location::new(
-        doc.uri.clone(),
-        doc.range(enc, declaration(&model, found.stage)),
-    ))
+    let found = at(&sites(&doc.text, &model), offset)?;
+    Some(Location::new(doc.uri.clone(), doc.range(enc, found.declaration)))
 }
 
 pub fn references(doc: &Document, enc: Encoding, offset: usize, include_declaration: bool) -> Vec<Location> {
     let model = crate::syntax::parse(&doc.text);
-    let all = occurrences(&doc.text, &model);
+    let all = sites(&doc.text, &model);
     let Some(found) = at(&all, offset) else {
         return Vec::new();
     };
-    let mut ranges: Vec<Range> = Vec::new();
-    if include_declaration {
-        ranges.push(doc.range(enc, declaration(&model, found.stage)));
+    let mut ranges: Vec<TextRange> = all
+        .iter()
+        .filter(|s| s.target == found.target && (include_declaration || !s.definition))
+        .map(|s| s.range)
+        .collect();
+    // a stage without a name is declared by its FROM line
+    if include_declaration
+        && let Target::Stage(_) = found.target
+        && !ranges.contains(&found.declaration)
+    {
+        ranges.insert(0, found.declaration);
     }
-    for o in all.iter().filter(|o| o.stage == found.stage && !o.definition) {
-        ranges.push(doc.range(enc, o.range));
+    ranges
+        .into_iter()
+        .map(|r| Location::new(doc.uri.clone(), doc.range(enc, r)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each use as `NAME@line`, with the line of the definition it resolves to (0: none).
+    fn resolved(src: &str) -> Vec<String> {
+        let model = crate::syntax::parse(src);
+        let vars = variables(&model);
+        let line = |r: TextRange| src[..r.start].matches('\n').count() + 1;
+        vars.uses
+            .iter()
+            .map(|(v, d)| {
+                format!(
+                    "{}@{}->{}",
+                    v.name,
+                    line(v.range),
+                    d.map_or(0, |d| line(vars.defs[d].range))
+                )
+            })
+            .collect()
     }
-    ranges.into_iter().map(|r| Location::new(doc.uri.clone(), r)).collect()
+
+    #[test]
+    fn scopes_as_buildkit_has_them() {
+        // a global ARG is not seen in a stage until redeclared; ARG values see earlier pairs of
+        // their own line, ENV values only what came before the line
+        let src = "ARG A=1 B=$A\nFROM x\nRUN $A\nARG A\nRUN $A\nENV A=2 C=$A\nRUN $C\n";
+        assert_eq!(resolved(src), ["A@1->1", "A@3->0", "A@5->4", "A@6->4", "C@7->6"]);
+        // ENV wins over an ARG of the same name, also an inherited one; ARGs are not inherited
+        let src = "FROM x AS a\nENV E=1\nARG G=1\nFROM a\nARG E=2\nRUN $E $G\n";
+        assert_eq!(resolved(src), ["E@6->2", "G@6->0"]);
+        // a stage built on an image inherits nothing; CMD sees no ARG
+        let src = "FROM x AS a\nENV E=1\nFROM y\nARG H\nRUN $E\nCMD $H\n";
+        assert_eq!(resolved(src), ["E@5->0", "H@6->0"]);
+        // the redeclaration's definition is the global ARG
+        let model = crate::syntax::parse("ARG V\nFROM x\nARG V\nARG V=2\n");
+        let links: Vec<_> = variables(&model).defs.iter().map(|d| d.link).collect();
+        assert_eq!(links, [None, Some(0), None]);
+    }
 }

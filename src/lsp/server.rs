@@ -18,7 +18,8 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, DocumentDiagnosticRequest, DocumentSymbolRequest, FoldingRangeRequest, GotoDefinition,
-    HoverRequest, Initialize, References, RegisterCapability, Request as _, Shutdown, WorkspaceDiagnosticRefresh,
+    HoverRequest, Initialize, PrepareRenameRequest, References, RegisterCapability, Rename, Request as _, Shutdown,
+    WorkspaceDiagnosticRefresh,
 };
 use lsp_types::{
     CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, DiagnosticOptions,
@@ -28,10 +29,11 @@ use lsp_types::{
     DocumentSymbolParams, DocumentSymbolResponse, FileSystemWatcher, FoldingRange, FoldingRangeParams,
     FoldingRangeProviderCapability, FullDocumentDiagnosticReport, GlobPattern, GotoDefinitionParams,
     GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, Location,
-    LogMessageParams, MessageType, NumberOrString, OneOf, PublishDiagnosticsParams, ReferenceParams, Registration,
-    RegistrationParams, RelatedFullDocumentDiagnosticReport, ServerCapabilities, ServerInfo, ShowMessageParams,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
-    WorkspaceFolder, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    LogMessageParams, MessageType, NumberOrString, OneOf, PrepareRenameResponse, PublishDiagnosticsParams,
+    ReferenceParams, Registration, RegistrationParams, RelatedFullDocumentDiagnosticReport, RenameOptions,
+    RenameParams, ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceEdit, WorkspaceFolder,
+    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -192,6 +194,10 @@ impl<'c> Server<'c> {
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("dfix".to_string()),
                     inter_file_dependencies: false,
@@ -320,6 +326,8 @@ impl<'c> Server<'c> {
             FoldingRangeRequest::METHOD => worker(self, job::<FoldingRangeRequest>(View::folding_range)),
             GotoDefinition::METHOD => worker(self, job::<GotoDefinition>(View::definition)),
             References::METHOD => worker(self, job::<References>(View::references)),
+            PrepareRenameRequest::METHOD => worker(self, job::<PrepareRenameRequest>(View::prepare_rename)),
+            Rename::METHOD => worker(self, job::<Rename>(View::rename)),
             Initialize::METHOD => Some(Err(error(
                 ErrorCode::InvalidRequest,
                 "the server is already initialized",
@@ -704,6 +712,18 @@ impl View {
         let (doc, offset) = self.position(&p.text_document_position)?;
         let found = super::navigation::references(doc, self.enc, offset, p.context.include_declaration);
         Ok((!found.is_empty()).then_some(found))
+    }
+
+    fn prepare_rename(&self, p: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>, ResponseError> {
+        let (doc, offset) = self.position(&p)?;
+        Ok(super::rename::prepare(doc, self.enc, offset).map(PrepareRenameResponse::Range))
+    }
+
+    fn rename(&self, p: RenameParams) -> Result<Option<WorkspaceEdit>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position)?;
+        super::rename::rename(doc, self.enc, self.style, offset, &p.new_name)
+            .map(Some)
+            .map_err(invalid)
     }
 }
 

@@ -828,7 +828,7 @@ mod tests {
 
     #[test]
     fn a_parse_reusing_the_last_ones_scripts_is_the_same_model() {
-        let before = "FROM a\nRUN pip install x && \\\n  echo \"é\" > /f # c\nONBUILD RUN apk add y\nRUN <<EOF\nA=1 npm ci || true\nEOF\nRUN b\n";
+        let before = "FROM a\nRUN pip install x && \\\n  echo \"é $HOME\" > /f # c\nONBUILD RUN apk add y\nRUN <<EOF\nA=1 npm ci ${B:-x} || true\nEOF\nRUN b\n";
         let mut scripts = Scripts::default();
         parse_reusing(before, &mut scripts);
         // a line above every script, and one script changed

@@ -218,6 +218,9 @@ impl Script {
                 k.range = k.range.shift(by);
             }
         }
+        for v in &mut self.vars {
+            v.range = v.range.shift(by);
+        }
         self
     }
 }

@@ -1,21 +1,41 @@
 -- Headless Neovim against `dfix lsp`: the diagnostic arrives at the pip command, its preferred
 -- quick fix adds the cache mount, `source.fixAll.dfix` adds the syntax directive the mount calls
--- for, and after saving no diagnostic is left. Works on Neovim 0.7 (Debian) and later.
+-- for, and after saving no diagnostic is left. Works on Neovim 0.7 (Debian) and 0.12.
 -- Usage: DFIX=/path/to/dfix nvim --headless -u nvim_e2e.lua Dockerfile
+--    or: DFIX_SNIPPET=editors/neovim/dfix.lua PATH=<dir of dfix>:$PATH nvim --headless -u nvim_e2e.lua Dockerfile
 vim.cmd("filetype on")
 local function say(s) io.stdout:write(s .. "\n") end
 local function fail(msg) say("FAIL: " .. msg); vim.cmd("cquit 1") end
 
 local file = vim.fn.argv(0)
+local snippet = os.getenv("DFIX_SNIPPET")
+-- with DFIX_SNIPPET, editors/neovim/dfix.lua itself starts the server, as in a user's init.lua
+-- (it runs `dfix` from PATH); without it, this script starts `$DFIX lsp` by hand
+if snippet then
+  -- DFIX_SNIPPET_LEGACY: hide vim.lsp.config so that the snippet takes its 0.8-0.10 branch (vim.lsp.start)
+  if os.getenv("DFIX_SNIPPET_LEGACY") then vim.lsp.config = nil end
+  dofile(snippet)
+end
 vim.cmd("edit " .. vim.fn.fnameescape(file))
 local buf = vim.api.nvim_get_current_buf()
-local config = { name = "dfix", cmd = { os.getenv("DFIX") or "dfix", "lsp" }, root_dir = vim.fn.getcwd() }
+say("filetype=" .. vim.bo[buf].filetype .. " nvim=" .. vim.version().major .. "." .. vim.version().minor)
 local id
-if vim.lsp.start then
-  id = vim.lsp.start(config)
+if snippet then
+  local function attached()
+    local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+    return get({ bufnr = buf, name = "dfix" })[1]
+  end
+  if not vim.wait(10000, function() return attached() ~= nil end, 20) then fail("the snippet started no server") end
+  id = attached().id
+  say("ROOT " .. tostring(attached().config.root_dir))
 else
-  id = vim.lsp.start_client(config)
-  vim.lsp.buf_attach_client(buf, id)
+  local config = { name = "dfix", cmd = { os.getenv("DFIX") or "dfix", "lsp" }, root_dir = vim.fn.getcwd() }
+  if vim.lsp.start then
+    id = vim.lsp.start(config)
+  else
+    id = vim.lsp.start_client(config)
+    vim.lsp.buf_attach_client(buf, id)
+  end
 end
 if not id then fail("the server did not start") end
 local client = vim.lsp.get_client_by_id(id)
