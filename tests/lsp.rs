@@ -525,10 +525,416 @@ fn hover_shows_the_rule_page() {
     let nothing = c
         .request(
             "textDocument/hover",
-            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 1}}),
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 8}}),
         )
         .unwrap();
     assert_eq!(nothing, Value::Null);
+    assert_eq!(c.finish(), 0);
+}
+
+/// The completion items at the `|` of `marked` (the document is `marked` without it), opened
+/// as `URI`.
+fn complete(c: &mut Client, marked: &str) -> Vec<Value> {
+    let at = marked.find('|').unwrap();
+    let text = marked.replacen('|', "", 1);
+    c.open(URI, &text);
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": c.position(&text, at)}),
+        )
+        .unwrap();
+    if r.is_null() {
+        return Vec::new();
+    }
+    r.as_array().unwrap().clone()
+}
+
+fn labels(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|i| i["label"].as_str().unwrap()).collect()
+}
+
+fn labelled<'a>(items: &'a [Value], label: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|i| i["label"] == label)
+        .unwrap_or_else(|| panic!("no {label} in {items:#?}"))
+}
+
+/// The `textEdit` completion item `label` must carry: `newText` over `len` bytes of `text`
+/// starting at the first `needle` (its first byte, plus `skip`).
+fn edit(c: &Client, text: &str, needle: &str, skip: usize, len: usize, new_text: &str) -> Value {
+    let start = text.find(needle).unwrap() + skip;
+    json!({"range": c.range(text, start, start + len), "newText": new_text})
+}
+
+#[test]
+fn completion_of_keywords_flags_mount_options_and_directives() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, init) = Client::start(caps);
+        let trigger = &init["capabilities"]["completionProvider"]["triggerCharacters"];
+        assert_eq!(trigger, &json!(["-", "=", ",", "#"]));
+
+        // instruction keywords on an empty line, a partial one replaced whole
+        let items = complete(&mut c, "FROM alpine\n|\n");
+        let all = [
+            "ADD",
+            "ARG",
+            "CMD",
+            "COPY",
+            "ENTRYPOINT",
+            "ENV",
+            "EXPOSE",
+            "FROM",
+            "HEALTHCHECK",
+            "LABEL",
+            "MAINTAINER",
+            "ONBUILD",
+            "RUN",
+            "SHELL",
+            "STOPSIGNAL",
+            "USER",
+            "VOLUME",
+            "WORKDIR",
+        ];
+        assert_eq!(labels(&items), all);
+        let run = labelled(&items, "RUN");
+        assert_eq!(run["kind"], 14);
+        assert_eq!(
+            run["textEdit"],
+            json!({"range": c.range("FROM alpine\n\n", 12, 12), "newText": "RUN "})
+        );
+        assert_eq!(run["documentation"]["kind"], "markdown");
+        let doc = run["documentation"]["value"].as_str().unwrap();
+        assert!(
+            doc.ends_with("(https://docs.docker.com/reference/dockerfile/#run)"),
+            "{doc}"
+        );
+        let text = "FROM alpine\nRU x\n";
+        let items = complete(&mut c, "FROM alpine\nRU| x\n");
+        assert_eq!(labelled(&items, "RUN")["textEdit"], edit(&c, text, "RU x", 0, 2, "RUN"));
+        // ONBUILD's trigger: not ONBUILD, FROM or MAINTAINER
+        let items = complete(&mut c, "FROM alpine\nONBUILD |\n");
+        let allowed: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|k| !["ONBUILD", "FROM", "MAINTAINER"].contains(k))
+            .collect();
+        assert_eq!(labels(&items), allowed);
+
+        // flags not given yet (a repeatable one always), after non-ASCII text on the line
+        let text = "FROM alpine\nCOPY --exclude=é😀 --link --ch a b\n";
+        let items = complete(&mut c, "FROM alpine\nCOPY --exclude=é😀 --link --ch| a b\n");
+        assert_eq!(
+            labels(&items),
+            ["--from", "--chown", "--chmod", "--parents", "--exclude"]
+        );
+        assert_eq!(
+            labelled(&items, "--chown")["textEdit"],
+            edit(&c, text, "--ch ", 0, 4, "--chown=")
+        );
+        assert_eq!(
+            labelled(&items, "--parents")["textEdit"],
+            edit(&c, text, "--ch ", 0, 4, "--parents")
+        );
+        assert_eq!(labelled(&items, "--chown")["detail"], "COPY --chown=<value>");
+        let items = complete(&mut c, "FROM alpine\nRUN --network=none -| echo\n");
+        assert_eq!(labels(&items), ["--mount", "--security", "--device"]);
+        let items = complete(&mut c, "FROM alpine\nRUN --network=n|\n");
+        assert_eq!(labels(&items), ["default", "none", "host"]);
+        assert!(complete(&mut c, "FROM alpine\nRUN apt-get -|\n").is_empty());
+        assert!(complete(&mut c, "FROM alpine\nENV -|\n").is_empty());
+
+        // --mount option keys for the mount's type, not given yet; their values
+        let text = "FROM alpine\nRUN --mount=type=secret,id=é😀,re x\n";
+        let items = complete(&mut c, "FROM alpine\nRUN --mount=type=secret,id=é😀,re| x\n");
+        let keys = ["target", "dst", "destination", "mode", "uid", "gid", "required", "env"];
+        assert_eq!(labels(&items), keys);
+        assert_eq!(
+            labelled(&items, "required")["textEdit"],
+            edit(&c, text, "re x", 0, 2, "required=")
+        );
+        // inside a key that has its `=`: no second one
+        let text = "FROM alpine\nRUN --mount=type=cache,ta=/x x\n";
+        let items = complete(&mut c, "FROM alpine\nRUN --mount=type=cache,t|a=/x x\n");
+        assert_eq!(
+            labelled(&items, "target")["textEdit"],
+            edit(&c, text, "ta=", 0, 2, "target")
+        );
+        let items = complete(&mut c, "FROM alpine\nRUN --mount=|\n");
+        assert_eq!(
+            labels(&items),
+            [
+                "type",
+                "target",
+                "dst",
+                "destination",
+                "source",
+                "src",
+                "from",
+                "rw",
+                "readwrite"
+            ]
+        );
+        let items = complete(&mut c, "FROM alpine\nRUN --mount=type=|\n");
+        assert_eq!(labels(&items), ["bind", "cache", "tmpfs", "secret", "ssh"]);
+        let text = "FROM alpine\nRUN --mount=type=cache,target=/x,sharing=l x\n";
+        let items = complete(&mut c, "FROM alpine\nRUN --mount=type=cache,target=/x,sharing=l| x\n");
+        assert_eq!(labels(&items), ["shared", "private", "locked"]);
+        assert_eq!(
+            labelled(&items, "locked")["textEdit"],
+            edit(&c, text, "=l x", 1, 1, "locked")
+        );
+        let items = complete(&mut c, "FROM alpine AS base\nFROM alpine\nRUN --mount=from=|\n");
+        assert_eq!(labels(&items), ["base"]);
+        let items = complete(&mut c, "FROM alpine AS base\nFROM alpine\nCOPY --from=| a b\n");
+        assert_eq!(labels(&items), ["base"]);
+
+        // parser directives at the top only
+        let items = complete(&mut c, "# syntax=docker/dockerfile:1\n# |\nFROM alpine\n");
+        assert_eq!(labels(&items), ["escape", "check"]);
+        let items = complete(&mut c, "# syntax=|\nFROM alpine\n");
+        assert_eq!(labels(&items), ["docker/dockerfile:1"]);
+        assert!(complete(&mut c, "FROM alpine\n# |\n").is_empty());
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn completion_of_a_cache_mount_target_offers_the_tools_cache_directories() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, _) = Client::start(caps);
+        // root: pip's cache under /root
+        let text = "FROM python:3.12\nRUN --mount=type=cache,target= pip install flask\n";
+        let items = complete(
+            &mut c,
+            "FROM python:3.12\nRUN --mount=type=cache,target=| pip install flask\n",
+        );
+        assert_eq!(labels(&items), ["/root/.cache/pip"]);
+        let item = &items[0];
+        assert_eq!(item["textEdit"], edit(&c, text, "= pip", 1, 0, "/root/.cache/pip"));
+        assert_eq!(item["detail"], "cache directory of `pip install`");
+        assert_eq!(item["kind"], 19);
+        // a non-root user: the cache in its home, owned by it (as the fix writes it)
+        let marked = "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\n\
+                      RUN --mount=type=cache,dst=/ro|ot/.cache/pip,id=é😀 pip install flask\n";
+        let text = marked.replacen('|', "", 1);
+        let items = complete(&mut c, marked);
+        assert_eq!(labels(&items), ["/home/app/.cache/pip"]);
+        let new_text = "/home/app/.cache/pip,uid=1000";
+        assert_eq!(
+            items[0]["textEdit"],
+            edit(&c, &text, "/root/", 0, "/root/.cache/pip".len(), new_text)
+        );
+        // apt: two directories, locked; a uid given already is not repeated
+        let marked = "FROM debian\nUSER 1000:1000\nRUN --mount=type=cache,uid=1000,target=| apt-get install -y curl\n";
+        let items = complete(&mut c, marked);
+        let apt = ["/var/cache/apt", "/var/lib/apt"];
+        assert_eq!(labels(&items), apt);
+        let texts: Vec<&str> = items
+            .iter()
+            .map(|i| i["textEdit"]["newText"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "/var/cache/apt,sharing=locked,gid=1000",
+                "/var/lib/apt,sharing=locked,gid=1000"
+            ]
+        );
+        // not a cache mount: no directories
+        let items = complete(
+            &mut c,
+            "FROM python:3.12\nRUN --mount=type=bind,target=| pip install flask\n",
+        );
+        assert!(items.is_empty());
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn hover_on_keywords_flags_and_mount_options() {
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, init) = Client::start(caps);
+        assert_eq!(init["capabilities"]["hoverProvider"], true);
+        let text =
+            "# syntax=docker/dockerfile:1\nFROM alpine\nRUN --mount=type=secret,id=é😀,target=/x --network=none echo\n";
+        c.open(URI, text);
+        let hover = |c: &mut Client, needle: &str| {
+            let at = text.find(needle).unwrap() + 1;
+            let p = json!({"textDocument": {"uri": URI}, "position": c.position(text, at)});
+            c.request("textDocument/hover", p).unwrap()
+        };
+        let h = hover(&mut c, "RUN");
+        let at = text.find("RUN").unwrap();
+        assert_eq!(h["range"], c.range(text, at, at + 3));
+        let value = h["contents"]["value"].as_str().unwrap();
+        assert!(value.starts_with("**RUN** — Runs a command"), "{value}");
+        let h = hover(&mut c, "--network");
+        let at = text.find("--network").unwrap();
+        assert_eq!(h["range"], c.range(text, at, at + "--network".len()));
+        let value = h["contents"]["value"].as_str().unwrap();
+        assert!(value.starts_with("**RUN --network=default|none|host** — "), "{value}");
+        let h = hover(&mut c, "target");
+        let at = text.find("target").unwrap();
+        assert_eq!(h["range"], c.range(text, at, at + "target".len()));
+        let value = h["contents"]["value"].as_str().unwrap();
+        assert!(value.starts_with("**target**, **dst**, **destination** — "), "{value}");
+        assert!(
+            value.contains("Mount types: bind, cache, tmpfs, secret, ssh"),
+            "{value}"
+        );
+        let h = hover(&mut c, "secret");
+        assert!(
+            h["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .starts_with("**type=secret** — ")
+        );
+        assert_eq!(hover(&mut c, "echo"), Value::Null);
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn hover_on_a_finding_and_a_keyword_shows_the_rule_page_then_the_reference() {
+    let (mut c, _) = Client::start(json!({}));
+    // `target=` without `type=cache` is a bind mount: mount-not-cache-type
+    let text =
+        "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=target=/root/.cache/pip pip install flask\n";
+    c.open(URI, text);
+    let diags = c.diagnostics(URI);
+    let finding = by_code(&diags, "mount-not-cache-type");
+    let at = text.find("target").unwrap() + 1;
+    let p = json!({"textDocument": {"uri": URI}, "position": c.position(text, at)});
+    let h = c.request("textDocument/hover", p).unwrap();
+    let page = dfix::rules::find("mount-not-cache-type").unwrap().meta.doc.trim_end();
+    let value = h["contents"]["value"].as_str().unwrap();
+    let (first, second) = value.split_once("\n\n---\n\n").unwrap();
+    assert_eq!(first, page);
+    assert!(
+        second.starts_with("**target**, **dst**, **destination** — "),
+        "{second}"
+    );
+    assert_eq!(h["range"], finding["range"]);
+    assert_eq!(c.finish(), 0);
+}
+
+/// Semantic tokens decoded to (line, column, length, type, modifiers), in the negotiated units.
+fn decode(data: &Value, legend: &Value) -> Vec<(u64, u64, u64, String, u64)> {
+    let types = legend["tokenTypes"].as_array().unwrap();
+    let data: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let (mut line, mut col) = (0, 0);
+    data.chunks(5)
+        .map(|t| {
+            if t[0] > 0 {
+                col = 0;
+            }
+            line += t[0];
+            col += t[1];
+            (
+                line,
+                col,
+                t[2],
+                types[t[3] as usize].as_str().unwrap().to_string(),
+                t[4],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_in_both_encodings() {
+    let text = "# syntax=docker/dockerfile:1\nFROM alpine AS build\n\
+                RUN --mount=type=secret,id=é😀,target=/x echo\n\
+                FROM alpine\nCOPY --from=build --chown=ab\\\ncd x y\nMAINTAINER me\nRUN echo é $HOME\n";
+    for caps in [json!({}), utf8_client()] {
+        let (mut c, init) = Client::start(caps);
+        let provider = &init["capabilities"]["semanticTokensProvider"];
+        assert_eq!(provider["full"], true);
+        assert_eq!(provider["range"], true);
+        let legend = &provider["legend"];
+        assert_eq!(legend["tokenModifiers"], json!(["declaration", "deprecated"]));
+        c.open(URI, text);
+        let r = c
+            .request(
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": URI}}),
+            )
+            .unwrap();
+        // columns after `é😀` (2 bytes + 4 bytes, or 1 + 2 UTF-16 units)
+        let wide = if c.encoding == "utf-8" { 6 } else { 3 };
+        let t = |line, col, len, ty: &str, m| (line, col, len, ty.to_string(), m);
+        let expected = vec![
+            t(0, 0, 2, "comment", 0),
+            t(0, 2, 6, "macro", 0),
+            t(0, 8, 1, "comment", 0),
+            t(0, 9, 19, "string", 0),
+            t(1, 0, 4, "keyword", 0),
+            t(1, 12, 2, "keyword", 0),
+            t(1, 15, 5, "namespace", 1),
+            t(2, 0, 3, "keyword", 0),
+            t(2, 4, 7, "parameter", 0),
+            t(2, 12, 4, "property", 0),
+            t(2, 17, 6, "string", 0),
+            t(2, 24, 2, "property", 0),
+            t(2, 27, wide, "string", 0),
+            t(2, 28 + wide, 6, "property", 0),
+            t(2, 35 + wide, 2, "string", 0),
+            t(3, 0, 4, "keyword", 0),
+            t(4, 0, 4, "keyword", 0),
+            t(4, 5, 6, "parameter", 0),
+            t(4, 12, 5, "namespace", 0),
+            t(4, 18, 7, "parameter", 0),
+            // a token is cut at the line break
+            t(4, 26, 3, "string", 0),
+            t(5, 0, 2, "string", 0),
+            t(6, 0, 10, "keyword", 2),
+            t(7, 0, 3, "keyword", 0),
+            t(7, if c.encoding == "utf-8" { 12 } else { 11 }, 5, "variable", 0),
+        ];
+        assert_eq!(decode(&r["data"], legend), expected);
+        // a range: the tokens that start in it
+        let line2 = text.find("RUN").unwrap();
+        let p = json!({"textDocument": {"uri": URI}, "range": c.range(text, line2, line2 + 16)});
+        let r = c.request("textDocument/semanticTokens/range", p).unwrap();
+        assert_eq!(decode(&r["data"], legend), expected[7..10]);
+        let bad = json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 40, "character": 0}, "end": {"line": 41, "character": 0}}});
+        let e = c.request("textDocument/semanticTokens/range", bad).unwrap_err();
+        assert_eq!(e.code, -32602);
+        assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn malformed_completion_requests_get_errors_and_the_server_lives_on() {
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, DOC);
+    let cases = [
+        json!({"textDocument": {"uri": URI}}),
+        json!({"textDocument": {"uri": URI}, "position": {"line": "x", "character": 0}}),
+        json!({"textDocument": {"uri": URI}, "position": {"line": 99, "character": 0}}),
+        json!({"textDocument": {"uri": "untitled:none"}, "position": {"line": 0, "character": 0}}),
+        json!([1, 2]),
+    ];
+    for params in cases {
+        let e = c
+            .request("textDocument/completion", params.clone())
+            .expect_err("an error");
+        assert_eq!(e.code, -32602, "{params}");
+    }
+    let e = c
+        .request("textDocument/semanticTokens/full", json!({"textDocument": 3}))
+        .unwrap_err();
+    assert_eq!(e.code, -32602);
+    // still answering
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 2}}),
+        )
+        .unwrap();
+    assert_eq!(labelled(r.as_array().unwrap(), "FROM")["textEdit"]["newText"], "FROM");
     assert_eq!(c.finish(), 0);
 }
 

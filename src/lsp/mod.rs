@@ -7,16 +7,21 @@
 //! - `convert.rs`: positions in the negotiated encoding, `file:` URIs, diagnostics.
 //! - one file per feature: `actions.rs` (quick fixes, ignore, fix-all), `hover.rs`,
 //!   `symbols.rs` (document symbols), `folding.rs`, `navigation.rs` (definition and references of
-//!   stages and variables), `rename.rs`.
+//!   stages and variables), `rename.rs`, `completion.rs`, `semantic.rs` (semantic tokens).
+//! - `reference.rs`: the short reference of instructions, flags, mount options and directives
+//!   that completion and hover show.
 //! - `transport.rs`: framing over stdio that survives malformed messages.
 
 mod actions;
+mod completion;
 mod convert;
 mod document;
 mod folding;
 mod hover;
 mod navigation;
+mod reference;
 mod rename;
+mod semantic;
 mod server;
 mod symbols;
 mod transport;

@@ -24,14 +24,14 @@ use lsp_types::Location;
 
 /// A place a stage is named at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Occurrence {
-    stage: usize,
-    range: TextRange,
-    definition: bool,
+pub(super) struct Occurrence {
+    pub stage: usize,
+    pub range: TextRange,
+    pub definition: bool,
 }
 
 /// Every definition and use of a stage, in source order.
-fn occurrences(text: &str, model: &Dockerfile) -> Vec<Occurrence> {
+pub(super) fn occurrences(text: &str, model: &Dockerfile) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for ins in &model.instructions {
         let Some(current) = ins.stage else { continue };

@@ -178,6 +178,18 @@ impl<'c> Server<'c> {
                     ..CodeActionOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(lsp_types::CompletionOptions {
+                    trigger_characters: Some(["-", "=", ",", "#"].map(String::from).to_vec()),
+                    ..lsp_types::CompletionOptions::default()
+                }),
+                semantic_tokens_provider: Some(lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp_types::SemanticTokensOptions {
+                        legend: super::semantic::legend(),
+                        full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                        range: Some(true),
+                        ..lsp_types::SemanticTokensOptions::default()
+                    },
+                )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
@@ -295,6 +307,7 @@ impl<'c> Server<'c> {
     }
 
     fn dispatch(&mut self, req: Request) -> Option<Reply> {
+        use lsp_types::request as lsp;
         let Request { id, method, params } = req;
         let worker = |server: &Server, handler: Handler| {
             server.spawn(id, handler, params);
@@ -304,6 +317,11 @@ impl<'c> Server<'c> {
             DocumentDiagnosticRequest::METHOD => worker(self, job::<DocumentDiagnosticRequest>(View::pull)),
             CodeActionRequest::METHOD => worker(self, job::<CodeActionRequest>(View::code_action)),
             HoverRequest::METHOD => worker(self, job::<HoverRequest>(View::hover)),
+            lsp::Completion::METHOD => worker(self, job::<lsp::Completion>(View::completion)),
+            lsp::SemanticTokensFullRequest::METHOD => worker(self, job::<lsp::SemanticTokensFullRequest>(View::tokens)),
+            lsp::SemanticTokensRangeRequest::METHOD => {
+                worker(self, job::<lsp::SemanticTokensRangeRequest>(View::tokens_in))
+            }
             DocumentSymbolRequest::METHOD => worker(self, job::<DocumentSymbolRequest>(View::document_symbol)),
             FoldingRangeRequest::METHOD => worker(self, job::<FoldingRangeRequest>(View::folding_range)),
             GotoDefinition::METHOD => worker(self, job::<GotoDefinition>(View::definition)),
@@ -628,6 +646,40 @@ impl View {
             .offset(self.enc, at.position)
             .ok_or_else(|| invalid("the position is not inside the document"))?;
         Ok(super::hover::hover(doc, self.enc, offset))
+    }
+
+    fn completion(
+        &self,
+        p: lsp_types::CompletionParams,
+    ) -> Result<Option<lsp_types::CompletionResponse>, ResponseError> {
+        let (doc, offset) = self.position(&p.text_document_position)?;
+        let items = super::completion::completion(doc, self.enc, offset);
+        Ok((!items.is_empty()).then_some(lsp_types::CompletionResponse::Array(items)))
+    }
+
+    fn tokens(
+        &self,
+        p: lsp_types::SemanticTokensParams,
+    ) -> Result<Option<lsp_types::SemanticTokensResult>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        let data = super::semantic::encode(doc, self.enc, None);
+        Ok(Some(lsp_types::SemanticTokensResult::Tokens(
+            lsp_types::SemanticTokens { result_id: None, data },
+        )))
+    }
+
+    fn tokens_in(
+        &self,
+        p: lsp_types::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp_types::SemanticTokensRangeResult>, ResponseError> {
+        let doc = self.document(&p.text_document.uri)?;
+        let range = doc
+            .text_range(self.enc, p.range)
+            .ok_or_else(|| invalid("the range is not inside the document"))?;
+        let data = super::semantic::encode(doc, self.enc, Some(range));
+        Ok(Some(lsp_types::SemanticTokensRangeResult::Tokens(
+            lsp_types::SemanticTokens { result_id: None, data },
+        )))
     }
 
     /// The open document at `at` and the offset of its position.

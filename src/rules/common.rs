@@ -212,6 +212,20 @@ pub fn owner_options(scope: &Scope) -> Option<String> {
     }
 }
 
+/// The options after `type=cache,` of the mount that caches `d` for `call`, as the fixes write
+/// them: the target, `sharing=locked` when the tool locks the directory, and the `uid`/`gid` the
+/// tool's user needs to write there. `None` when that user's uid is unknown.
+pub fn cache_mount_options(call: &super::tools::Call, scope: &Scope, d: &super::tools::CacheDir) -> Option<String> {
+    // the tool's user: `sudo` makes it root whatever `USER` says
+    let owner = match call.cmd.effective().user {
+        Some("root" | "0") => String::new(),
+        Some(_) => return None,
+        None => owner_options(scope)?,
+    };
+    let sharing = if d.locked { ",sharing=locked" } else { "" };
+    Some(format!("target={}{sharing}{owner}", d.path))
+}
+
 /// Inserts `--mount=<spec> ` before the RUN's first flag or its command.
 pub fn insert_mount(run: &Run, spec: &str) -> Edit {
     Edit::insert(run.flag_insert_at, format!("--mount={spec} "))

@@ -243,12 +243,6 @@ fn mount_fix(
     if !spec.fix || onbuild || missing.is_empty() {
         return None;
     }
-    // the tool's user: `sudo` makes it root whatever `USER` says
-    let owner = match call.cmd.effective().user {
-        Some("root" | "0") => String::new(),
-        Some(_) => return None,
-        None => common::owner_options(scope)?,
-    };
     let home = scope.home();
     let forbidden = never_mount(call.tool, home.as_deref());
     let mut flags = String::new();
@@ -257,8 +251,8 @@ fn mount_fix(
         if common::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
             return None;
         }
-        let sharing = if d.locked { ",sharing=locked" } else { "" };
-        flags.push_str(&format!("--mount=type=cache,target={}{sharing}{owner} ", d.path));
+        let options = common::cache_mount_options(call, scope, d)?;
+        flags.push_str(&format!("--mount=type=cache,{options} "));
     }
     let mut edits = vec![Edit::insert(run.flag_insert_at, flags)];
     if let Some(extra) = spec.extra {

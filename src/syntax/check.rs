@@ -144,11 +144,18 @@ pub fn node_args(kind: Kind, rest: &str, escape: char) -> Result<usize, Problem>
     })
 }
 
-struct FlagSpec {
-    name: &'static str,
-    bool: bool,
-    repeat: bool,
+/// A flag BuildKit accepts on an instruction (`BFlags`): a boolean (`--link`, `--link=false`)
+/// or a string, and whether it may be given more than once.
+#[derive(Debug)]
+pub struct FlagSpec {
+    pub name: &'static str,
+    pub bool: bool,
+    pub repeat: bool,
 }
+
+/// The values `RUN --network` and `RUN --security` accept.
+pub const NETWORK_MODES: [&str; 3] = ["default", "none", "host"];
+pub const SECURITY_MODES: [&str; 2] = ["sandbox", "insecure"];
 
 const fn s(name: &'static str) -> FlagSpec {
     FlagSpec {
@@ -192,7 +199,8 @@ const HEALTHCHECK_FLAGS: &[FlagSpec] = &[
     s("retries"),
 ];
 
-fn flag_specs(kind: Kind) -> &'static [FlagSpec] {
+/// The flags BuildKit accepts on `kind` (none for ARG, STOPSIGNAL and the like).
+pub fn flag_specs(kind: Kind) -> &'static [FlagSpec] {
     match kind {
         Kind::From => FROM_FLAGS,
         Kind::Run => RUN_FLAGS,
@@ -333,10 +341,10 @@ pub fn check_instruction(
             for f in flags {
                 let (name, value) = f[2..].split_once('=').unwrap_or((&f[2..], ""));
                 match name {
-                    "network" if !matches!(value, "default" | "none" | "host") => {
+                    "network" if !NETWORK_MODES.contains(&value) => {
                         return Err(instr_err(format!("invalid network mode \"{value}\"")));
                     }
-                    "security" if !matches!(value, "sandbox" | "insecure") => {
+                    "security" if !SECURITY_MODES.contains(&value) => {
                         return Err(instr_err(format!("security \"{value}\" is not valid")));
                     }
                     _ => {}

@@ -1,6 +1,6 @@
 //! The only code that touches tree-sitter. It turns text into the typed [`model::Dockerfile`].
 
-mod check;
+pub mod check;
 pub mod debug;
 pub mod directives;
 mod json;

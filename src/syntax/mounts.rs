@@ -35,7 +35,7 @@ pub enum MountType {
 
 impl MountType {
     /// The known types, in a fixed order (BuildKit iterates a map for its suggestions).
-    const KNOWN: [(&'static str, MountType); 5] = [
+    pub const KNOWN: [(&'static str, MountType); 5] = [
         ("bind", MountType::Bind),
         ("cache", MountType::Cache),
         ("tmpfs", MountType::Tmpfs),
@@ -735,7 +735,8 @@ struct Checker {
     set: Setters,
 }
 
-const ALL_KEYS: [&str; 19] = [
+/// Every key `parseMount` knows (aliases included), whatever the type.
+pub const ALL_KEYS: [&str; 19] = [
     "type",
     "from",
     "source",
@@ -756,7 +757,7 @@ const ALL_KEYS: [&str; 19] = [
     "readwrite",
     "env",
 ];
-const SHARING_MODES: [&str; 3] = ["shared", "private", "locked"];
+pub const SHARING_MODES: [&str; 3] = ["shared", "private", "locked"];
 
 impl Checker {
     fn new(range: TextRange) -> Self {
