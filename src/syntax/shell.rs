@@ -266,15 +266,16 @@ fn expansions(root: Node<'_>, script: &str, base: usize) -> Vec<VarRef> {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.kind() == "variable_name"
-            && node
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), "simple_expansion" | "expansion"))
-        {
-            out.push(VarRef {
-                name: script[node.byte_range()].to_string(),
-                range: TextRange::new(base + node.start_byte(), base + node.end_byte()),
-            });
+        // the name of `$NAME` or `${NAME…}` is a `variable_name` child of the expansion (looked
+        // for from the expansion: `Node::parent` walks down from the root each time)
+        if matches!(node.kind(), "simple_expansion" | "expansion") {
+            let mut children = node.walk();
+            for name in node.named_children(&mut children).filter(|n| n.kind() == "variable_name") {
+                out.push(VarRef {
+                    name: script[name.byte_range()].to_string(),
+                    range: TextRange::new(base + name.start_byte(), base + name.end_byte()),
+                });
+            }
         }
         if cursor.goto_first_child() || cursor.goto_next_sibling() {
             continue;
