@@ -198,12 +198,17 @@ fn move_to_top(src: &str, model: &Dockerfile, d: &Directive) -> Option<Fix> {
             vec![Edit::insert(at, text), Edit::delete(TextRange::new(start, end))]
         }
     };
-    let mut moved = src.to_string();
-    for e in edits.iter().rev() {
-        moved.replace_range(e.range.start..e.range.end, &e.content);
-    }
-    if crate::syntax::parse(&moved).errors.len() > model.errors.len() {
-        return None;
+    // moving a comment line changes no instruction, except that `escape` changes how every later
+    // line continues: only then is the result parsed again (a parse for every misplaced directive
+    // made a file with many of them quadratic)
+    if d.key == "escape" {
+        let mut moved = src.to_string();
+        for e in edits.iter().rev() {
+            moved.replace_range(e.range.start..e.range.end, &e.content);
+        }
+        if crate::syntax::parse(&moved).errors.len() > model.errors.len() {
+            return None;
+        }
     }
     let title = format!("Move `# {}` to the top of the file", d.key);
     Some(if d.key == "escape" {
