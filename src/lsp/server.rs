@@ -784,6 +784,12 @@ mod tests {
 
     static RELEASE: AtomicBool = AtomicBool::new(false);
 
+    /// A server on its own thread, and the client's end of the connection.
+    fn start() -> (Connection, std::thread::JoinHandle<u8>) {
+        let (server, client) = Connection::memory();
+        (client, std::thread::spawn(move || serve(&server)))
+    }
+
     /// A request that takes until the test releases it.
     pub fn slow() -> Reply {
         let start = std::time::Instant::now();
@@ -795,8 +801,7 @@ mod tests {
 
     #[test]
     fn a_slow_request_does_not_hold_up_the_others_and_a_waiting_one_can_be_cancelled() {
-        let (server, client) = Connection::memory();
-        let handle = std::thread::spawn(move || serve(&server));
+        let (client, handle) = start();
         let send = |m: Message| client.sender.send(m).unwrap();
         let recv = || {
             client
@@ -869,8 +874,7 @@ mod tests {
 
     #[test]
     fn a_panicking_request_or_notification_does_not_end_the_session() {
-        let (server, client) = Connection::memory();
-        let handle = std::thread::spawn(move || serve(&server));
+        let (client, handle) = start();
         let send = |m: Message| client.sender.send(m).unwrap();
         let recv = || {
             client

@@ -270,7 +270,10 @@ fn expansions(root: Node<'_>, script: &str, base: usize) -> Vec<VarRef> {
         // for from the expansion: `Node::parent` walks down from the root each time)
         if matches!(node.kind(), "simple_expansion" | "expansion") {
             let mut children = node.walk();
-            for name in node.named_children(&mut children).filter(|n| n.kind() == "variable_name") {
+            for name in node
+                .named_children(&mut children)
+                .filter(|n| n.kind() == "variable_name")
+            {
                 out.push(VarRef {
                     name: script[name.byte_range()].to_string(),
                     range: TextRange::new(base + name.start_byte(), base + name.end_byte()),
