@@ -894,9 +894,9 @@ fn semantic_tokens_in_both_encodings() {
             t(7, if c.encoding == "utf-8" { 12 } else { 11 }, 5, "variable", 0),
         ];
         assert_eq!(decode(&r["data"], legend), expected);
-        // a range: the tokens that start in it
+        // a range: the tokens that overlap it (`RUN` too, though the range starts inside it)
         let line2 = text.find("RUN").unwrap();
-        let p = json!({"textDocument": {"uri": URI}, "range": c.range(text, line2, line2 + 16)});
+        let p = json!({"textDocument": {"uri": URI}, "range": c.range(text, line2 + 1, line2 + 16)});
         let r = c.request("textDocument/semanticTokens/range", p).unwrap();
         assert_eq!(decode(&r["data"], legend), expected[7..10]);
         let bad = json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 40, "character": 0}, "end": {"line": 41, "character": 0}}});
@@ -1637,7 +1637,7 @@ CMD echo é😀 $TAG $LOG
             ("APP_HOME=", 0, 1, "9LIVES", "not a valid variable name"),
             ("APP_HOME=", 0, 1, "APP-HOME", "not a valid variable name"),
             ("APP_HOME=", 0, 1, "LOG", "already used on line 4"),
-            ("APP_HOME=", 0, 1, "PATH", "already used on line 7"),
+            ("APP_HOME=", 0, 1, "PATH", "the shell or the image's programs rely on"),
             ("AS base", 0, 4, "Runtime", "not a valid stage name"),
             ("AS base", 0, 4, "2nd", "not a valid stage name"),
             (
@@ -1660,6 +1660,52 @@ CMD echo é😀 $TAG $LOG
         assert_eq!(d["range"], name_in(&c, t, "LOG=", 0, 0, 3));
         assert_eq!(c.finish(), 0);
     }
+}
+
+#[test]
+fn rename_is_refused_where_it_would_change_the_build() {
+    let t = "ARG V=a IMG=newname
+FROM alpine AS stage_a
+FROM stage_${V}
+FROM alpine AS old
+FROM ${IMG}
+FROM debian
+ARG PKG=curl
+RUN apt-get install -y $PKG && for PKG in a b; do echo $PKG; done
+ARG V2=1
+ARG V2=${V2}x
+";
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, t);
+    for (needle, after, name, why) in [
+        ("AS stage_a", 4, "zz1", "line 3 names this stage through a variable"),
+        (
+            "AS old",
+            4,
+            "newname",
+            "\"newname\" is already used as an image or stage on line 5",
+        ),
+        ("PKG=", 0, "W", "the script on line 8 sets $PKG itself"),
+    ] {
+        let mut p = pos_in(&c, t, needle, 0, after);
+        p["newName"] = json!(name);
+        let e = c.request("textDocument/rename", p).expect_err(name);
+        assert_eq!(e.code, -32602, "{name}");
+        assert!(e.message.contains(why), "{name}: {}", e.message);
+    }
+    // a value reads the definition before its own: `${V2}` is the first V2, renamed alone
+    let d = c
+        .request("textDocument/definition", pos_in(&c, t, "${V2}", 0, 2))
+        .unwrap();
+    assert_eq!(d["range"], name_in(&c, t, "V2=1", 0, 0, 2));
+    let mut p = pos_in(&c, t, "V2=1", 0, 0);
+    p["newName"] = json!("FIRST");
+    let edit = c.request("textDocument/rename", p).unwrap();
+    assert_eq!(
+        c.apply(t, &edit),
+        t.replace("ARG V2=1", "ARG FIRST=1").replace("${V2}x", "${FIRST}x")
+    );
+    assert_eq!(c.finish(), 0);
 }
 
 #[test]

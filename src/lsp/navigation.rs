@@ -7,12 +7,14 @@
 //! A variable is defined by `ARG NAME[=v]` and `ENV NAME=v` (or `ENV NAME v`) and used where
 //! [`Instruction::vars`] and [`Instruction::shell_vars`] say. A use resolves like BuildKit
 //! scopes variables: in a FROM line, to the ARGs before the first FROM (the global ARGs); in a
-//! stage, to an ENV of the stage before the use or of a stage it is built on (an ENV wins over
-//! an ARG of the same name), else to an ARG of the stage before the use. CMD, ENTRYPOINT and
+//! stage, to the last ARG or ENV of the stage before the use (BuildKit adds both to the same
+//! environment, the later one wins), else to an ENV of a stage it is built on. A value never
+//! sees its own definition (`ARG V=${V}x` reads the V before it). CMD, ENTRYPOINT and
 //! HEALTHCHECK run in the container, where only ENV is left. `ARG NAME` without a value inside a
 //! stage takes the global ARG's value: its definition is the global one, and both are one
-//! variable. ONBUILD triggers run in another build and are left out, and so are assignments a
-//! script makes itself (`RUN X=1; echo $X` reads the script's X, but resolves to an ARG/ENV X).
+//! variable. ONBUILD triggers run in another build and are left out. A script that sets a
+//! variable itself (`RUN X=1; echo $X`) still has its uses resolved to the ARG/ENV X (the
+//! model's `shell_sets` says so, and rename refuses such a variable).
 //! A name the Dockerfile does not define (`$PATH`, `$HOME`) has no definition, no references
 //! and cannot be renamed.
 
@@ -151,6 +153,8 @@ pub(super) struct Site {
 pub(super) struct Def {
     pub name: String,
     pub range: TextRange,
+    /// Where its `NAME=value` ends: a use inside the value reads an earlier definition.
+    end: usize,
     ins: usize,
     env: bool,
     /// The global ARG a stage's `ARG NAME` (without a value) takes its value from.
@@ -181,6 +185,7 @@ pub(super) fn variables(model: &Dockerfile) -> Vars {
             defs.push(Def {
                 name: p.key.clone(),
                 range: p.key_range,
+                end: p.range.end,
                 ins: i,
                 env,
                 link,
@@ -204,27 +209,21 @@ pub(super) fn variables(model: &Dockerfile) -> Vars {
 fn resolve_var(model: &Dockerfile, defs: &[Def], index: usize, v: &VarRef, runtime: bool) -> Option<usize> {
     let ins = &model.instructions[index];
     let last = |pred: &dyn Fn(&Def) -> bool| defs.iter().rposition(|d| d.name == v.name && pred(d));
+    // an earlier instruction, or an earlier pair of this ARG (an ENV's values see only what came
+    // before the line)
+    let before = |d: &Def| d.ins < index || (d.ins == index && !d.env && d.end <= v.range.start);
     let Some(stage) = ins.stage.filter(|_| ins.kind != Kind::From) else {
         // a FROM line and the global ARGs see the global ARGs before them
-        let before = |d: &Def| {
-            model.instructions[d.ins].stage.is_none()
-                && (d.ins < index || (d.ins == index && d.range.end <= v.range.start))
-        };
-        return last(&before);
+        return last(&|d| model.instructions[d.ins].stage.is_none() && before(d));
     };
     let in_stage = |d: &Def, s: usize| model.instructions[d.ins].stage == Some(s);
-    for (n, &s) in model.stage_chain(stage).iter().enumerate() {
-        let env = |d: &Def| d.env && in_stage(d, s) && (n > 0 || d.ins < index);
-        if let Some(found) = last(&env) {
-            return Some(found);
-        }
-    }
-    if runtime {
-        return None;
-    }
-    let arg =
-        |d: &Def| !d.env && in_stage(d, stage) && (d.ins < index || (d.ins == index && d.range.end <= v.range.start));
-    last(&arg)
+    let chain = model.stage_chain(stage);
+    let here = last(&|d| in_stage(d, stage) && (d.env || !runtime) && before(d));
+    here.or_else(|| {
+        chain[1..]
+            .iter()
+            .find_map(|&s| last(&|d: &Def| d.env && in_stage(d, s)))
+    })
 }
 
 /// The variable a definition belongs to.
@@ -335,9 +334,14 @@ mod tests {
         // their own line, ENV values only what came before the line
         let src = "ARG A=1 B=$A\nFROM x\nRUN $A\nARG A\nRUN $A\nENV A=2 C=$A\nRUN $C\n";
         assert_eq!(resolved(src), ["A@1->1", "A@3->0", "A@5->4", "A@6->4", "C@7->6"]);
-        // ENV wins over an ARG of the same name, also an inherited one; ARGs are not inherited
+        // the later of an ARG and an ENV wins, also over an inherited ENV; ARGs are not inherited
         let src = "FROM x AS a\nENV E=1\nARG G=1\nFROM a\nARG E=2\nRUN $E $G\n";
-        assert_eq!(resolved(src), ["E@6->2", "G@6->0"]);
+        assert_eq!(resolved(src), ["E@6->5", "G@6->0"]);
+        let src = "FROM x\nARG E=1\nENV E=2\nRUN $E\nARG E=3\nRUN $E\n";
+        assert_eq!(resolved(src), ["E@4->3", "E@6->5"]);
+        // a value reads the definition before its own
+        let src = "ARG V=1\nARG V=${V}x\nFROM a:$V\nARG V=${V}y W=$V\nENV V=$V\n";
+        assert_eq!(resolved(src), ["V@2->1", "V@3->2", "V@4->0", "V@4->4", "V@5->4"]);
         // a stage built on an image inherits nothing; CMD sees no ARG
         let src = "FROM x AS a\nENV E=1\nFROM y\nARG H\nRUN $E\nCMD $H\n";
         assert_eq!(resolved(src), ["E@5->0", "H@6->0"]);

@@ -49,7 +49,7 @@ pub fn rename(
     let problem = match here.target {
         Target::Stage(s) => stage_problem(&doc.text, &model, &all, s, new_name),
         Target::Var(_) if old == new_name => None,
-        Target::Var(_) => variable_problem(&doc.text, &model, &all, here.target, new_name),
+        Target::Var(_) => variable_problem(&doc.text, &model, &all, here.target, old, new_name),
     };
     if let Some(p) = problem {
         return Err(p);
@@ -89,6 +89,16 @@ fn stage_problem(text: &str, model: &Dockerfile, all: &[Site], stage: usize, new
         let line = model.instructions[model.stages[other].from].start_line;
         return Some(format!("a stage named \"{new}\" already exists (line {line})"));
     }
+    // a use spelled with variables (`FROM build-${TARGET}`) would be left behind
+    if let Some(s) = all
+        .iter()
+        .find(|s| s.target == Target::Stage(stage) && s.range.slice(text).contains('$'))
+    {
+        let line = text[..s.range.start].matches('\n').count() + 1;
+        return Some(format!(
+            "line {line} names this stage through a variable: dfix cannot rename it there"
+        ));
+    }
     // an image or a `--from` with that name would then name this stage
     let ours: Vec<_> = all
         .iter()
@@ -121,19 +131,71 @@ fn stage_problem(text: &str, model: &Dockerfile, all: &[Site], stage: usize, new
             ));
         }
     }
+    // an image whose name comes from variables (`FROM ${IMAGE}`) would then name this stage
+    if let Some(s) = model
+        .stages
+        .iter()
+        .find(|s| s.parent.is_none() && s.base.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(new)))
+    {
+        let line = model.instructions[s.from].start_line;
+        return Some(format!("\"{new}\" is already used as an image or stage on line {line}"));
+    }
     None
 }
 
+/// Names the environment of a build or a shell relies on: a variable renamed to one of them
+/// would change what the programs of the image see.
+const ENVIRONMENT: [&str; 14] = [
+    "PATH",
+    "HOME",
+    "USER",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "IFS",
+    "HOSTNAME",
+    "TERM",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "LD_LIBRARY_PATH",
+    "LD_PRELOAD",
+];
+
 /// Any other definition or use of the new name is refused, even one the renamed variable
-/// might never meet: simple, and never a silent merge.
-fn variable_problem(text: &str, model: &Dockerfile, all: &[Site], target: Target, new: &str) -> Option<String> {
+/// might never meet: simple, and never a silent merge. So is a rename where a script sets the
+/// variable itself (`for PKG in …`): dfix cannot tell which of its uses read the ARG or ENV.
+fn variable_problem(
+    text: &str,
+    model: &Dockerfile,
+    all: &[Site],
+    target: Target,
+    old: &str,
+    new: &str,
+) -> Option<String> {
     if !valid_variable_name(new) {
         return Some(format!(
             "\"{new}\" is not a valid variable name: a letter or '_', then letters, digits or '_'"
         ));
     }
-    let vars = variables(model);
+    if ENVIRONMENT.contains(&new) {
+        return Some(format!(
+            "\"{new}\" is a variable the shell or the image's programs rely on: choose another name"
+        ));
+    }
     let ours: Vec<_> = all.iter().filter(|s| s.target == target).map(|s| s.range).collect();
+    if let Some(ins) = model
+        .instructions
+        .iter()
+        .map(|i| i.effective())
+        .find(|i| i.shell_sets.iter().any(|n| n == old) && i.shell_vars.iter().any(|v| ours.contains(&v.range)))
+    {
+        return Some(format!(
+            "the script on line {} sets ${old} itself: dfix cannot tell which of its uses read the ARG or ENV",
+            ins.start_line
+        ));
+    }
+    let vars = variables(model);
     let taken = vars
         .defs
         .iter()

@@ -154,6 +154,7 @@ fn build(src: &str, parallel: Option<bool>, reuse: Option<&Reuse>) -> Dockerfile
                 // a script for another shell is not bash: rules stay silent about it
                 if !stages[s].posix_shell {
                     ins.shell_vars.clear();
+                    ins.shell_sets.clear();
                     if let Body::Run(run) = &mut ins.body {
                         run.script = None;
                     }
@@ -296,6 +297,7 @@ fn lower_instruction(
         nargs,
         vars: Vec::new(),
         shell_vars: Vec::new(),
+        shell_sets: Vec::new(),
     };
     ins.body = match kind {
         Kind::Run => Body::Run(lower_run(src, raw, &ins, escape, reuse)),
@@ -309,7 +311,7 @@ fn lower_instruction(
         _ => Body::Other,
     };
     ins.vars = build_vars(src, raw, &ins, escape);
-    ins.shell_vars = shell_vars(src, &ins, escape);
+    (ins.shell_vars, ins.shell_sets) = shell_vars(src, &ins, escape);
     ins
 }
 
@@ -375,13 +377,20 @@ fn build_vars(src: &str, raw: &RawInstruction, ins: &Instruction, escape: char) 
     out
 }
 
-/// The variables the shell reads in `ins` (see [`Instruction::shell_vars`]).
-fn shell_vars(src: &str, ins: &Instruction, escape: char) -> Vec<VarRef> {
+/// The variables the shell reads in `ins` and those it sets itself (see
+/// [`Instruction::shell_vars`]).
+fn shell_vars(src: &str, ins: &Instruction, escape: char) -> (Vec<VarRef>, Vec<String>) {
     if ins.json.is_some() {
-        return Vec::new();
+        return Default::default();
     }
     let script = match (ins.kind, &ins.body) {
-        (Kind::Run, Body::Run(run)) => return run.script.as_ref().map(|s| s.vars.clone()).unwrap_or_default(),
+        (Kind::Run, Body::Run(run)) => {
+            return run
+                .script
+                .as_ref()
+                .map(|s| (s.vars.clone(), s.sets.clone()))
+                .unwrap_or_default();
+        }
         (Kind::Cmd | Kind::Entrypoint, _) => ins.args,
         (Kind::Healthcheck, _) => {
             let text = ins.args.slice(src);
@@ -389,12 +398,13 @@ fn shell_vars(src: &str, ins: &Instruction, escape: char) -> Vec<VarRef> {
                 Some(w) if w.eq_ignore_ascii_case("cmd") && text[3..].starts_with(is_split_space) => {
                     TextRange::new(ins.args.start + 3, ins.args.end)
                 }
-                _ => return Vec::new(),
+                _ => return Default::default(),
             }
         }
-        _ => return Vec::new(),
+        _ => return Default::default(),
     };
-    parse_script(&mask_shell(src, script, escape), script.start).vars
+    let s = parse_script(&mask_shell(src, script, escape), script.start);
+    (s.vars, s.sets)
 }
 
 /// ONBUILD's trigger as an instruction of its own (same lines, its own flags and body).

@@ -267,6 +267,10 @@ pub struct Instruction {
     /// stage's shell is not a POSIX shell.
     #[serde(skip)]
     pub shell_vars: Vec<VarRef>,
+    /// The names that shell script sets itself (`X=1`, `for X in`, `read X`, …): its uses of
+    /// them may not read the ARG or ENV of that name.
+    #[serde(skip)]
+    pub shell_sets: Vec<String>,
 }
 
 /// A reference to a variable (`$NAME`, `${NAME:-x}`): the name and where it is written (the

@@ -37,6 +37,10 @@ pub struct Script {
     /// Every variable the script reads with `$NAME` or `${NAME…}` (not inside single quotes or
     /// a quoted-marker heredoc, not a bare name in `$(( ))`), in source order.
     pub vars: Vec<VarRef>,
+    /// The names the script sets itself: assignments (`X=1`, `export X=1`, `local X`), loop
+    /// variables (`for X in`), and the operands of `read`, `unset`, `getopts`, `mapfile`,
+    /// `readarray`, `export`, `declare`, `typeset`, `local` and `readonly`.
+    pub sets: Vec<String>,
 }
 
 /// One simple command.
@@ -233,9 +237,8 @@ pub fn parse_script(script: &str, base: usize) -> Script {
     let tree = PARSER.with(|parser| parser.borrow_mut().parse(script, None));
     let Some(tree) = tree else {
         return Script {
-            commands: Vec::new(),
             has_error: true,
-            vars: Vec::new(),
+            ..Script::default()
         };
     };
     let root = tree.root_node();
@@ -252,20 +255,55 @@ pub fn parse_script(script: &str, base: usize) -> Script {
         command.words.sort_by_key(|w| w.range.start);
     }
     commands.sort_by_key(|c| c.range.start);
+    let (vars, sets) = variables(root, script, base);
     Script {
         commands,
         has_error: root.has_error() || walker.too_deep,
-        vars: expansions(root, script, base),
+        vars,
+        sets,
     }
 }
 
 /// The names of `$NAME` and `${…NAME…}` (tree-sitter-bash's `simple_expansion` and
-/// `expansion` with a `variable_name` child), walked without recursion.
-fn expansions(root: Node<'_>, script: &str, base: usize) -> Vec<VarRef> {
+/// `expansion` with a `variable_name` child), and the names the script sets (see
+/// [`Script::sets`]), walked without recursion.
+fn variables(root: Node<'_>, script: &str, base: usize) -> (Vec<VarRef>, Vec<String>) {
     let mut out = Vec::new();
+    let mut sets: Vec<String> = Vec::new();
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
+        let text = |n: Node| script[n.byte_range()].to_string();
+        let mut children = node.walk();
+        match node.kind() {
+            "declaration_command" | "unset_command" | "for_statement" => sets.extend(
+                node.named_children(&mut children)
+                    .filter(|n| n.kind() == "variable_name")
+                    .map(text),
+            ),
+            "variable_assignment" => {
+                let name = node.child_by_field_name("name");
+                // `a[1]=x` sets `a`
+                let name = name.map(|n| match n.kind() {
+                    "subscript" => n.child_by_field_name("name").unwrap_or(n),
+                    _ => n,
+                });
+                sets.extend(name.map(text));
+            }
+            "command"
+                if node.child_by_field_name("name").is_some_and(|n| {
+                    matches!(&script[n.byte_range()], "read" | "getopts" | "mapfile" | "readarray")
+                }) =>
+            {
+                sets.extend(
+                    node.children_by_field_name("argument", &mut children)
+                        .filter(|n| n.kind() == "word")
+                        .map(text)
+                        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')),
+                );
+            }
+            _ => {}
+        }
         // the name of `$NAME` or `${NAME…}` is a `variable_name` child of the expansion (looked
         // for from the expansion: `Node::parent` walks down from the root each time)
         if matches!(node.kind(), "simple_expansion" | "expansion") {
@@ -285,7 +323,7 @@ fn expansions(root: Node<'_>, script: &str, base: usize) -> Vec<VarRef> {
         }
         loop {
             if !cursor.goto_parent() {
-                return out;
+                return (out, sets);
             }
             if cursor.goto_next_sibling() {
                 break;
@@ -1892,6 +1930,16 @@ mod tests {
         assert_eq!(rm.words[2].value, None);
         assert_eq!(slice(src, rm.words[2].range), "/var/lib/apt/lists/*");
         assert_eq!(slice(src, rm.connector.unwrap().range), "&&");
+    }
+
+    #[test]
+    fn names_a_script_sets_itself() {
+        let s = parse_script(
+            "X=1 cmd; export A B=2 && local C; for D in a b; do read -r E F; done; unset G; arr[1]=x; echo $H",
+            0,
+        );
+        assert_eq!(s.sets, ["X", "A", "B", "C", "D", "E", "F", "G", "arr"]);
+        assert_eq!(s.vars.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["H"]);
     }
 
     #[test]
