@@ -1,6 +1,6 @@
 //! The integration files: `.pre-commit-hooks.yaml` (the hooks' shape, and their `files` regex
 //! against dfix's own discovery, `cli::is_dockerfile_name`) and the GitHub Action's `action.yml`
-//! (its inputs reach `scripts/action.sh`).
+//! (its inputs reach `scripts/action.sh`), and the editor extensions' manifests.
 //!
 //! The regex is evaluated by `python3`'s `re`, the engine pre-commit itself uses
 //! (`re.compile(files).search(path)`): it needs a negative lookahead and `\Z`, which the `regex`
@@ -291,4 +291,13 @@ fn readme_snippets_match_the_files() {
     for h in config["repos"][0]["hooks"].as_vec().unwrap() {
         assert!(ids.contains(&h["id"].as_str().unwrap().to_string()));
     }
+}
+
+/// The editor extensions point at the project's home, as the rule pages' links do.
+#[test]
+fn editor_extensions_name_the_projects_home() {
+    let vscode: serde_json::Value = serde_json::from_str(&read("editors/vscode/package.json")).unwrap();
+    assert_eq!(vscode["repository"]["url"], dfix::HOMEPAGE);
+    let zed: toml::Table = read("editors/zed/extension.toml").parse().unwrap();
+    assert_eq!(zed["repository"].as_str(), Some(dfix::HOMEPAGE));
 }
