@@ -20,7 +20,7 @@ use std::cell::RefCell;
 
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, PoisonError};
 use tree_sitter::{Node, Parser};
 
 use crate::syntax::model::VarRef;
@@ -147,6 +147,37 @@ thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(new_parser());
 }
 
+/// The node kinds [`variables`] looks for, by id (cheaper than comparing names).
+struct Kinds {
+    simple_expansion: u16,
+    expansion: u16,
+    declaration_command: u16,
+    unset_command: u16,
+    for_statement: u16,
+    variable_assignment: u16,
+    command: u16,
+    variable_name: u16,
+    subscript: u16,
+    word: u16,
+}
+
+static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
+    let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+    let id = |kind: &str| language.id_for_node_kind(kind, true);
+    Kinds {
+        simple_expansion: id("simple_expansion"),
+        expansion: id("expansion"),
+        declaration_command: id("declaration_command"),
+        unset_command: id("unset_command"),
+        for_statement: id("for_statement"),
+        variable_assignment: id("variable_assignment"),
+        command: id("command"),
+        variable_name: id("variable_name"),
+        subscript: id("subscript"),
+        word: id("word"),
+    }
+});
+
 fn new_parser() -> Parser {
     let mut parser = Parser::new();
     parser
@@ -268,55 +299,50 @@ pub fn parse_script(script: &str, base: usize) -> Script {
 /// `expansion` with a `variable_name` child), and the names the script sets (see
 /// [`Script::sets`]), walked without recursion.
 fn variables(root: Node<'_>, script: &str, base: usize) -> (Vec<VarRef>, Vec<String>) {
+    let k = &*KINDS;
     let mut out = Vec::new();
     let mut sets: Vec<String> = Vec::new();
+    let text = |n: Node| script[n.byte_range()].to_string();
+    // the `variable_name` children of a node (looked for from the parent: `Node::parent` walks
+    // down from the root each time)
+    fn names(n: Node<'_>, variable_name: u16) -> Vec<Node<'_>> {
+        let mut c = n.walk();
+        n.named_children(&mut c)
+            .filter(|c| c.kind_id() == variable_name)
+            .collect()
+    }
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        let text = |n: Node| script[n.byte_range()].to_string();
-        let mut children = node.walk();
-        match node.kind() {
-            "declaration_command" | "unset_command" | "for_statement" => sets.extend(
-                node.named_children(&mut children)
-                    .filter(|n| n.kind() == "variable_name")
-                    .map(text),
-            ),
-            "variable_assignment" => {
-                let name = node.child_by_field_name("name");
-                // `a[1]=x` sets `a`
-                let name = name.map(|n| match n.kind() {
-                    "subscript" => n.child_by_field_name("name").unwrap_or(n),
-                    _ => n,
+        let kind = node.kind_id();
+        if kind == k.simple_expansion || kind == k.expansion {
+            out.extend(names(node, k.variable_name).into_iter().map(|name| VarRef {
+                name: text(name),
+                range: TextRange::new(base + name.start_byte(), base + name.end_byte()),
+            }));
+        } else if kind == k.declaration_command || kind == k.unset_command || kind == k.for_statement {
+            sets.extend(names(node, k.variable_name).into_iter().map(text));
+        } else if kind == k.variable_assignment {
+            // `a[1]=x` sets `a`
+            let name = node
+                .child_by_field_name("name")
+                .map(|n| match n.kind_id() == k.subscript {
+                    true => n.child_by_field_name("name").unwrap_or(n),
+                    false => n,
                 });
-                sets.extend(name.map(text));
-            }
-            "command"
-                if node.child_by_field_name("name").is_some_and(|n| {
-                    matches!(&script[n.byte_range()], "read" | "getopts" | "mapfile" | "readarray")
-                }) =>
-            {
-                sets.extend(
-                    node.children_by_field_name("argument", &mut children)
-                        .filter(|n| n.kind() == "word")
-                        .map(text)
-                        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')),
-                );
-            }
-            _ => {}
-        }
-        // the name of `$NAME` or `${NAME…}` is a `variable_name` child of the expansion (looked
-        // for from the expansion: `Node::parent` walks down from the root each time)
-        if matches!(node.kind(), "simple_expansion" | "expansion") {
-            let mut children = node.walk();
-            for name in node
-                .named_children(&mut children)
-                .filter(|n| n.kind() == "variable_name")
-            {
-                out.push(VarRef {
-                    name: script[name.byte_range()].to_string(),
-                    range: TextRange::new(base + name.start_byte(), base + name.end_byte()),
-                });
-            }
+            sets.extend(name.map(text));
+        } else if kind == k.command
+            && node
+                .child_by_field_name("name")
+                .is_some_and(|n| matches!(&script[n.byte_range()], "read" | "getopts" | "mapfile" | "readarray"))
+        {
+            let mut c = node.walk();
+            sets.extend(
+                node.children_by_field_name("argument", &mut c)
+                    .filter(|n| n.kind_id() == k.word)
+                    .map(text)
+                    .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')),
+            );
         }
         if cursor.goto_first_child() || cursor.goto_next_sibling() {
             continue;
