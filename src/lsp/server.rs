@@ -784,10 +784,37 @@ mod tests {
 
     static RELEASE: AtomicBool = AtomicBool::new(false);
 
-    /// A server on its own thread, and the client's end of the connection.
-    fn start() -> (Connection, std::thread::JoinHandle<u8>) {
-        let (server, client) = Connection::memory();
-        (client, std::thread::spawn(move || serve(&server)))
+    /// A server on its own thread, seen from the client's end of the connection.
+    struct Session {
+        client: Connection,
+        server: std::thread::JoinHandle<u8>,
+    }
+
+    impl Session {
+        fn start() -> Session {
+            let (server, client) = Connection::memory();
+            Session {
+                client,
+                server: std::thread::spawn(move || serve(&server)),
+            }
+        }
+
+        fn send(&self, m: Message) {
+            self.client.sender.send(m).unwrap();
+        }
+
+        fn recv(&self) -> Message {
+            self.client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap()
+        }
+
+        /// `exit`, and the server's exit status.
+        fn exit(self) -> u8 {
+            self.send(Notification::new("exit".into(), json!(null)).into());
+            self.server.join().unwrap()
+        }
     }
 
     /// A request that takes until the test releases it.
@@ -801,52 +828,45 @@ mod tests {
 
     #[test]
     fn a_slow_request_does_not_hold_up_the_others_and_a_waiting_one_can_be_cancelled() {
-        let (client, handle) = start();
-        let send = |m: Message| client.sender.send(m).unwrap();
-        let recv = || {
-            client
-                .receiver
-                .recv_timeout(std::time::Duration::from_secs(20))
-                .unwrap()
-        };
+        let s = Session::start();
         let response = |m: Message| match m {
             Message::Response(r) => r,
             other => panic!("a response, not {other:?}"),
         };
-        send(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}})).into());
-        assert!(response(recv()).response_result.is_ok());
+        s.send(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}})).into());
+        assert!(response(s.recv()).response_result.is_ok());
         let uri = "untitled:Dockerfile";
-        send(Notification::new(
+        s.send(Notification::new(
             "textDocument/didOpen".into(),
             json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": "FROM a AS b\n"}}),
         )
         .into());
-        let Message::Notification(n) = recv() else {
+        let Message::Notification(n) = s.recv() else {
             panic!("diagnostics")
         };
         assert_eq!(n.method, "textDocument/publishDiagnostics");
         // a slow request, then a quick one: the quick one is answered first
-        send(Request::new(10.into(), "dfix/test/slow".into(), json!(null)).into());
+        s.send(Request::new(10.into(), "dfix/test/slow".into(), json!(null)).into());
         let folding = json!({"textDocument": {"uri": uri}});
-        send(Request::new(2.into(), "textDocument/foldingRange".into(), folding.clone()).into());
-        let r = response(recv());
+        s.send(Request::new(2.into(), "textDocument/foldingRange".into(), folding.clone()).into());
+        let r = response(s.recv());
         assert_eq!(r.id, 2.into());
         assert!(r.response_result.is_ok());
         // every worker busy, one more request waits for a worker and is cancelled meanwhile
         for id in 1..WORKERS as i32 {
-            send(Request::new((10 + id).into(), "dfix/test/slow".into(), json!(null)).into());
+            s.send(Request::new((10 + id).into(), "dfix/test/slow".into(), json!(null)).into());
         }
-        send(Request::new(6.into(), "textDocument/foldingRange".into(), folding).into());
-        send(Notification::new("$/cancelRequest".into(), json!({"id": 6})).into());
+        s.send(Request::new(6.into(), "textDocument/foldingRange".into(), folding).into());
+        s.send(Notification::new("$/cancelRequest".into(), json!({"id": 6})).into());
         // the loop itself still answers
-        send(Request::new(3.into(), "initialize".into(), json!({"capabilities": {}})).into());
-        let r = response(recv());
+        s.send(Request::new(3.into(), "initialize".into(), json!({"capabilities": {}})).into());
+        let r = response(s.recv());
         assert_eq!(r.id, 3.into());
         assert_eq!(r.response_result.unwrap_err().code, ErrorCode::InvalidRequest as i32);
         RELEASE.store(true, Ordering::SeqCst);
         let mut ids = Vec::new();
         for _ in 0..=WORKERS {
-            let r = response(recv());
+            let r = response(s.recv());
             if r.id == 6.into() {
                 assert_eq!(r.response_result.unwrap_err().code, ErrorCode::RequestCanceled as i32);
             } else {
@@ -856,7 +876,7 @@ mod tests {
         }
         assert!(ids.contains(&6.into()), "{ids:?}");
         // and a symbol request, alone, is answered from the document
-        send(
+        s.send(
             Request::new(
                 4.into(),
                 "textDocument/documentSymbol".into(),
@@ -864,43 +884,34 @@ mod tests {
             )
             .into(),
         );
-        let r = response(recv());
+        let r = response(s.recv());
         assert_eq!(r.response_result.unwrap()[0]["name"], "b");
-        send(Request::new(5.into(), "shutdown".into(), json!(null)).into());
-        assert!(response(recv()).response_result.is_ok());
-        send(Notification::new("exit".into(), json!(null)).into());
-        assert_eq!(handle.join().unwrap(), CLEAN);
+        s.send(Request::new(5.into(), "shutdown".into(), json!(null)).into());
+        assert!(response(s.recv()).response_result.is_ok());
+        assert_eq!(s.exit(), CLEAN);
     }
 
     #[test]
     fn a_panicking_request_or_notification_does_not_end_the_session() {
-        let (client, handle) = start();
-        let send = |m: Message| client.sender.send(m).unwrap();
-        let recv = || {
-            client
-                .receiver
-                .recv_timeout(std::time::Duration::from_secs(20))
-                .unwrap()
-        };
-        send(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}})).into());
-        assert!(matches!(recv(), Message::Response(r) if r.response_result.is_ok()));
-        send(Notification::new("initialized".into(), json!({})).into());
-        send(Request::new(2.into(), "dfix/test/panic".into(), json!(null)).into());
-        let Message::Response(r) = recv() else {
+        let s = Session::start();
+        s.send(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}})).into());
+        assert!(matches!(s.recv(), Message::Response(r) if r.response_result.is_ok()));
+        s.send(Notification::new("initialized".into(), json!({})).into());
+        s.send(Request::new(2.into(), "dfix/test/panic".into(), json!(null)).into());
+        let Message::Response(r) = s.recv() else {
             panic!("a response")
         };
         let e = r.response_result.unwrap_err();
         assert_eq!(e.code, ErrorCode::InternalError as i32);
         assert!(e.message.contains("a deliberate failure"), "{}", e.message);
-        send(Notification::new("dfix/test/panic".into(), json!(null)).into());
-        let Message::Notification(n) = recv() else {
+        s.send(Notification::new("dfix/test/panic".into(), json!(null)).into());
+        let Message::Notification(n) = s.recv() else {
             panic!("a log message")
         };
         assert_eq!(n.method, "window/logMessage");
         assert_eq!(n.params["type"], 1);
-        send(Request::new(3.into(), "shutdown".into(), json!(null)).into());
-        assert!(matches!(recv(), Message::Response(r) if r.response_result.is_ok()));
-        send(Notification::new("exit".into(), json!(null)).into());
-        assert_eq!(handle.join().unwrap(), CLEAN);
+        s.send(Request::new(3.into(), "shutdown".into(), json!(null)).into());
+        assert!(matches!(s.recv(), Message::Response(r) if r.response_result.is_ok()));
+        assert_eq!(s.exit(), CLEAN);
     }
 }
