@@ -177,16 +177,21 @@ fn apply(
         }
         Body::Arg(pairs) => {
             for p in pairs {
-                // an ENV of the same name wins over an ARG
-                if scope.env.contains_key(&p.key) {
-                    continue;
-                }
-                // the default (or the global ARG's); without one, whatever the build passes
+                // the default, or the global ARG's: BuildKit adds it to the same environment as
+                // ENV (`dispatchArg`), so it replaces an earlier ENV of the same name
                 let v = match &p.value {
-                    Some(v) => scope.resolve(v),
-                    None => meta.get(&p.key).cloned().flatten(),
+                    Some(v) => Some(scope.resolve(v)),
+                    None => meta.get(&p.key).cloned().flatten().map(Some),
                 };
-                scope.env.insert(p.key.clone(), v);
+                match v {
+                    Some(v) => {
+                        scope.env.insert(p.key.clone(), v);
+                    }
+                    // without one, whatever the build passes, else an earlier ENV stays
+                    None => {
+                        scope.env.entry(p.key.clone()).or_insert(None);
+                    }
+                }
             }
         }
         Body::User(u) => {
@@ -399,6 +404,14 @@ mod tests {
         assert_eq!(s.user, UserInfo::Root);
         let s = at_last("FROM a\nARG U\nUSER $U\nRUN x\n");
         assert_eq!(s.user, UserInfo::Unknown);
+    }
+
+    #[test]
+    fn an_arg_with_a_value_replaces_an_earlier_env() {
+        let s = at_last("FROM a\nENV A=1 B=1 C=1\nARG A=2 B\nENV C=3\nRUN x\n");
+        assert_eq!(s.get("A"), Some(&Some("2".to_string())));
+        assert_eq!(s.get("B"), Some(&Some("1".to_string())));
+        assert_eq!(s.get("C"), Some(&Some("3".to_string())));
     }
 
     #[test]
