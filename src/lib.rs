@@ -34,13 +34,6 @@ pub fn lint(src: &str, settings: &Settings) -> Vec<Diagnostic> {
     rules::check_all(src, &model, settings)
 }
 
-/// Lints a new version of a text linted before, parsing again only the RUN scripts that changed
-/// (`scripts` holds those of the last version; see [`syntax::parse_reusing`]).
-pub fn lint_again(src: &str, settings: &Settings, scripts: &mut syntax::Scripts) -> Vec<Diagnostic> {
-    let model = syntax::parse_reusing(src, scripts);
-    rules::check_all(src, &model, settings)
-}
-
 /// Applies fixes to a fixpoint (unsafe ones too when asked).
 pub fn fix(src: &str, settings: &Settings, unsafe_fixes: bool) -> fix::FixOutcome {
     fix::fix_all(src, settings, unsafe_fixes)

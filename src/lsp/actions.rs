@@ -50,7 +50,7 @@ pub fn code_actions(
 ) -> Vec<CodeActionOrCommand> {
     let mut out = Vec::new();
     if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
-        let model = crate::syntax::parse(&doc.text);
+        let model = &*doc.model;
         for d in doc.diagnostics.iter().filter(|d| touches(d.range, range)) {
             let lsp = doc.lsp_diagnostic(enc, d);
             let fixes = d
@@ -78,7 +78,7 @@ pub fn code_actions(
                 }));
             }
             out.push(CodeActionOrCommand::CodeAction(ignore_action(
-                doc, enc, style, &model, d, lsp,
+                doc, enc, style, model, d, lsp,
             )));
         }
     }

@@ -286,13 +286,13 @@ fn mount_context(text: &str, index: usize, value: TextRange, offset: usize) -> O
 
 /// Completion items for the cursor at `offset`.
 pub fn completion(doc: &Document, enc: Encoding, offset: usize) -> Vec<CompletionItem> {
-    let model = crate::syntax::parse(&doc.text);
-    let Some(ctx) = context(&doc.text, &model, offset) else {
+    let model = &*doc.model;
+    let Some(ctx) = context(&doc.text, model, offset) else {
         return Vec::new();
     };
     // an edit stays on the cursor's line (a word may run over a line continuation)
     let (ls, le) = (line_start(&doc.text, offset), line_end(&doc.text, offset));
-    items(&doc.text, &model, &ctx)
+    items(&doc.text, model, &ctx)
         .into_iter()
         .map(|mut i| {
             i.replace = TextRange::new(i.replace.start.max(ls), i.replace.end.min(le));

@@ -3,9 +3,12 @@
 use super::convert::Encoding;
 use crate::diagnostic::Diagnostic;
 use crate::settings::Settings;
+use crate::syntax::Scripts;
+use crate::syntax::model::Dockerfile;
 use crate::syntax::text::{LineIndex, TextRange};
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Document {
@@ -19,6 +22,11 @@ pub struct Document {
     pub settings: Option<Settings>,
     /// The findings in `text`.
     pub diagnostics: Vec<Diagnostic>,
+    /// The model of `text` the findings come from: what every request reads, so that none
+    /// parses the document again.
+    pub model: Arc<Dockerfile>,
+    /// The RUN scripts of that parse, for the next one.
+    scripts: Scripts,
 }
 
 impl Document {
@@ -31,7 +39,21 @@ impl Document {
             text,
             settings: None,
             diagnostics: Vec::new(),
+            // until the first lint
+            model: Arc::new(crate::syntax::parse("")),
+            scripts: Scripts::default(),
         }
+    }
+
+    /// Parses the text again (only the RUN scripts that changed) and lints it with `settings`
+    /// (no findings when the configuration excludes the file).
+    pub fn lint(&mut self, settings: Option<Settings>) {
+        self.model = Arc::new(crate::syntax::parse_reusing(&self.text, &mut self.scripts));
+        self.diagnostics = match &settings {
+            Some(s) => crate::rules::check_all(&self.text, &self.model, s),
+            None => Vec::new(),
+        };
+        self.settings = settings;
     }
 
     /// Applies one content change (a replacement of the whole text when it has no range).

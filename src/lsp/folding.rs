@@ -5,7 +5,7 @@ use super::document::Document;
 use lsp_types::{FoldingRange, FoldingRangeKind};
 
 pub fn folding_ranges(doc: &Document) -> Vec<FoldingRange> {
-    let model = crate::syntax::parse(&doc.text);
+    let model = &*doc.model;
     let mut out = Vec::new();
     // 1-based physical lines in the model, 0-based in the protocol
     let fold = |start: usize, end: usize, kind: Option<FoldingRangeKind>| FoldingRange {

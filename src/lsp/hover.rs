@@ -24,8 +24,8 @@ pub fn hover(doc: &Document, enc: Encoding, offset: usize) -> Option<Hover> {
         .filter_map(|r| crate::rules::find(r))
         .map(|r| r.meta.doc.trim_end().to_string())
         .collect();
-    let model = crate::syntax::parse(&doc.text);
-    if let Some((at, text)) = describe(&doc.text, &model, offset) {
+    let model = &*doc.model;
+    if let Some((at, text)) = describe(&doc.text, model, offset) {
         pages.push(text);
         range.get_or_insert(at);
     }

@@ -277,14 +277,14 @@ pub(super) fn at(sites: &[Site], offset: usize) -> Option<Site> {
 }
 
 pub fn definition(doc: &Document, enc: Encoding, offset: usize) -> Option<Location> {
-    let model = crate::syntax::parse(&doc.text);
-    let found = at(&sites(&doc.text, &model), offset)?;
+    let model = &*doc.model;
+    let found = at(&sites(&doc.text, model), offset)?;
     Some(Location::new(doc.uri.clone(), doc.range(enc, found.declaration)))
 }
 
 pub fn references(doc: &Document, enc: Encoding, offset: usize, include_declaration: bool) -> Vec<Location> {
-    let model = crate::syntax::parse(&doc.text);
-    let all = sites(&doc.text, &model);
+    let model = &*doc.model;
+    let all = sites(&doc.text, model);
     let Some(found) = at(&all, offset) else {
         return Vec::new();
     };

@@ -22,10 +22,10 @@ fn renameable(text: &str, model: &Dockerfile, site: &Site) -> bool {
     }
 }
 
-fn found(doc: &Document, offset: usize) -> (Dockerfile, Vec<Site>, Option<Site>) {
-    let model = crate::syntax::parse(&doc.text);
-    let all = sites(&doc.text, &model);
-    let here = at(&all, offset).filter(|s| renameable(&doc.text, &model, s));
+fn found(doc: &Document, offset: usize) -> (&Dockerfile, Vec<Site>, Option<Site>) {
+    let model = &*doc.model;
+    let all = sites(&doc.text, model);
+    let here = at(&all, offset).filter(|s| renameable(&doc.text, model, s));
     (model, all, here)
 }
 
@@ -47,16 +47,16 @@ pub fn rename(
     };
     let old = here.range.slice(&doc.text);
     let problem = match here.target {
-        Target::Stage(s) => stage_problem(&doc.text, &model, &all, s, new_name),
+        Target::Stage(s) => stage_problem(&doc.text, model, &all, s, new_name),
         Target::Var(_) if old == new_name => None,
-        Target::Var(_) => variable_problem(&doc.text, &model, &all, here.target, old, new_name),
+        Target::Var(_) => variable_problem(&doc.text, model, &all, here.target, old, new_name),
     };
     if let Some(p) = problem {
         return Err(p);
     }
     let edits: Vec<Edit> = all
         .iter()
-        .filter(|s| s.target == here.target && renameable(&doc.text, &model, s))
+        .filter(|s| s.target == here.target && renameable(&doc.text, model, s))
         .map(|s| Edit::replace(s.range, new_name))
         .collect();
     Ok(workspace_edit(doc, enc, style, &edits))

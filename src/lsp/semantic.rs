@@ -214,10 +214,10 @@ fn with_sigil(text: &str, name: TextRange) -> TextRange {
 
 /// The tokens that overlap `range` (all when `None`), encoded relative to each other.
 pub fn encode(doc: &Document, enc: Encoding, range: Option<TextRange>) -> Vec<SemanticToken> {
-    let model = crate::syntax::parse(&doc.text);
+    let model = &*doc.model;
     let mut out = Vec::new();
     let (mut line, mut col) = (0, 0);
-    for t in tokens(&doc.text, &model) {
+    for t in tokens(&doc.text, model) {
         if range.is_some_and(|r| t.range.end <= r.start || t.range.start >= r.end) {
             continue;
         }

@@ -9,7 +9,6 @@ use super::convert::{self, Encoding};
 use super::document::Document;
 use crate::config::{CONFIG_NAMES, HADOLINT_NAMES, Resolver, Source};
 use crate::settings::{Layer, Settings};
-use crate::syntax::Scripts;
 use crossbeam_channel::{Sender, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
 use lsp_types::notification::{
@@ -106,8 +105,6 @@ pub struct Server<'c> {
     enc: Encoding,
     /// Shared with the requests in flight; an edit copies a document a request still reads.
     documents: HashMap<Uri, Arc<Document>>,
-    /// The RUN scripts of each document's last lint, for the next one.
-    scripts: HashMap<Uri, Scripts>,
     /// Documents changed since they were last linted: linted once no message is waiting (a
     /// burst of keystrokes is linted once), or before a request reads them.
     dirty: HashSet<Uri>,
@@ -141,7 +138,6 @@ impl<'c> Server<'c> {
             enc,
             documents: HashMap::new(),
             dirty: HashSet::new(),
-            scripts: HashMap::new(),
             jobs: workers(),
             waiting: Arc::default(),
             resolver: Resolver::new(Source::Discover, Layer::default()),
@@ -524,12 +520,7 @@ impl<'c> Server<'c> {
         let Some(doc) = self.documents.get_mut(uri) else {
             return;
         };
-        let doc = Arc::make_mut(doc);
-        doc.diagnostics = match &settings {
-            Some(s) => crate::lint_again(&doc.text, s, self.scripts.entry(uri.clone()).or_default()),
-            None => Vec::new(),
-        };
-        doc.settings = settings;
+        Arc::make_mut(doc).lint(settings);
         if self.push {
             self.publish(uri);
         }
@@ -585,7 +576,6 @@ impl<'c> Server<'c> {
     fn did_close(&mut self, p: DidCloseTextDocumentParams) -> Result<(), String> {
         let uri = p.text_document.uri;
         self.dirty.remove(&uri);
-        self.scripts.remove(&uri);
         if self.documents.remove(&uri).is_some() && self.push {
             self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,

@@ -11,12 +11,12 @@ use lsp_types::{DocumentSymbol, SymbolKind};
 const SUMMARY: usize = 40;
 
 pub fn document_symbols(doc: &Document, enc: Encoding) -> Vec<DocumentSymbol> {
-    let model = crate::syntax::parse(&doc.text);
+    let model = &*doc.model;
     let mut out = Vec::new();
     for (i, ins) in model.instructions.iter().enumerate() {
         match ins.stage {
             None => out.push(instruction_symbol(doc, enc, ins)),
-            Some(s) if model.stages[s].from == i => out.push(stage_symbol(doc, enc, &model, s)),
+            Some(s) if model.stages[s].from == i => out.push(stage_symbol(doc, enc, model, s)),
             Some(_) => {}
         }
     }
