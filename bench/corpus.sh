@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Lints the whole corpus with the release build and prints files/s and MB/s (best of N runs).
-# Usage: bench/corpus.sh [runs]   (the corpus is read in place from ../shared/corpus/files)
+# Usage: bench/corpus.sh [runs]   (the corpus is read in place from $DFIX_CORPUS/files,
+#                                 by default ../shared/corpus/files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
-corpus="$(cd ../shared/corpus/files && pwd)"
+corpus="$(cd "${DFIX_CORPUS:-../shared/corpus}/files" && pwd)"
 cargo build --release --quiet
 bin="$PWD/target/release/dfix"
 files=$(find "$corpus" -type f | wc -l)

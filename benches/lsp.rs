@@ -3,7 +3,8 @@
 //! `publishDiagnostics` of that version, median and 90th percentile over many edits.
 //!
 //! `cargo bench --bench lsp [-- RUNS]`. The documents are real: corpus Dockerfiles (read in place
-//! from ../shared/corpus/files, in path order) joined until they are 2,000 and 5,000 lines long.
+//! from `$DFIX_CORPUS/files`, by default ../shared/corpus/files, in path order) joined until they
+//! are 2,000 and 5,000 lines long.
 
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
@@ -20,7 +21,10 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse::<usize>().ok())
         .unwrap_or(51);
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
+    let corpus = std::env::var_os("DFIX_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+        .join("files");
     let mut files = Vec::new();
     collect(&corpus, &mut files);
     files.sort();

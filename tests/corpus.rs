@@ -1,5 +1,14 @@
-//! dfix on about 4,500 real Dockerfiles (`../shared/corpus`, used in place): agreement with
-//! BuildKit's own parser, and the invariants of the fix engine.
+//! dfix on about 4,500 real Dockerfiles: agreement with BuildKit's own parser, and the
+//! invariants of the fix engine.
+//!
+//! The corpus is not part of the repository: these tests are ignored unless asked for, and then
+//! read it in place from the folder `DFIX_CORPUS` names (`files/`, `buildkit-parse.jsonl`):
+//!
+//! ```sh
+//! DFIX_CORPUS=../shared/corpus cargo test --locked --test corpus -- --ignored
+//! ```
+//!
+//! Asked for without `DFIX_CORPUS`, or with a folder that holds no corpus, they fail.
 
 use dfix::settings::{Selection, Settings};
 use rayon::prelude::*;
@@ -9,10 +18,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn corpus() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let Some(dir) = std::env::var_os("DFIX_CORPUS") else {
+        panic!("DFIX_CORPUS is not set: it names the corpus folder (files/, buildkit-parse.jsonl)");
+    };
+    let dir = PathBuf::from(dir);
     assert!(
-        dir.join("buildkit-parse.jsonl").is_file(),
-        "the corpus is expected at {}",
+        dir.join("buildkit-parse.jsonl").is_file() && dir.join("files").is_dir(),
+        "DFIX_CORPUS={} holds no corpus (files/, buildkit-parse.jsonl)",
         dir.display()
     );
     dir
@@ -51,7 +63,8 @@ fn project(i: &Value) -> Vec<Value> {
 /// BuildKit accepts the file, the same instructions, lines, flags, argument counts, heredocs
 /// and mounts.
 #[test]
-fn agrees_with_buildkit_on_every_corpus_file() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_agrees_with_buildkit_on_every_file() {
     let oracle = oracle();
     assert!(oracle.len() > 4000);
     let failures: Vec<String> = oracle
@@ -94,7 +107,8 @@ fn agrees_with_buildkit_on_every_corpus_file() {
 
 /// The instruction-stage error BuildKit reports is the first one dfix reports.
 #[test]
-fn same_first_error_as_buildkit() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_same_first_error_as_buildkit() {
     let mut failures = Vec::new();
     for o in oracle() {
         let Some(want) = o.get("instructions_error").or(o.get("error")).and_then(Value::as_str) else {
@@ -115,7 +129,8 @@ fn same_first_error_as_buildkit() {
 /// the same model as a parse from scratch. This is what the language server does on each
 /// keystroke.
 #[test]
-fn a_parse_reusing_scripts_equals_a_fresh_one_on_every_corpus_file() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_a_parse_reusing_scripts_equals_a_fresh_one() {
     let failures: Vec<String> = oracle()
         .par_iter()
         .filter_map(|o| {
@@ -150,7 +165,8 @@ fn all_rules() -> Settings {
 /// No panic; ranges inside the text and on character boundaries; the fix loop converges
 /// without a new parse error; a second pass changes nothing.
 #[test]
-fn fix_invariants_hold_on_every_corpus_file() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_fix_invariants_hold() {
     let settings = all_rules();
     let files: Vec<String> = oracle()
         .iter()
@@ -230,7 +246,8 @@ fn snapshot(root: &Path) -> HashMap<PathBuf, Vec<u8>> {
 /// `--diff` applied with `git apply` gives the same bytes as `--write`, on a copy of the corpus
 /// made outside the repository.
 #[test]
-fn diff_applied_with_git_equals_write() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_diff_applied_with_git_equals_write() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
@@ -287,7 +304,8 @@ fn diff_applied_with_git_equals_write() {
 /// With every fix applied (unsafe and preview too), no mount a fix adds covers a directory a
 /// tool installs into (the "never mount" list): the mount would hide installed files.
 #[test]
-fn fixes_never_mount_install_directories() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_fixes_never_mount_install_directories() {
     use dfix::rules::tools::never_mount;
     use dfix::syntax::scope::scope_at;
     const TOOLS: [&str; 17] = [
@@ -361,7 +379,8 @@ fn directives_in_effect(text: &str) -> Vec<(String, String)> {
 /// `--add-ignore` on a copy of the corpus: afterwards dfix finds nothing, a second
 /// `--add-ignore` changes nothing, and every file keeps its parser directives and its verdict.
 #[test]
-fn add_ignore_adopts_the_whole_corpus() {
+#[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
+fn corpus_add_ignore_adopts_every_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("files");
     copy_tree(&corpus().join("files"), &dir);
