@@ -163,7 +163,10 @@ const NAMES: &[&str] = &[
     "Dockerfile\n.prod",
 ];
 
+/// Python's `re` is the engine that reads the hooks' `files` (no Rust crate matches it exactly),
+/// so this test needs `python3` and runs only when asked for: `.ci/run` does.
 #[test]
+#[ignore = "needs python3, pre-commit's regex engine (run with --ignored)"]
 fn files_regex_selects_what_dfix_discovers() {
     let regex = hook("dfix")["files"].as_str().unwrap().to_string();
     let mut paths = Vec::new();
