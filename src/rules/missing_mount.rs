@@ -35,6 +35,8 @@ pub struct Spec {
     pub tool: &'static str,
     /// Offer the mount fix (false while the tool's cache directory is unverified).
     pub fix: bool,
+    /// Why a finding has no fix at all (neither mount nor clean-up), when that is known.
+    pub no_fix_reason: Option<&'static str>,
     /// One covered directory is enough (apt: the other one is `apt-cache-mount-incomplete`'s).
     pub any_dir: bool,
     /// Edits the mount fix needs besides the mount (apk's cache link).
@@ -49,6 +51,7 @@ impl Spec {
         Spec {
             tool,
             fix: true,
+            no_fix_reason: None,
             any_dir: false,
             extra: None,
             clean: None,
@@ -178,7 +181,10 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             reported = true;
             let prefer = ctx.settings.options.prefer(ctx.rule_name());
             let (fix, no_fix_reason) = match prefer {
-                Prefer::Clean => (spec.clean.and_then(|f| f(call, r.eff)), None),
+                Prefer::Clean => match spec.clean.and_then(|f| f(call, r.eff)) {
+                    Some(fix) => (Some(fix), None),
+                    None => (None, spec.no_fix_reason.map(str::to_string)),
+                },
                 Prefer::Mount => match mount_fix(spec, call, run, scope, &missing, r.is_onbuild()) {
                     Ok(fix) => (Some(fix), None),
                     Err(reason) => (None, reason),
@@ -246,7 +252,7 @@ fn mount_fix(
     onbuild: bool,
 ) -> Result<Fix, Option<String>> {
     if !spec.fix {
-        return Err(None);
+        return Err(spec.no_fix_reason.map(str::to_string));
     }
     if onbuild {
         return Err(Some(common::ONBUILD_NO_FIX.to_string()));
