@@ -174,6 +174,12 @@ fn a_misspelt_suppression_is_reported_and_never_removed() {
         stdout(&o)
     );
     assert!(!stdout(&o).contains("note"), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .contains("  = no fix: an unknown name is kept for you to correct: dfix does not guess the rule meant\n"),
+        "{}",
+        stdout(&o)
+    );
     // --write removes the unused real name and keeps the unknown one
     assert_eq!(code(&run(d.path(), &[&args[..], &["--write"]].concat())), 1);
     assert_eq!(

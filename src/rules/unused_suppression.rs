@@ -61,10 +61,12 @@ pub fn check(ctx: &mut Context) {
             .collect();
         for name in s.names.iter().filter(|n| n.unknown) {
             let hint = crate::suggest::did_you_mean(&name.text, selector_names());
-            ctx.report(
+            let d = ctx.report(
                 name.range,
                 format!("unknown rule `{}` in a suppression{hint}", name.text),
             );
+            d.no_fix_reason =
+                Some("an unknown name is kept for you to correct: dfix does not guess the rule meant".into());
         }
         if unused.is_empty() {
             continue;
