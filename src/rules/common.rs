@@ -213,8 +213,7 @@ pub fn owner_options(scope: &Scope) -> Option<String> {
 }
 
 /// Why a finding in an `ONBUILD RUN` has no fix.
-pub const ONBUILD_NO_FIX: &str =
-    "the RUN is an ONBUILD trigger: it runs in a child build, whose user and frontend dfix does not know";
+pub const ONBUILD_NO_FIX: &str = "the RUN is an ONBUILD trigger: it runs in a child build, which dfix does not see";
 
 /// Why a mount for a non-root user has no fix.
 pub fn unknown_uid(user: &str) -> String {
