@@ -5,7 +5,7 @@ use crate::diagnostic::Severity;
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
-use crate::rules::{FixAvailability, RULES, Status};
+use crate::rules::{FixAvailability, RULES, RuleMeta, Status};
 use crate::settings::{Layer, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
@@ -764,7 +764,8 @@ fn explain(args: ExplainArgs) -> u8 {
         {
             Some(r) => vec![r.meta],
             None => {
-                error(format!("unknown rule `{name}`"));
+                let hint = crate::suggest::did_you_mean(name, RULES.iter().map(|r| r.meta.name));
+                error(format!("unknown rule `{name}`{hint}"));
                 return ERROR;
             }
         },
@@ -791,33 +792,40 @@ fn explain(args: ExplainArgs) -> u8 {
             writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
         ExplainFormat::Text if args.rule.is_some() => write!(out, "{}", metas[0].doc),
-        ExplainFormat::Text => {
-            let mut r = Ok(());
-            for m in metas {
-                let fix = match m.fix {
-                    FixAvailability::Always => "fix",
-                    FixAvailability::Sometimes => "fix?",
-                    FixAvailability::None => "",
-                };
-                let default = if m.status == Status::Preview { "preview" } else { "on" };
-                r = r.and_then(|()| {
-                    writeln!(
-                        out,
-                        "{:<34} {:<10} {:<8} {:<7} {:<4} {}",
-                        m.name,
-                        m.family,
-                        m.severity.as_str(),
-                        default,
-                        fix,
-                        m.sources.join(",")
-                    )
-                });
-            }
-            r
-        }
+        ExplainFormat::Text => rule_table(&mut out, &metas),
     };
     if written.is_err() { ERROR } else { OK }
 }
+
+/// `dfix explain`: one row per rule under a header, then what the columns mean.
+fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
+    let row = |out: &mut dyn Write, cells: [&str; 6]| {
+        let [name, family, severity, default, fix, aliases] = cells;
+        let line = format!("{name:<34} {family:<10} {severity:<8} {default:<7} {fix:<9} {aliases}");
+        writeln!(out, "{}", line.trim_end())
+    };
+    row(out, ["rule", "family", "severity", "default", "fix", "aliases"])?;
+    for m in metas {
+        let fix = match m.fix {
+            FixAvailability::Always => "always",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::None => "no",
+        };
+        let default = if m.status == Status::Preview { "preview" } else { "on" };
+        let aliases = m.sources.join(",");
+        row(out, [m.name, m.family, m.severity.as_str(), default, fix, &aliases])?;
+    }
+    write!(out, "{EXPLAIN_LEGEND}")
+}
+
+const EXPLAIN_LEGEND: &str = "
+default   on: runs unless deselected; preview: runs with --preview or when named
+fix       always: every finding has a fix; no: dfix never fixes it; sometimes: a fix exists
+          only in some cases (the finding says why when it has none and the reason is known)
+aliases   other names the rule answers to (hadolint codes, BuildKit checks, former names)
+
+`dfix explain RULE` prints a rule's page.
+";
 
 fn debug_model(paths: Vec<PathBuf>) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));

@@ -5,7 +5,11 @@
 //! command line's layer goes on top.
 
 use crate::diagnostic::Severity;
-use crate::settings::{Layer, OptionKind, OptionValue, PathGlob, Settings, option_kind, resolve};
+use crate::rules::RULES;
+use crate::settings::{
+    Layer, OptionKind, OptionValue, PathGlob, Settings, option_keys, option_kind, resolve, rule_index,
+};
+use crate::suggest::did_you_mean;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -155,11 +159,23 @@ fn globs(
         .collect()
 }
 
+/// serde's "unknown field `selct`, expected one of `extend`, `select`, …" with the nearest
+/// key suggested; other messages unchanged.
+fn suggest_key(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    // the field, then the expected keys: every other piece between backticks
+    let mut quoted = rest.split('`').step_by(2).filter(|k| !k.is_empty());
+    let field = quoted.next().unwrap_or_default();
+    format!("{message}{}", did_you_mean(field, quoted))
+}
+
 /// Reads one configuration file into a layer, and the file it extends.
 fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| unlocated(path, format!("cannot read: {e}")))?;
     let raw: RawFile = toml::from_str(&text).map_err(|e| match e.span() {
-        Some(span) => located(path, &text, span, e.message().replace('\n', " ").trim().to_string()),
+        Some(span) => located(path, &text, span, suggest_key(e.message().replace('\n', " ").trim())),
         None => unlocated(path, e.message().trim().to_string()),
     })?;
     let base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -228,11 +244,15 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
     for (rule, table) in raw.rules.iter().flat_map(|p| &p.0) {
         let name = rule.get_ref();
         if crate::rules::find(name).is_none() {
+            let hint = match rule_index(name) {
+                Some(i) => format!("; did you mean `{}`?", RULES[i].meta.name),
+                None => did_you_mean(name, RULES.iter().map(|r| r.meta.name)),
+            };
             return Err(located(
                 path,
                 &text,
                 rule.span(),
-                format!("unknown rule `{name}` (options take the rule's name, not an alias)"),
+                format!("unknown rule `{name}` (options take the rule's name, not an alias){hint}"),
             ));
         }
         for (key, value) in &table.0 {
@@ -241,7 +261,11 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
                     path,
                     &text,
                     key.span(),
-                    format!("rule `{name}` has no option `{}`", key.get_ref()),
+                    format!(
+                        "rule `{name}` has no option `{}`{}",
+                        key.get_ref(),
+                        did_you_mean(key.get_ref(), option_keys(name))
+                    ),
                 )
             })?;
             let bad = |expected: &str| {
@@ -584,11 +608,27 @@ strict = true
         let e = err("select = [\"cache\"]\nselekt = [\"x\"]\n");
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.message.starts_with("unknown field `selekt`"), "{}", e.message);
+        assert!(e.message.ends_with("; did you mean `select`?"), "{}", e.message);
         assert_eq!(e.snippet, "  |\n2 | selekt = [\"x\"]\n  | ^^^^^^");
+        let e = err("selct = [\"cache\"]\n");
+        assert!(
+            e.message.ends_with(", `rules`; did you mean `select`?"),
+            "{}",
+            e.message
+        );
+        let e = err("zzzzzzz = 1\n");
+        assert!(!e.message.contains("did you mean"), "{}", e.message);
         let e = err("select = [\"cache\", \"nope\"]\n");
         assert_eq!(
             (e.line, e.column, e.message.as_str()),
             (1, 20, "unknown rule or group `nope`")
+        );
+        let e = err("ignore = [\"cahce\"]\n");
+        assert_eq!(e.message, "unknown rule or group `cahce`; did you mean `cache`?");
+        let e = err("[severity]\npip-without-cahce-mount = \"error\"\n");
+        assert_eq!(
+            e.message,
+            "unknown rule or group `pip-without-cahce-mount`; did you mean `pip-without-cache-mount`?"
         );
         let e = err("fail-level = \"fatal\"\n");
         assert_eq!(
@@ -608,9 +648,26 @@ strict = true
         let e = err("[rules.missing-syntax-directive]\nstrict = \"yes\"\n");
         assert_eq!(e.message, "`missing-syntax-directive.strict` must be `true` or `false`");
         let e = err("[rules.missing-syntax-directive]\nvalu = \"x\"\n");
-        assert_eq!(e.message, "rule `missing-syntax-directive` has no option `valu`");
+        assert_eq!(
+            e.message,
+            "rule `missing-syntax-directive` has no option `valu`; did you mean `value`?"
+        );
+        let e = err("[rules.pip-without-cache-mount]\nprefre = \"clean\"\n");
+        assert_eq!(
+            e.message,
+            "rule `pip-without-cache-mount` has no option `prefre`; did you mean `prefer`?"
+        );
         let e = err("[rules.DL3042]\nprefer = \"clean\"\n");
-        assert!(e.message.starts_with("unknown rule `DL3042`"));
+        assert_eq!(
+            e.message,
+            "unknown rule `DL3042` (options take the rule's name, not an alias); did you mean `pip-without-cache-mount`?"
+        );
+        let e = err("[rules.pip-without-cahce-mount]\nprefer = \"clean\"\n");
+        assert!(
+            e.message.ends_with("; did you mean `pip-without-cache-mount`?"),
+            "{}",
+            e.message
+        );
         let e = err("extend = \"nope.toml\"\n");
         assert_eq!(e.message, "`extend` names `nope.toml`, which is not a file");
         let e = err("exclude = [\"a[\"]\n");

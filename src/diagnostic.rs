@@ -113,4 +113,6 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// Other fixes, offered but never applied by `--write`.
     pub alternatives: Vec<Fix>,
+    /// Why there is no fix, where the rule knows (one line, lowercase).
+    pub no_fix_reason: Option<String>,
 }

@@ -11,6 +11,7 @@ pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod suggest;
 pub mod suppress;
 pub mod syntax;
 

@@ -51,6 +51,14 @@ pub fn option_kind(rule: &str, key: &str) -> Option<OptionKind> {
     }
 }
 
+/// Every option key some rule takes (for suggestions; [`option_kind`] says which rule takes it).
+const OPTION_KEYS: [&str; 3] = ["value", "strict", "prefer"];
+
+/// The option keys `rule` takes.
+pub fn option_keys(rule: &str) -> impl Iterator<Item = &'static str> + '_ {
+    OPTION_KEYS.into_iter().filter(move |k| option_kind(rule, k).is_some())
+}
+
 /// Rule options: `(rule, key, value)`, the last one set winning.
 #[derive(Clone, Debug, Default)]
 pub struct RuleOptions {
@@ -224,8 +232,18 @@ pub fn resolve(token: &str) -> Result<(Vec<usize>, bool), String> {
     if !prefix.is_empty() {
         return Ok((prefix, false));
     }
-    Err(format!("unknown rule or group `{token}`"))
+    Err(format!(
+        "unknown rule or group `{token}`{}",
+        crate::suggest::did_you_mean(token, selector_names())
+    ))
 }
+
+/// The names a selector can be spelled as (rule names, groups, `ALL`), for suggestions.
+pub fn selector_names() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.meta.name).chain(GROUPS).chain(["ALL"])
+}
+
+const GROUPS: [&str; 6] = ["core", "directives", "cache", "hadolint", "buildkit", "shellcheck"];
 
 fn is_hadolint(s: &str) -> bool {
     s.starts_with("DL") && s[2..].chars().all(|c| c.is_ascii_digit())
@@ -236,10 +254,7 @@ fn is_buildkit(s: &str) -> bool {
 }
 
 fn is_family(token: &str) -> bool {
-    matches!(
-        token,
-        "core" | "directives" | "cache" | "hadolint" | "buildkit" | "shellcheck"
-    )
+    GROUPS.contains(&token)
 }
 
 /// The rule a name or alias stands for (the first, for an alias that covers several).

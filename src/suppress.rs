@@ -32,8 +32,10 @@ pub enum Reach {
 pub struct Name {
     pub text: String,
     pub range: TextRange,
-    /// The rules it stands for (empty when unknown).
+    /// The rules it stands for (empty when unknown, or for a group without rules).
     pub rules: Vec<usize>,
+    /// Neither a rule, an alias nor a group (a typo, or a rule dfix does not have).
+    pub unknown: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -76,14 +78,12 @@ fn names(list: &str, base: usize) -> Vec<Name> {
         if part.is_empty() {
             continue;
         }
-        let rules = match resolve(part) {
-            Ok((rules, _)) => rules,
-            Err(_) => Vec::new(),
-        };
+        let resolved = resolve(part);
         out.push(Name {
             text: part.to_string(),
             range: TextRange::new(base + start, base + start + part.len()),
-            rules,
+            unknown: resolved.is_err(),
+            rules: resolved.map(|(rules, _)| rules).unwrap_or_default(),
         });
     }
     out

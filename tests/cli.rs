@@ -117,6 +117,103 @@ fn bad_usage_exits_2() {
 }
 
 #[test]
+fn a_misspelt_name_gets_the_nearest_one() {
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    for flag in ["--select", "--ignore", "--extend-select"] {
+        let o = run(d.path(), &[flag, "cahce"]);
+        assert_eq!(code(&o), 2);
+        assert_eq!(
+            stderr(&o),
+            "dfix: unknown rule or group `cahce`; did you mean `cache`?\n",
+            "{flag}"
+        );
+    }
+    let o = run(d.path(), &["--select", "pip-without-cahce-mount"]);
+    assert_eq!(
+        stderr(&o),
+        "dfix: unknown rule or group `pip-without-cahce-mount`; did you mean `pip-without-cache-mount`?\n"
+    );
+    let o = run(d.path(), &["explain", "pip-without-cahce-mount"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "dfix: unknown rule `pip-without-cahce-mount`; did you mean `pip-without-cache-mount`?\n"
+    );
+    // configuration keys, rule names and option names
+    for (toml, hint) in [
+        ("selct = [\"cache\"]\n", "did you mean `select`?"),
+        ("select = [\"directivs\"]\n", "did you mean `directives`?"),
+        (
+            "[rules.pip-without-cache-mount]\nprefr = \"clean\"\n",
+            "did you mean `prefer`?",
+        ),
+    ] {
+        let d = tree(&[("Dockerfile", CLEAN), ("dfix.toml", toml)]);
+        let o = run(d.path(), &[]);
+        assert_eq!(code(&o), 2, "{toml}");
+        assert!(stderr(&o).contains(hint), "{toml}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_misspelt_suppression_is_reported_and_never_removed() {
+    let text = "FROM python:3.12-slim\n# dfix: ignore=pip-without-cahce-mount,invalid-mount\nRUN pip install --no-cache-dir flask\n";
+    let d = tree(&[("Dockerfile", text)]);
+    let args = ["--select", "unused-suppression,invalid-mount,pip-without-cache-mount"];
+    let o = run(d.path(), &[&args[..], &["--format", "concise"]].concat());
+    assert_eq!(
+        stdout(&o),
+        "Dockerfile:2:16: info[unused-suppression] unknown rule `pip-without-cahce-mount` in a suppression; did you mean `pip-without-cache-mount`?\n\
+         Dockerfile:2:40: info[unused-suppression] [*] `invalid-mount` suppresses nothing here\n"
+    );
+    // the human report says `info`, like the other formats
+    let o = run(d.path(), &args);
+    assert!(
+        stdout(&o).starts_with("info[unused-suppression]: unknown rule `pip-without-cahce-mount`"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("note"), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .contains("  = no fix: an unknown name is kept for you to correct: dfix does not guess the rule meant\n"),
+        "{}",
+        stdout(&o)
+    );
+    // --write removes the unused real name and keeps the unknown one
+    assert_eq!(code(&run(d.path(), &[&args[..], &["--write"]].concat())), 1);
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        text.replace(",invalid-mount", "")
+    );
+    assert_eq!(code(&run(d.path(), &[&args[..], &["--write"]].concat())), 1);
+    assert_eq!(
+        fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
+        text.replace(",invalid-mount", "")
+    );
+}
+
+#[test]
+fn a_finding_without_a_fix_says_why() {
+    let d = tree(&[(
+        "Dockerfile",
+        "# syntax=docker/dockerfile:1\nFROM python:3.12\nUSER app\nRUN pip install pyyaml\n",
+    )]);
+    let why = "the uid of user `app` could not be determined (from `USER` or an earlier `useradd -u`)";
+    let o = run(d.path(), &[]);
+    assert!(stdout(&o).contains(&format!("  = no fix: {why}\n")), "{}", stdout(&o));
+    let o = run(d.path(), &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["rule"], "pip-without-cache-mount");
+    assert_eq!(v[0]["fix"], serde_json::Value::Null);
+    assert_eq!(v[0]["no_fix_reason"], why);
+    // a finding with a fix has no reason
+    let d = tree(&[("Dockerfile", SEED)]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(d.path(), &["--format", "json"]))).unwrap();
+    assert!(v[0].get("no_fix_reason").is_none());
+}
+
+#[test]
 fn missing_path_exits_2_and_the_others_are_still_linted() {
     let d = tree(&[("Dockerfile", SEED)]);
     let o = run(d.path(), &["nope/Dockerfile", "Dockerfile", "--format", "concise"]);
@@ -500,15 +597,23 @@ fn show_fixes_lists_alternatives() {
     let o = run(d.path(), &["--color", "never"]);
     assert!(!stdout(&o).contains("alternative"));
     let o = run(d.path(), &["--color", "never", "--show-fixes"]);
+    // the hint names what applies an alternative: not --write, whatever its flags
     assert!(
-        stdout(&o)
-            .contains("alternative: fix: Make the cache world-writable with `mode=0777` (--write --unsafe-fixes)"),
+        stdout(&o).contains(
+            "  = alternative: Make the cache world-writable with `mode=0777` (unsafe; a quick fix in the editor; --write never applies alternatives)\n"
+        ),
         "{}",
         stdout(&o)
     );
+    assert!(!stdout(&o).contains("--unsafe-fixes"), "{}", stdout(&o));
     // --unsafe-fixes does not apply alternatives
     let o = run(d.path(), &["--write", "--unsafe-fixes"]);
     assert_eq!(code(&o), 1);
+    assert!(
+        !fs::read_to_string(d.path().join("Dockerfile"))
+            .unwrap()
+            .contains("mode=0777")
+    );
 }
 
 #[test]
@@ -584,11 +689,41 @@ fn explain() {
     assert_eq!(pip["status"], "stable");
     assert_eq!(pip["sources"], serde_json::json!(["DL3042"]));
     let o = run(d.path(), &["explain"]);
-    assert!(
-        stdout(&o)
-            .lines()
-            .any(|l| l.starts_with("cache-mount-not-writable-by-user"))
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["rule", "family", "severity", "default", "fix", "aliases"]
     );
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .unwrap()
+    };
+    assert_eq!(
+        row("pip-without-cache-mount"),
+        [
+            "pip-without-cache-mount",
+            "cache",
+            "warning",
+            "on",
+            "sometimes",
+            "DL3042"
+        ]
+    );
+    assert_eq!(
+        row("syntax-error"),
+        ["syntax-error", "core", "error", "on", "no", "DL1000"]
+    );
+    assert_eq!(row("conda-without-cache-mount")[3], "preview");
+    // the legend says what the columns mean
+    assert!(
+        out.contains("\nfix       always: every finding has a fix; no: dfix never fixes it; sometimes: a fix exists\n"),
+        "{out}"
+    );
+    assert!(out.contains("\ndefault   on: runs unless deselected; preview: runs with --preview or when named\n"));
     assert_eq!(code(&run(d.path(), &["explain", "nope"])), 2);
 }
 

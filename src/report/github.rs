@@ -84,6 +84,7 @@ mod tests {
                 range: TextRange::new(7, 18),
                 fix: None,
                 alternatives: Vec::new(),
+                no_fix_reason: None,
             }],
         };
         let mut out = Vec::new();

@@ -106,6 +106,7 @@ mod tests {
                 range: TextRange::new(i, i + needle.len()),
                 fix: None,
                 alternatives: Vec::new(),
+                no_fix_reason: None,
             })
             .collect();
         FileReport {

@@ -25,7 +25,7 @@ fn fix(index: &LineIndex, source: &str, f: &Fix) -> Value {
 
 /// One finding as JSON (shared with `json-lines`).
 pub fn diagnostic(file: &FileReport, index: &LineIndex, d: &Diagnostic) -> Value {
-    json!({
+    let mut v = json!({
         "rule": d.rule,
         "severity": d.severity,
         "message": d.message,
@@ -35,7 +35,11 @@ pub fn diagnostic(file: &FileReport, index: &LineIndex, d: &Diagnostic) -> Value
         "end_byte": d.range.end,
         "fix": d.fix.as_ref().map(|f| fix(index, &file.source, f)),
         "alternatives": d.alternatives.iter().map(|f| fix(index, &file.source, f)).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(reason) = &d.no_fix_reason {
+        v["no_fix_reason"] = json!(reason);
+    }
+    v
 }
 
 pub fn emit(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {

@@ -1,4 +1,4 @@
-use super::contradiction::{CacheRun, cache_runs, remove_word};
+use super::contradiction::{self, CacheRun, cache_runs, remove_word};
 use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
@@ -33,7 +33,9 @@ pub fn check(ctx: &mut Context) {
             };
             // dropping the flag is only harmless when the indexes go to a mount, not the layer
             let fix = index_dir.and_then(|_| fix(ctx, cr, call, &calls[..i]));
-            ctx.report_with_fix(
+            contradiction::report(
+                ctx,
+                cr,
                 flag.range,
                 format!("`--no-cache` makes apk ignore its cache: the cache mount on `{target}` is never used"),
                 fix,

@@ -1,5 +1,7 @@
 use super::common::{basename, covers};
-use super::contradiction::{CacheRun, Place, cache_runs, first_operand, remove_command, remove_word, rm_operands};
+use super::contradiction::{
+    self, CacheRun, Place, cache_runs, first_operand, remove_command, remove_word, rm_operands,
+};
 use super::tools::{APT_CACHE, APT_LISTS};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
@@ -46,7 +48,9 @@ pub fn check(ctx: &mut Context) {
                 let fix = remove_command(src, model, cr, cmd)
                     .map(|(edit, _)| Fix::unsafe_("Remove the clean-up command", vec![edit]));
                 let text = cmd.range.slice(src);
-                ctx.report_with_fix(
+                contradiction::report(
+                    ctx,
+                    cr,
                     cmd.range,
                     format!("`{text}` empties the cache mount on `{target}`: every build downloads the packages again"),
                     fix,
@@ -112,7 +116,9 @@ fn wiped_by_rm(
     } else {
         first.range
     };
-    ctx.report_with_fix(
+    contradiction::report(
+        ctx,
+        cr,
         range,
         format!(
             "{} empties the cache mount on `{target}`: every build downloads {} again",

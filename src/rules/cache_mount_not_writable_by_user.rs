@@ -55,15 +55,21 @@ pub fn check(ctx: &mut Context) {
                 continue;
             }
             let target = mount_target(m, scope).or(m.target.clone()).unwrap_or_default();
-            let fix = match (
-                m.uid.is_none() && m.gid.is_none() && !r.is_onbuild(),
-                common::owner_options(scope),
-            ) {
-                (true, Some(owner)) if !owner.is_empty() => Some(Fix::safe(
-                    format!("Add `{}` to the mount", owner.trim_start_matches(',')),
-                    vec![Edit::insert(m.range.end, owner)],
-                )),
-                _ => None,
+            let (fix, no_fix_reason) = if r.is_onbuild() {
+                (None, Some(common::ONBUILD_NO_FIX.to_string()))
+            } else if m.uid.is_some() || m.gid.is_some() {
+                (None, None)
+            } else {
+                match common::owner_options(scope) {
+                    Some(owner) if !owner.is_empty() => (
+                        Some(Fix::safe(
+                            format!("Add `{}` to the mount", owner.trim_start_matches(',')),
+                            vec![Edit::insert(m.range.end, owner)],
+                        )),
+                        None,
+                    ),
+                    _ => (None, Some(common::unknown_uid(name))),
+                }
             };
             let alternative = (m.mode.is_none() && !r.is_onbuild()).then(|| {
                 Fix::unsafe_(
@@ -77,6 +83,7 @@ pub fn check(ctx: &mut Context) {
                 format!("cache mount `{target}` is created as {owner} with mode {mode:04o}, but this RUN runs as `{name}`, who cannot write to it: the cache goes unused"),
             );
             d.fix = fix;
+            d.no_fix_reason = no_fix_reason;
             d.alternatives.extend(alternative);
         }
     }

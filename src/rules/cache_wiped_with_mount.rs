@@ -1,6 +1,6 @@
 use super::common::{basename, covers, word};
 use super::contradiction::{
-    CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
+    self, CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
 };
 use super::tools::{APT_CACHE, APT_LISTS, Call};
 use super::{Context, FixAvailability, RuleMeta, Status};
@@ -120,7 +120,9 @@ pub fn check(ctx: &mut Context) {
                     Place::TrailingAnd => Fix::safe("Remove the clean-up command", vec![edit]),
                     Place::Other => Fix::unsafe_("Remove the clean-up command", vec![edit]),
                 });
-                ctx.report_with_fix(
+                contradiction::report(
+                    ctx,
+                    cr,
                     cmd.range,
                     format!(
                         "`{}` empties the cache mount on `{target}`: every build downloads the packages again",
@@ -174,7 +176,9 @@ fn wiped_by_rm(ctx: &mut Context, cr: &CacheRun, calls: &[Call], cmd: &Command, 
             ))
         })
     };
-    ctx.report_with_fix(
+    contradiction::report(
+        ctx,
+        cr,
         if whole { cmd.range } else { first.range },
         format!(
             "{} empties the cache mount on `{target}`: every build downloads the packages again",

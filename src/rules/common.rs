@@ -212,6 +212,14 @@ pub fn owner_options(scope: &Scope) -> Option<String> {
     }
 }
 
+/// Why a finding in an `ONBUILD RUN` has no fix.
+pub const ONBUILD_NO_FIX: &str = "the RUN is an ONBUILD trigger: it runs in a child build, which dfix does not see";
+
+/// Why a mount for a non-root user has no fix.
+pub fn unknown_uid(user: &str) -> String {
+    format!("the uid of user `{user}` could not be determined (from `USER` or an earlier `useradd -u`)")
+}
+
 /// The options after `type=cache,` of the mount that caches `d` for `call`, as the fixes write
 /// them: the target, `sharing=locked` when the tool locks the directory, and the `uid`/`gid` the
 /// tool's user needs to write there. `None` when that user's uid is unknown.

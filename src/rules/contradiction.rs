@@ -9,7 +9,7 @@
 use super::Context;
 use super::common::{self, RunRef, basename, covers, mount_target};
 use super::tools::Call;
-use crate::diagnostic::Edit;
+use crate::diagnostic::{Edit, Fix};
 use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::mounts::MountType;
 use crate::syntax::scope::Scope;
@@ -56,6 +56,17 @@ pub fn outside_value(name: &str, cmd: &Command, cr: &CacheRun) -> Option<Option<
     let mut bare = cmd.clone();
     bare.assignments.clear();
     common::env_of(name, &bare, &cr.commands, &cr.scope)
+}
+
+/// Reports a finding in `cr`. Fixes are never offered in an ONBUILD trigger, and the finding
+/// says so.
+pub fn report(ctx: &mut Context, cr: &CacheRun, range: TextRange, message: impl Into<String>, fix: Option<Fix>) {
+    let onbuild = fix.is_none() && cr.is_onbuild();
+    let d = ctx.report(range, message);
+    d.fix = fix;
+    if onbuild {
+        d.no_fix_reason = Some(common::ONBUILD_NO_FIX.to_string());
+    }
 }
 
 /// Edits that remove these words and inline assignments from the command; `None` when one of

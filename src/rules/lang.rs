@@ -66,6 +66,9 @@ pub fn check(ctx: &mut Context, spec: &Spec, keeps: &Keeps) {
         let spec = Spec {
             fix: false,
             clean: None,
+            no_fix_reason: Some(
+                "another instruction relies on the downloads staying in the image (the tool run offline, or a `COPY --from` of its cache)",
+            ),
             ..*spec
         };
         super::missing_mount::check(ctx, &spec);

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType, clean_path};
-use crate::syntax::scope::Scope;
+use crate::syntax::scope::{Scope, UserInfo};
 
 /// Edits a mount fix needs besides the mount.
 pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
@@ -35,6 +35,8 @@ pub struct Spec {
     pub tool: &'static str,
     /// Offer the mount fix (false while the tool's cache directory is unverified).
     pub fix: bool,
+    /// Why a finding has no fix at all (neither mount nor clean-up), when that is known.
+    pub no_fix_reason: Option<&'static str>,
     /// One covered directory is enough (apt: the other one is `apt-cache-mount-incomplete`'s).
     pub any_dir: bool,
     /// Edits the mount fix needs besides the mount (apk's cache link).
@@ -49,6 +51,7 @@ impl Spec {
         Spec {
             tool,
             fix: true,
+            no_fix_reason: None,
             any_dir: false,
             extra: None,
             clean: None,
@@ -177,9 +180,15 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             };
             reported = true;
             let prefer = ctx.settings.options.prefer(ctx.rule_name());
-            let fix = match prefer {
-                Prefer::Clean => spec.clean.and_then(|f| f(call, r.eff)),
-                Prefer::Mount => mount_fix(spec, call, run, scope, &missing, r.is_onbuild()),
+            let (fix, no_fix_reason) = match prefer {
+                Prefer::Clean => match spec.clean.and_then(|f| f(call, r.eff)) {
+                    Some(fix) => (Some(fix), None),
+                    None => (None, spec.no_fix_reason.map(str::to_string)),
+                },
+                Prefer::Mount => match mount_fix(spec, call, run, scope, &missing, r.is_onbuild()) {
+                    Ok(fix) => (Some(fix), None),
+                    Err(reason) => (None, reason),
+                },
             };
             let on = match call.dirs.as_ref().filter(|_| !missing.is_empty()) {
                 Some(_) => format!(
@@ -216,6 +225,7 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
                 format!("`{what}` runs without a cache mount{on}: every build downloads the packages again"),
             );
             diagnostic.fix = fix;
+            diagnostic.no_fix_reason = no_fix_reason;
             if let Some(amend) = spec.amend {
                 let found = Found {
                     src,
@@ -232,6 +242,7 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
     }
 }
 
+/// The mount fix, or why there is none (when that can be said in a line).
 fn mount_fix(
     spec: &Spec,
     call: &Call,
@@ -239,9 +250,18 @@ fn mount_fix(
     scope: &Scope,
     missing: &[&tools::CacheDir],
     onbuild: bool,
-) -> Option<Fix> {
-    if !spec.fix || onbuild || missing.is_empty() {
-        return None;
+) -> Result<Fix, Option<String>> {
+    if !spec.fix {
+        return Err(spec.no_fix_reason.map(str::to_string));
+    }
+    if onbuild {
+        return Err(Some(common::ONBUILD_NO_FIX.to_string()));
+    }
+    if missing.is_empty() {
+        return Err(Some(format!(
+            "where `{}` keeps its cache could not be determined here",
+            call.tool
+        )));
     }
     let home = scope.home();
     let forbidden = never_mount(call.tool, home.as_deref());
@@ -249,21 +269,28 @@ fn mount_fix(
     for d in missing {
         // another mount there would shadow the new one or be shadowed by it
         if common::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
-            return None;
+            return Err(None);
         }
-        let options = common::cache_mount_options(call, scope, d)?;
+        let Some(options) = common::cache_mount_options(call, scope, d) else {
+            return Err(match &scope.user {
+                UserInfo::NonRoot { name, .. } if call.cmd.effective().user.is_none() => {
+                    Some(common::unknown_uid(name))
+                }
+                _ => None,
+            });
+        };
         flags.push_str(&format!("--mount=type=cache,{options} "));
     }
     let mut edits = vec![Edit::insert(run.flag_insert_at, flags)];
     if let Some(extra) = spec.extra {
-        edits.extend(extra(call, run)?);
+        edits.extend(extra(call, run).ok_or(None)?);
     }
     let targets = missing
         .iter()
         .map(|d| format!("`{}`", d.path))
         .collect::<Vec<_>>()
         .join(" and ");
-    Some(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits))
+    Ok(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits))
 }
 
 /// Inserts `option` after the subcommand word (exec form: as a new JSON element).

@@ -302,6 +302,7 @@ impl<'a> Context<'a> {
             range,
             fix: None,
             alternatives: Vec::new(),
+            no_fix_reason: None,
         });
         self.out.last_mut().expect("just pushed")
     }

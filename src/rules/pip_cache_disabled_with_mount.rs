@@ -1,4 +1,4 @@
-use super::contradiction::{CacheRun, cache_runs, outside_value, removal_edits, set_nonempty};
+use super::contradiction::{self, CacheRun, cache_runs, outside_value, removal_edits, set_nonempty};
 use super::tools;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
@@ -56,7 +56,9 @@ pub fn check(ctx: &mut Context) {
             } else {
                 String::new()
             };
-            ctx.report_with_fix(
+            contradiction::report(
+                ctx,
+                cr,
                 range,
                 format!("{what} turns pip's cache off{also}: the cache mount on `{target}` is never used"),
                 fix,

@@ -1,5 +1,6 @@
 use super::{Context, FixAvailability, RULES, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
+use crate::settings::selector_names;
 use crate::suppress::Origin;
 use crate::syntax::text::{LineIndex, TextRange};
 
@@ -52,11 +53,21 @@ pub fn check(ctx: &mut Context) {
             }
             continue;
         }
-        // a name is judged only when one of its rules ran
+        // a name is judged only when one of its rules ran; an unknown name is reported but
+        // never removed: it is a typo to correct, not a suppression to delete
         let ran = |rules: &[usize]| rules.iter().any(|&i| ctx.settings.is_enabled(RULES[i].meta));
         let unused: Vec<usize> = (0..s.names.len())
-            .filter(|&n| !used[n] && (s.names[n].rules.is_empty() || ran(&s.names[n].rules)))
+            .filter(|&n| !used[n] && !s.names[n].unknown && ran(&s.names[n].rules))
             .collect();
+        for name in s.names.iter().filter(|n| n.unknown) {
+            let hint = crate::suggest::did_you_mean(&name.text, selector_names());
+            let d = ctx.report(
+                name.range,
+                format!("unknown rule `{}` in a suppression{hint}", name.text),
+            );
+            d.no_fix_reason =
+                Some("an unknown name is kept for you to correct: dfix does not guess the rule meant".into());
+        }
         if unused.is_empty() {
             continue;
         }
@@ -68,19 +79,19 @@ pub fn check(ctx: &mut Context) {
             Some(list) if !keep.is_empty() => Edit::replace(list, keep.join(",")),
             _ => Edit::delete(whole_line(src, s.comment)),
         };
+        let title = if keep.is_empty() {
+            "Remove the unused suppression"
+        } else {
+            "Remove the unused names"
+        };
         for &n in &unused {
             let name = &s.names[n];
-            let message = if name.rules.is_empty() {
-                format!("unknown rule `{}` in a suppression", name.text)
-            } else {
-                format!("`{}` suppresses nothing here", name.text)
-            };
-            let title = if keep.is_empty() {
-                "Remove the unused suppression"
-            } else {
-                "Remove the unused names"
-            };
-            ctx.report_with_fix(name.range, message, Some(Fix::safe(title, vec![edit.clone()])));
+            let fix = Fix::safe(title, vec![edit.clone()]);
+            ctx.report_with_fix(
+                name.range,
+                format!("`{}` suppresses nothing here", name.text),
+                Some(fix),
+            );
         }
     }
 }

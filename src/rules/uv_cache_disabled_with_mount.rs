@@ -1,5 +1,5 @@
 use super::common::basename;
-use super::contradiction::{CacheRun, cache_runs, first_operand, outside_value, removal_edits};
+use super::contradiction::{self, CacheRun, cache_runs, first_operand, outside_value, removal_edits};
 use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
@@ -79,7 +79,9 @@ pub fn check(ctx: &mut Context) {
             };
             let fix = if outer { None } else { fix(ctx, cr, &flags, &inline) };
             let program = call.words[0].value.as_deref().map_or("uv", basename);
-            ctx.report_with_fix(
+            contradiction::report(
+                ctx,
+                cr,
                 range,
                 format!("{what} makes `{program}` run without its cache: the cache mount on `{target}` is never used"),
                 fix,

@@ -5,6 +5,7 @@
 use super::json::parse_string_array;
 use super::model::Kind;
 use super::scan::{RawInstruction, is_split_space};
+use crate::suggest::nearest;
 
 /// An error with BuildKit's message, and whether it stops `parser.Parse` (fatal) or only
 /// `instructions.Parse`.
@@ -223,12 +224,7 @@ fn check_flags(kind: Kind, words: &[String]) -> Result<(), Problem> {
         };
         let Some(spec) = specs.iter().find(|sp| sp.name == name) else {
             let mut msg = format!("unknown flag: --{name}");
-            if let Some(best) = specs
-                .iter()
-                .map(|sp| sp.name)
-                .filter(|c| levenshtein(c, name) <= 2)
-                .min_by_key(|c| levenshtein(c, name))
-            {
+            if let Some(best) = nearest(name, specs.iter().map(|sp| sp.name)) {
                 msg.push_str(&format!(" (did you mean {best}?)"));
             }
             return Err(instr_err(msg));
@@ -250,20 +246,6 @@ fn check_flags(kind: Kind, words: &[String]) -> Result<(), Problem> {
         }
     }
     Ok(())
-}
-
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn exactly_one(kind: Kind, nargs: usize) -> Result<(), Problem> {
@@ -308,11 +290,7 @@ pub fn check_instruction(
         Kind::Unknown => {
             let mut msg = format!("unknown instruction: {command}");
             let lower = command.to_ascii_lowercase();
-            let best = Kind::ALL
-                .iter()
-                .map(|(n, _)| *n)
-                .filter(|n| levenshtein(n, &lower) <= 2)
-                .min_by_key(|n| levenshtein(n, &lower));
+            let best = nearest(&lower, Kind::ALL.iter().map(|(n, _)| *n));
             if let Some(best) = best.filter(|_| !command.is_empty()) {
                 let shown = if command.chars().all(|c| !c.is_ascii_lowercase()) {
                     best.to_uppercase()

@@ -1108,32 +1108,10 @@ fn with_suggestion(message: String, value: &str, options: &[&str]) -> String {
     if options.contains(&value) {
         return message;
     }
-    let mut best: Option<(&str, usize)> = None;
-    for &opt in options {
-        let d = levenshtein(value, opt);
-        if d < best.map_or(3, |b| b.1) {
-            best = Some((opt, d));
-        }
-    }
-    match best {
-        Some((opt, _)) => format!("{message} (did you mean {opt}?)"),
+    match crate::suggest::nearest(value, options.iter().copied()) {
+        Some(opt) => format!("{message} (did you mean {opt}?)"),
         None => message,
     }
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = diag + usize::from(ca != cb);
-            diag = row[j + 1];
-            row[j + 1] = sub.min(row[j] + 1).min(diag + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -1678,9 +1656,6 @@ mod tests {
     #[test]
     fn go_helpers() {
         assert_eq!(go_quote("a\"b\\c\n\u{1}\u{a0}é"), r#""a\"b\\c\n\x01\u00a0é""#);
-        assert_eq!(levenshtein("cahce", "cache"), 2);
-        assert_eq!(levenshtein("", "id"), 2);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(with_suggestion("m".into(), "xyz", &["bind"]), "m");
         assert_eq!(with_suggestion("m".into(), "bind", &["bind", "bin"]), "m");
         for ok in ["0", "1.5", "10 ", "1k", "1KiB", "2mb", "3G", "1b", ".5m", "1e3"] {
