@@ -384,7 +384,19 @@ fn process(job: &Job, input: &Input) -> Outcome {
     let mut text = source.clone();
     if changing {
         let changed = if job.args.add_ignore {
-            let diagnostics = crate::lint(&source, &settings);
+            // a file that does not build must not pass: those findings stay
+            let (kept, diagnostics): (Vec<_>, Vec<_>) = crate::lint(&source, &settings)
+                .into_iter()
+                .partition(|d| crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()));
+            if !kept.is_empty() {
+                let mut names: Vec<&str> = kept.iter().map(|d| d.rule).collect();
+                names.sort_unstable();
+                names.dedup();
+                out.notes.push(format!(
+                    "{display}: not suppressed: {} (BuildKit would not build the file as written)",
+                    names.join(", ")
+                ));
+            }
             out.fixes_applied = diagnostics.len();
             crate::suppress::add_ignores(&source, &crate::syntax::parse(&source), &diagnostics)
                 .unwrap_or_else(|| source.clone())

@@ -834,13 +834,13 @@ fn unused_suppressions_are_reported_and_fixed() {
 
 #[test]
 fn add_ignore_then_nothing_is_reported() {
-    let text = "# syntax=docker/dockerfile:1\n\n# hadolint ignore=DL3008\n  RUN pip install a\nFROM python\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b\n";
+    let text = "# syntax=docker/dockerfile:1\n\nFROM python\n# hadolint ignore=DL3008\n  RUN pip install a\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b\n";
     let d = tree(&[("Dockerfile", text)]);
     let o = run(d.path(), &["--add-ignore"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
-        "# syntax=docker/dockerfile:1\n\n  # dfix: ignore=syntax-error\n# hadolint ignore=DL3008\n  RUN pip install a\nFROM python\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n"
+        "# syntax=docker/dockerfile:1\n\nFROM python\n  # dfix: ignore=pip-without-cache-mount\n# hadolint ignore=DL3008\n  RUN pip install a\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n"
     );
     assert_eq!(code(&run(d.path(), &[])), 0);
     let before = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
@@ -850,6 +850,35 @@ fn add_ignore_then_nothing_is_reported() {
         before,
         "idempotent"
     );
+}
+
+#[test]
+fn add_ignore_never_suppresses_what_breaks_the_build() {
+    // a RUN before FROM (syntax-error) and a mount BuildKit rejects (invalid-mount); a
+    // directive given twice (parser-directive-duplicate)
+    let a = "RUN echo\nFROM python:3.12\nRUN --mount=type=cache,target=/c,z pip install b\nRUN pip install c\n";
+    let b = "# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1\nFROM python:3.12\n";
+    let d = tree(&[("a/Dockerfile", a), ("b/Dockerfile", b)]);
+    let o = run(d.path(), &["--add-ignore", "--format", "concise"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let a_after = "RUN echo\nFROM python:3.12\n# dfix: ignore=missing-syntax-directive,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n# dfix: ignore=pip-without-cache-mount\nRUN pip install c\n";
+    assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), a_after);
+    assert_eq!(fs::read_to_string(d.path().join("b/Dockerfile")).unwrap(), b);
+    let findings = "a/Dockerfile:1:1: error[syntax-error] no build stage in current context\n\
+                    a/Dockerfile:4:34: error[invalid-mount] invalid field 'z' must be a key=value pair\n\
+                    b/Dockerfile:2:1: error[parser-directive-duplicate] only one syntax parser directive can be used: line 1 already sets it, so BuildKit refuses the file\n";
+    assert_eq!(stdout(&o), findings);
+    assert_eq!(
+        stderr(&o),
+        "dfix: a/Dockerfile: not suppressed: invalid-mount, syntax-error (BuildKit would not build the file as written)\n\
+         dfix: b/Dockerfile: not suppressed: parser-directive-duplicate (BuildKit would not build the file as written)\n"
+    );
+    // the files still fail, and --add-ignore again changes nothing
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!((code(&o), stdout(&o)), (1, findings.to_string()));
+    let o = run(d.path(), &["--add-ignore", "--diff"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+    assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), a_after);
 }
 
 /// The configuration example in README.md is valid and does what its comments say.
