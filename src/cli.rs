@@ -34,7 +34,7 @@ enum Command {
     /// Print a rule's documentation, or the table of all rules.
     Explain(ExplainArgs),
     /// Run the language server on standard input and output.
-    Lsp,
+    Lsp(LspArgs),
     /// Internal tools for tests.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -44,6 +44,14 @@ enum Command {
 enum DebugCommand {
     /// The parsed model of each file as one JSON line (the corpus oracle's shape).
     Model { paths: Vec<PathBuf> },
+}
+
+#[derive(Args, Debug)]
+struct LspArgs {
+    /// Talk over standard input and output (the only transport, so the default; accepted
+    /// because clients such as coc.nvim pass it).
+    #[arg(long)]
+    stdio: bool,
 }
 
 #[derive(Args, Debug)]
@@ -74,26 +82,29 @@ struct CheckArgs {
     /// Print the fixes as unified diffs instead of applying them.
     #[arg(long, conflicts_with = "write")]
     diff: bool,
-    /// Apply the fixes in place.
+    /// Apply the safe fixes in place; unsafe fixes only with --unsafe-fixes.
     #[arg(long, visible_alias = "fix")]
     write: bool,
-    /// Insert `# dfix: ignore=…` comments for every current finding (with --diff: show them).
+    /// Insert `# dfix: ignore=…` comments for the current findings, except those that break the
+    /// build (with --diff: show them).
     #[arg(long, conflicts_with = "write")]
     add_ignore: bool,
-    /// Apply unsafe fixes too.
+    /// Let --write and --diff apply unsafe fixes too.
     #[arg(long)]
     unsafe_fixes: bool,
     /// Show the alternative fixes of each finding.
     #[arg(long)]
     show_fixes: bool,
-    /// Rules, groups or aliases to check (replaces the default selection).
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to check, replacing the default selection: a comma-separated list of rule
+    /// names, groups (cache, directives, core, hadolint, buildkit, ALL), hadolint codes
+    /// (DL3042) or code prefixes (DL3).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Option<Vec<String>>,
-    /// Rules, groups or aliases to skip.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to skip: a comma-separated list, as for --select.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
-    /// Rules, groups or aliases to add to the selection.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to add to the selection: a comma-separated list, as for --select.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     extend_select: Vec<String>,
     /// Enable preview rules.
     #[arg(long)]
@@ -190,7 +201,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
         Some(Command::Explain(args)) => explain(args),
-        Some(Command::Lsp) => crate::lsp::run(),
+        Some(Command::Lsp(_)) => crate::lsp::run(),
         Some(Command::Debug(DebugCommand::Model { paths })) => debug_model(paths),
     };
     ExitCode::from(status)
