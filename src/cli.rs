@@ -211,7 +211,9 @@ fn error(msg: impl std::fmt::Display) {
     let _ = writeln!(io::stderr(), "dfix: {msg}");
 }
 
-/// Dockerfile names dfix finds when it walks a directory.
+/// Dockerfile names dfix finds when it walks a directory: `Dockerfile`, `Dockerfile.*`,
+/// `Dockerfile-*` and `Dockerfile_*` without a dot after the dash, `*.Dockerfile`, the same with
+/// `Containerfile`, in any ASCII case; not templates, backups, documents or `*.dockerignore`.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     const SKIP: [&str; 14] = [
@@ -233,12 +235,15 @@ pub fn is_dockerfile_name(name: &str) -> bool {
     if n.ends_with(".dockerignore") || n.ends_with('~') || SKIP.iter().any(|s| n.ends_with(s)) {
         return false;
     }
-    n == "dockerfile"
-        || n == "containerfile"
-        || n.starts_with("dockerfile.")
-        || n.starts_with("containerfile.")
-        || n.ends_with(".dockerfile")
-        || n.ends_with(".containerfile")
+    if n.ends_with(".dockerfile") || n.ends_with(".containerfile") {
+        return true;
+    }
+    let Some(rest) = n.strip_prefix("dockerfile").or_else(|| n.strip_prefix("containerfile")) else {
+        return false;
+    };
+    // `Dockerfile.prod`; `Dockerfile-prod` and `Dockerfile_prod` without an extension (a dot
+    // after the dash makes `Dockerfile-lint.sh` or `dockerfile_parser.py`: code, not a Dockerfile)
+    rest.is_empty() || rest.starts_with('.') || (rest.starts_with(['-', '_']) && rest.len() > 1 && !rest.contains('.'))
 }
 
 /// A file to lint: where it is, and whether the user named it.
@@ -685,6 +690,12 @@ fn check(mut args: CheckArgs) -> u8 {
 
 /// `--show-settings PATH`: which configuration applies and what it resolves to.
 fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
+    if path.as_os_str() != "-"
+        && let Err(e) = std::fs::metadata(path)
+    {
+        error(format!("{}: {}", path.display(), io_message(&e)));
+        return ERROR;
+    }
     // for a directory, the settings of a file in it
     let probe = if path.is_dir() {
         path.join("Dockerfile")
@@ -888,6 +899,10 @@ mod tests {
             "api.Dockerfile",
             "web.dockerfile",
             "x.containerfile",
+            "Dockerfile-prod",
+            "Dockerfile_dev",
+            "dockerfile-arm64-v8",
+            "Containerfile-ci",
         ] {
             assert!(is_dockerfile_name(n), "{n}");
         }
@@ -900,6 +915,13 @@ mod tests {
             "Dockerfile.in",
             "dockerfiles",
             "Dockerfile.md",
+            "Dockerfile-lint.sh",
+            "dockerfile_parser.py",
+            "Dockerfile-",
+            "Dockerfile_",
+            "Dockerfile-prod~",
+            "Dockerfiles",
+            "Dockerfile2",
         ] {
             assert!(!is_dockerfile_name(n), "{n}");
         }

@@ -602,6 +602,24 @@ fn check_subcommand_and_paths_named_like_subcommands() {
 // --- discovery ------------------------------------------------------------------------------
 
 #[test]
+fn discovery_finds_dash_and_underscore_names_but_not_scripts() {
+    let d = tree(&[
+        ("Dockerfile-prod", SEED),
+        ("ci/dockerfile_dev", SEED),
+        ("Dockerfile-lint.sh", "#!/bin/sh\nhadolint Dockerfile-prod\n"),
+        ("tools/dockerfile_parser.py", "import sys\n"),
+        ("Dockerfiles", "not one\n"),
+    ]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Dockerfile-prod:2:5: warning[pip-without-cache-mount] [*] `pip install` runs without a cache mount on `/root/.cache/pip`: every build downloads the packages again\n\
+         ci/dockerfile_dev:2:5: warning[pip-without-cache-mount] [*] `pip install` runs without a cache mount on `/root/.cache/pip`: every build downloads the packages again\n"
+    );
+}
+
+#[test]
 fn discovery_walks_hidden_directories_and_skips_templates_and_ignored_files() {
     let d = tree(&[
         (".devcontainer/Dockerfile", SEED),
@@ -852,6 +870,15 @@ fn show_settings() {
     assert!(out.contains("  syntax-error (error)\n"));
     assert!(!out.contains("missing-syntax-directive"));
     assert!(out.contains("  pip-without-cache-mount.prefer = \"clean\"\n"));
+}
+
+#[test]
+fn show_settings_of_a_missing_path_is_an_error() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--show-settings", "nope/Dockerfile"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "dfix: nope/Dockerfile: no such file or directory\n");
 }
 
 // --- suppression ----------------------------------------------------------------------------
