@@ -183,6 +183,57 @@ enum FailLevel {
     Error,
 }
 
+/// Why a path or a file was not (entirely) handled: each error line has one, and the summary
+/// counts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Failure {
+    Config,
+    Missing,
+    /// A path named or walked whose metadata or directory entries could not be read.
+    Inaccessible,
+    Unreadable,
+    Binary,
+    NotFixed,
+    NotWritten,
+    Report,
+}
+
+impl Failure {
+    fn counted(self, n: usize) -> String {
+        let (one, many) = match self {
+            Failure::Config => ("configuration file is invalid", "configuration files are invalid"),
+            Failure::Missing => ("path does not exist", "paths do not exist"),
+            Failure::Inaccessible => ("path could not be read", "paths could not be read"),
+            Failure::Unreadable => ("file could not be read", "files could not be read"),
+            Failure::Binary => ("binary file was not linted", "binary files were not linted"),
+            Failure::NotFixed => ("file could not be fixed", "files could not be fixed"),
+            Failure::NotWritten => ("file could not be written", "files could not be written"),
+            Failure::Report => ("report could not be written", "reports could not be written"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+/// `2 errors: 1 path does not exist, 1 file could not be read`; `None` without errors.
+fn errors_summary(failures: &[Failure]) -> Option<String> {
+    if failures.is_empty() {
+        return None;
+    }
+    let mut kinds = failures.to_vec();
+    kinds.sort();
+    kinds.dedup();
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|k| k.counted(failures.iter().filter(|f| *f == k).count()))
+        .collect();
+    Some(format!(
+        "{} error{}: {}",
+        failures.len(),
+        plural(failures.len()),
+        parts.join(", ")
+    ))
+}
+
 /// Exit statuses: the highest wins.
 const OK: u8 = 0;
 const FINDINGS: u8 = 1;
@@ -252,11 +303,20 @@ struct Input {
     explicit: bool,
 }
 
+/// What discovery found.
+#[derive(Default)]
+struct Discovery {
+    inputs: Vec<Input>,
+    errors: Vec<(Failure, String)>,
+    /// Directories named on the command line with no Dockerfile to lint.
+    empty: Vec<PathBuf>,
+}
+
 /// The files to lint. `keep` decides on each file found by walking (exclude patterns);
 /// files named explicitly are always kept (the caller applies `--force-exclude`).
-fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<Input>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
+fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> Discovery {
+    let mut found = Discovery::default();
+    let (out, errors) = (&mut found.inputs, &mut found.errors);
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Input {
@@ -267,6 +327,7 @@ fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<In
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
+                let (before, errors_before) = (out.len(), errors.len());
                 let walker = ignore::WalkBuilder::new(p)
                     .hidden(false)
                     .require_git(false)
@@ -286,20 +347,43 @@ fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<In
                             }
                         }
                         Ok(_) => {}
-                        Err(e) => errors.push(format!("{e}")),
+                        Err(e) => errors.push((Failure::Inaccessible, walk_error(&e))),
                     }
+                }
+                // an unreadable directory is an error, not an empty one
+                if out.len() == before && errors.len() == errors_before {
+                    found.empty.push(p.clone());
                 }
             }
             Ok(_) => out.push(Input {
                 path: p.clone(),
                 explicit: true,
             }),
-            Err(e) => errors.push(format!("{}: {}", p.display(), io_message(&e))),
+            Err(e) => {
+                let kind = if e.kind() == io::ErrorKind::NotFound {
+                    Failure::Missing
+                } else {
+                    Failure::Inaccessible
+                };
+                errors.push((kind, format!("{}: {}", p.display(), io_message(&e))));
+            }
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
-    (out, errors)
+    found
+}
+
+/// `dir/sub: permission denied` for an entry the walk could not read.
+fn walk_error(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { path, err } => match err.io_error() {
+            Some(io) => format!("{}: {}", path.display(), io_message(io)),
+            None => format!("{}: {err}", path.display()),
+        },
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        e => e.to_string(),
+    }
 }
 
 fn io_message(e: &io::Error) -> String {
@@ -314,17 +398,19 @@ fn io_message(e: &io::Error) -> String {
 struct Outcome {
     report: FileReport,
     /// One-line errors about this file (exit 2).
-    errors: Vec<String>,
+    errors: Vec<(Failure, String)>,
     /// Notes that do not change the exit status.
     notes: Vec<String>,
     diff: String,
     fixes_applied: usize,
     /// The fixed text of standard input, with `--write`.
     stdout_text: Option<String>,
+    /// The file was linted (`report` holds its findings).
+    linted: bool,
     /// A finding at or above the file's fail level.
     failing: bool,
-    /// Findings with a fix `--write` would apply (with this file's `unsafe-fixes`).
-    fixable: usize,
+    /// The file's `unsafe-fixes` setting: which fixes `--write` applies.
+    unsafe_fixes: bool,
 }
 
 struct Job<'a> {
@@ -363,14 +449,15 @@ fn process(job: &Job, input: &Input) -> Outcome {
         diff: String::new(),
         fixes_applied: 0,
         stdout_text: None,
+        linted: false,
         failing: false,
-        fixable: 0,
+        unsafe_fixes: false,
     };
     let settings = match job.resolver.settings_for(&shown_path) {
         Ok(s) => s.for_path(&absolute(&shown_path)),
         Err(mut e) => {
             e.path = PathBuf::from(diff::display_path(&e.path, job.cwd));
-            out.errors.push(e.to_string());
+            out.errors.push((Failure::Config, e.to_string()));
             return out;
         }
     };
@@ -378,13 +465,16 @@ fn process(job: &Job, input: &Input) -> Outcome {
     let bytes = match read_input(input) {
         Ok(b) => b,
         Err(e) => {
-            out.errors.push(format!("{display}: {}", io_message(&e)));
+            out.errors
+                .push((Failure::Unreadable, format!("{display}: {}", io_message(&e))));
             return out;
         }
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        out.errors
-            .push(format!("{display}: binary file (contains a NUL byte); not linted"));
+        out.errors.push((
+            Failure::Binary,
+            format!("{display}: binary file (contains a NUL byte); not linted"),
+        ));
         return out;
     }
     let (source, valid_utf8) = match String::from_utf8(bytes) {
@@ -423,7 +513,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
                 failure,
             } = crate::fix(&source, &settings, unsafe_fixes);
             if let Some(f) = failure {
-                out.errors.push(format!("{display}: {f}"));
+                out.errors.push((Failure::NotFixed, format!("{display}: {f}")));
             }
             out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
             fixed
@@ -443,7 +533,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
             match write_fixed(&target, changed.as_bytes()) {
                 Ok(()) => text = changed,
                 Err(e) => {
-                    out.errors.push(format!("{display}: {e}"));
+                    out.errors.push((Failure::NotWritten, format!("{display}: {e}")));
                     out.fixes_applied = 0;
                 }
             }
@@ -454,12 +544,8 @@ fn process(job: &Job, input: &Input) -> Outcome {
     // with --diff, findings are those of the original file
     out.report.diagnostics = crate::lint(&text, &settings);
     out.failing = out.report.diagnostics.iter().any(|d| d.severity >= settings.fail_level);
-    out.fixable = out
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| d.fix.as_ref().is_some_and(|f| crate::fix::eligible(f, unsafe_fixes)))
-        .count();
+    out.linted = true;
+    out.unsafe_fixes = unsafe_fixes;
     out.report.source = text;
     out
 }
@@ -516,7 +602,11 @@ fn check(mut args: CheckArgs) -> u8 {
     // a walked file is skipped when its configuration excludes it; a bad configuration is
     // reported when its files are linted
     let keep = |p: &Path| resolver.settings_for(p).map_or(true, |s| !s.is_excluded(&absolute(p)));
-    let (mut inputs, discovery_errors) = discover(&args.paths, &keep);
+    let Discovery {
+        mut inputs,
+        errors: discovery_errors,
+        empty,
+    } = discover(&args.paths, &keep);
     if args.force_exclude {
         inputs.retain(|i| !i.explicit || i.path.as_os_str() == "-" || keep(&i.path));
     }
@@ -537,26 +627,36 @@ fn check(mut args: CheckArgs) -> u8 {
                 diff::display_path(p, &cwd)
             );
         }
+        for p in &empty {
+            let _ = writeln!(
+                io::stderr(),
+                "dfix: warning: no Dockerfiles found under {}",
+                p.display()
+            );
+        }
     }
 
-    let mut status = OK;
-    for e in &discovery_errors {
+    // one entry per error line said, for the summary
+    let mut failures: Vec<Failure> = Vec::new();
+    for (kind, e) in &discovery_errors {
         error(e);
-        status = ERROR;
+        failures.push(*kind);
     }
     let mut said = std::collections::BTreeSet::new();
     for o in &outcomes {
-        for e in &o.errors {
+        for (kind, e) in &o.errors {
             // a bad configuration file is said once, not once per file it governs
             if said.insert(e.clone()) {
                 error(e);
+                failures.push(*kind);
             }
-            status = ERROR;
         }
         for n in &o.notes {
             error(n);
         }
     }
+    let linted = outcomes.iter().filter(|o| o.linted).count();
+    let unsafe_fixes: Vec<bool> = outcomes.iter().map(|o| o.unsafe_fixes).collect();
     let reports: Vec<FileReport> = outcomes
         .iter_mut()
         .map(|o| {
@@ -585,9 +685,10 @@ fn check(mut args: CheckArgs) -> u8 {
         });
         if let Err(e) = written {
             error(format!("{}: {}", path.display(), io_message(&e)));
-            status = ERROR;
+            failures.push(Failure::Report);
         }
     }
+    let status = if failures.is_empty() { OK } else { ERROR };
     let stdout = io::stdout();
     if args.diff {
         let mut w = stdout.lock();
@@ -605,7 +706,11 @@ fn check(mut args: CheckArgs) -> u8 {
             } else {
                 format!("{fixes} fix{} would be applied", plural_es(fixes))
             };
-            let _ = writeln!(io::stderr(), "{what} in {changed} file{}", plural(changed));
+            let mut summary = format!("{what} in {changed} file{}", plural(changed));
+            if let Some(errors) = errors_summary(&failures) {
+                summary = format!("{summary}; {errors}");
+            }
+            let _ = writeln!(io::stderr(), "{summary}");
         }
         return status.max(if changed > 0 { FINDINGS } else { OK });
     }
@@ -614,7 +719,6 @@ fn check(mut args: CheckArgs) -> u8 {
             let _ = stdout.lock().write_all(t.as_bytes());
         }
     }
-    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let failing = outcomes.iter().any(|o| o.failing);
     let applied: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
     let stdin_write = args.write && outcomes.iter().any(|o| o.stdout_text.is_some());
@@ -652,31 +756,10 @@ fn check(mut args: CheckArgs) -> u8 {
     }
     drop(sink);
     if format == Format::Human && !args.quiet {
-        let fixable: usize = outcomes.iter().map(|o| o.fixable).sum();
-        let mut summary = if findings == 0 {
-            "All checks passed.".to_string()
-        } else {
-            let files = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
-            let mut s = format!(
-                "Found {findings} problem{} in {files} file{}",
-                plural(findings),
-                plural(files)
-            );
-            if fixable > 0 {
-                s.push_str(&format!("; {fixable} fixable with --write"));
-            }
-            s.push('.');
-            s
-        };
-        if applied > 0 && args.add_ignore {
-            summary = format!(
-                "Suppressed {applied} problem{} with `# dfix:` comments. {summary}",
-                plural(applied)
-            );
-        } else if applied > 0 {
-            summary = format!("Fixed {applied} problem{}. {summary}", plural(applied));
+        let summary = summary(&reports, &unsafe_fixes, linted, applied, args.add_ignore, &failures);
+        if !summary.is_empty() {
+            let _ = writeln!(io::stderr(), "{summary}");
         }
-        let _ = writeln!(io::stderr(), "{summary}");
     }
     let mut result = status;
     if failing && !args.exit_zero {
@@ -686,6 +769,59 @@ fn check(mut args: CheckArgs) -> u8 {
         result = result.max(FINDINGS);
     }
     result
+}
+
+/// The human report's last line: what was fixed, what was found, what went wrong. Empty when
+/// nothing was linted and nothing went wrong (a warning said why).
+fn summary(
+    reports: &[FileReport],
+    unsafe_fixes: &[bool],
+    linted: usize,
+    applied: usize,
+    add_ignore: bool,
+    failures: &[Failure],
+) -> String {
+    let mut parts = Vec::new();
+    if applied > 0 && add_ignore {
+        parts.push(format!(
+            "Suppressed {applied} problem{} with `# dfix:` comments.",
+            plural(applied)
+        ));
+    } else if applied > 0 {
+        parts.push(format!("Fixed {applied} problem{}.", plural(applied)));
+    }
+    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    if findings > 0 {
+        let files = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
+        let fixable: usize = reports
+            .iter()
+            .zip(unsafe_fixes)
+            .map(|(r, &u)| {
+                r.diagnostics
+                    .iter()
+                    .filter(|d| d.fix.as_ref().is_some_and(|f| crate::fix::eligible(f, u)))
+                    .count()
+            })
+            .sum();
+        let mut s = format!(
+            "Found {findings} problem{} in {files} file{}",
+            plural(findings),
+            plural(files)
+        );
+        if fixable > 0 {
+            s.push_str(&format!("; {fixable} fixable with --write"));
+        }
+        s.push('.');
+        parts.push(s);
+    } else if failures.is_empty() && linted > 0 {
+        parts.push("All checks passed.".into());
+    } else if linted > 0 {
+        parts.push(format!("No problems found in {linted} file{}.", plural(linted)));
+    }
+    if let Some(e) = errors_summary(failures) {
+        parts.push(format!("{e}."));
+    }
+    parts.join(" ")
 }
 
 /// `--show-settings PATH`: which configuration applies and what it resolves to.
@@ -855,9 +991,9 @@ fn explain(args: ExplainArgs) -> u8 {
 
 fn debug_model(paths: Vec<PathBuf>) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let (inputs, errors) = discover(&paths, &|_| true);
+    let Discovery { inputs, errors, .. } = discover(&paths, &|_| true);
     let mut status = OK;
-    for e in errors {
+    for (_, e) in errors {
         error(e);
         status = ERROR;
     }

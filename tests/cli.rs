@@ -134,6 +134,57 @@ fn missing_path_exits_2_and_the_others_are_still_linted() {
 }
 
 #[test]
+fn missing_path_ends_with_an_error_summary() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["nonexistent-dir"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "dfix: nonexistent-dir: no such file or directory\n1 error: 1 path does not exist.\n"
+    );
+    let o = run(d.path(), &["nope", "gone/Dockerfile", "Dockerfile", "--color", "never"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).ends_with("Found 1 problem in 1 file; 1 fixable with --write. 2 errors: 2 paths do not exist.\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(d.path(), &["nope", "Dockerfile", "--diff"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).ends_with("2 fixes would be applied in 1 file; 1 error: 1 path does not exist\n"),
+        "{}",
+        stderr(&o)
+    );
+    // nothing wrong in the files that were read, but not "All checks passed."
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["nope", "Dockerfile"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "dfix: nope: no such file or directory\nNo problems found in 1 file. 1 error: 1 path does not exist.\n"
+    );
+}
+
+#[test]
+fn a_directory_without_dockerfiles_is_a_warning() {
+    let d = tree(&[("docs/README.md", "# docs\n"), ("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["docs"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "dfix: warning: no Dockerfiles found under docs\n");
+    let o = run(d.path(), &["docs", "--quiet"]);
+    assert_eq!((code(&o), stderr(&o)), (0, String::new()));
+    let o = run(d.path(), &["docs", "."]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stderr(&o),
+        "dfix: warning: no Dockerfiles found under docs\nAll checks passed.\n"
+    );
+}
+
+#[test]
 fn binary_file_exits_2() {
     let d = tree(&[("Dockerfile", "FROM a\0\n"), ("b/Dockerfile", SEED)]);
     let o = run(d.path(), &["--format", "concise"]);
@@ -295,6 +346,31 @@ fn unreadable_file_exits_2_as_an_unprivileged_user() {
     assert!(
         stdout(&o).contains("b/Dockerfile:2:5"),
         "the other file is still linted"
+    );
+}
+
+#[test]
+fn unreadable_file_ends_with_an_error_summary() {
+    let d = tree(&[("a/Dockerfile", SEED), ("b/Dockerfile", CLEAN)]);
+    for sub in ["", "a", "b"] {
+        world_traversable(&d.path().join(sub));
+    }
+    fs::set_permissions(d.path().join("a/Dockerfile"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(d.path().join("b/Dockerfile"), fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run_unprivileged(d.path(), &["a/Dockerfile", "b/Dockerfile"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "dfix: a/Dockerfile: permission denied\nNo problems found in 1 file. 1 error: 1 file could not be read.\n"
+    );
+    // a directory the walk cannot enter
+    fs::set_permissions(d.path().join("a"), fs::Permissions::from_mode(0o000)).unwrap();
+    let o = run_unprivileged(d.path(), &["a", "b"]);
+    fs::set_permissions(d.path().join("a"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "dfix: a: permission denied\nNo problems found in 1 file. 1 error: 1 path could not be read.\n"
     );
 }
 
@@ -799,6 +875,21 @@ fn bad_config_is_one_located_error_and_exit_2() {
     assert!(
         stdout(&o).starts_with("ok/Dockerfile:2:5"),
         "the other files are still linted"
+    );
+}
+
+#[test]
+fn a_bad_config_is_never_followed_by_all_checks_passed() {
+    let d = tree(&[("dfix.toml", "selct = [\"cache\"]\n"), ("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &[]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.starts_with("dfix: dfix.toml:1:1: unknown field `selct`"), "{err}");
+    assert!(!err.contains("All checks passed"), "{err}");
+    assert_eq!(
+        err.lines().last(),
+        Some("1 error: 1 configuration file is invalid."),
+        "{err}"
     );
 }
 
