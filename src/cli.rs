@@ -1,7 +1,7 @@
 //! The command line: arguments, file discovery, parallel linting, fixing, writing, exit codes.
 
 use crate::config::{Resolver, Source};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
@@ -152,8 +152,9 @@ struct CheckArgs {
     /// Print only findings and errors.
     #[arg(short, long)]
     quiet: bool,
-    /// Print how many findings each rule has, instead of the findings.
-    #[arg(long)]
+    /// Print how many findings each rule has and how many are fixable, instead of the findings:
+    /// text, or JSON with --format json or json-lines. Not with --diff (it prints diffs).
+    #[arg(long, conflicts_with = "diff")]
     statistics: bool,
 }
 
@@ -587,6 +588,19 @@ fn check(mut args: CheckArgs) -> u8 {
         (None, true) => Source::None,
         (None, false) => Source::Discover,
     };
+    if args.statistics
+        && !matches!(
+            args.format,
+            Format::Human | Format::Concise | Format::Json | Format::JsonLines
+        )
+    {
+        let name = args.format.to_possible_value().map(|v| v.get_name().to_owned());
+        error(format!(
+            "--statistics prints text (--format human or concise) or JSON (--format json or json-lines), not --format {}",
+            name.unwrap_or_default()
+        ));
+        return ERROR;
+    }
     let resolver = Resolver::new(source, layer);
     if args.paths.is_empty() {
         args.paths.push(PathBuf::from("."));
@@ -746,7 +760,7 @@ fn check(mut args: CheckArgs) -> u8 {
     };
     let format = args.format;
     let written = if args.statistics {
-        statistics(&reports, &mut sink)
+        statistics(&reports, &unsafe_fixes, format, &mut sink)
     } else {
         report::emit_with(format, &reports, &mut sink, &report::Options { color, ..options })
     };
@@ -771,6 +785,35 @@ fn check(mut args: CheckArgs) -> u8 {
     result
 }
 
+/// What a run can do about a finding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fixable {
+    /// `--write` fixes it (with the file's `unsafe-fixes`).
+    Write,
+    /// Only `--write --unsafe-fixes` would.
+    Unsafe,
+    No,
+}
+
+fn fixable(d: &Diagnostic, unsafe_fixes: bool) -> Fixable {
+    match &d.fix {
+        Some(f) if crate::fix::eligible(f, unsafe_fixes) => Fixable::Write,
+        Some(f) if f.applicability == Applicability::Unsafe => Fixable::Unsafe,
+        _ => Fixable::No,
+    }
+}
+
+/// `2 fixable with --write, 1 more with --unsafe-fixes`, what the summary and `--statistics`
+/// say; `None` when nothing is fixable.
+fn fixable_phrase(write: usize, unsafe_only: usize) -> Option<String> {
+    match (write, unsafe_only) {
+        (0, 0) => None,
+        (w, 0) => Some(format!("{w} fixable with --write")),
+        (0, u) => Some(format!("{u} fixable with --write --unsafe-fixes")),
+        (w, u) => Some(format!("{w} fixable with --write, {u} more with --unsafe-fixes")),
+    }
+}
+
 /// The human report's last line: what was fixed, what was found, what went wrong. Empty when
 /// nothing was linted and nothing went wrong (a warning said why).
 fn summary(
@@ -793,23 +836,16 @@ fn summary(
     let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     if findings > 0 {
         let files = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
-        let fixable: usize = reports
-            .iter()
-            .zip(unsafe_fixes)
-            .map(|(r, &u)| {
-                r.diagnostics
-                    .iter()
-                    .filter(|d| d.fix.as_ref().is_some_and(|f| crate::fix::eligible(f, u)))
-                    .count()
-            })
-            .sum();
+        let counts = rule_counts(reports, unsafe_fixes);
+        let write = counts.iter().map(|c| c.fixable).sum();
+        let unsafe_only = counts.iter().map(|c| c.unsafe_fixable).sum();
         let mut s = format!(
             "Found {findings} problem{} in {files} file{}",
             plural(findings),
             plural(files)
         );
-        if fixable > 0 {
-            s.push_str(&format!("; {fixable} fixable with --write"));
+        if let Some(f) = fixable_phrase(write, unsafe_only) {
+            s.push_str(&format!("; {f}"));
         }
         s.push('.');
         parts.push(s);
@@ -898,31 +934,64 @@ fn plural_es(n: usize) -> &'static str {
     if n == 1 { "" } else { "es" }
 }
 
-fn statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        let fixable = usize::from(d.fix.is_some());
-        match counts.iter_mut().find(|c| c.0 == d.rule) {
-            Some(c) => {
-                c.1 += 1;
-                c.2 += fixable;
+/// One row of `--statistics`.
+#[derive(serde::Serialize)]
+struct RuleCount {
+    rule: &'static str,
+    /// The rule's upstream names (hadolint codes, BuildKit checks).
+    aliases: &'static [&'static str],
+    count: usize,
+    /// Findings `--write` fixes with this run's settings.
+    fixable: usize,
+    /// More findings `--write --unsafe-fixes` would fix.
+    unsafe_fixable: usize,
+}
+
+/// The findings per rule, most frequent first: what `--statistics` prints and the summary sums.
+fn rule_counts(reports: &[FileReport], unsafe_fixes: &[bool]) -> Vec<RuleCount> {
+    let mut counts: Vec<RuleCount> = Vec::new();
+    for (r, &u) in reports.iter().zip(unsafe_fixes) {
+        for d in &r.diagnostics {
+            let i = match counts.iter().position(|c| c.rule == d.rule) {
+                Some(i) => i,
+                None => {
+                    counts.push(RuleCount {
+                        rule: d.rule,
+                        aliases: crate::rules::find(d.rule).map_or(&[], |r| r.meta.sources),
+                        count: 0,
+                        fixable: 0,
+                        unsafe_fixable: 0,
+                    });
+                    counts.len() - 1
+                }
+            };
+            let c = &mut counts[i];
+            c.count += 1;
+            match fixable(d, u) {
+                Fixable::Write => c.fixable += 1,
+                Fixable::Unsafe => c.unsafe_fixable += 1,
+                Fixable::No => {}
             }
-            None => counts.push((d.rule, 1, fixable)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (rule, n, fixable) in counts {
-        writeln!(
-            out,
-            "{n:>5}\t{rule}\t{}",
-            if fixable > 0 {
-                format!("[{fixable} fixable]")
-            } else {
-                String::new()
-            }
-        )?;
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
+    counts
+}
+
+/// `--statistics`: text for `human` and `concise`, a JSON array for `json`, one object a line
+/// for `json-lines` (other formats are refused before linting).
+fn statistics(reports: &[FileReport], unsafe_fixes: &[bool], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    let counts = rule_counts(reports, unsafe_fixes);
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&counts)?),
+        Format::JsonLines => counts
+            .iter()
+            .try_for_each(|c| writeln!(out, "{}", serde_json::to_string(c)?)),
+        _ => counts.iter().try_for_each(|c| {
+            let fixable = fixable_phrase(c.fixable, c.unsafe_fixable).map_or(String::new(), |f| format!("[{f}]"));
+            writeln!(out, "{:>5}\t{}\t{fixable}", c.count, c.rule)
+        }),
     }
-    Ok(())
 }
 
 fn explain(args: ExplainArgs) -> u8 {

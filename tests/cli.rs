@@ -546,12 +546,81 @@ fn syntax_error_is_reported_whatever_the_selection_unless_ignored_by_name() {
     assert_eq!(code(&o), 1, "a group does not switch syntax-error off");
 }
 
+const APK_NO_CACHE: &str = "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk update && apk add --no-cache curl\n";
+
 #[test]
-fn statistics() {
-    let d = tree(&[("Dockerfile", SEED), ("b/Dockerfile", SEED)]);
+fn statistics_count_safe_and_unsafe_fixes_as_the_summary_does() {
+    let d = tree(&[
+        ("Dockerfile", SEED),
+        ("b/Dockerfile", SEED),
+        ("apk/Dockerfile", APK_NO_CACHE),
+    ]);
     let o = run(d.path(), &["--statistics"]);
     assert_eq!(code(&o), 1);
-    assert_eq!(stdout(&o), "    2\tpip-without-cache-mount\t[2 fixable]\n");
+    assert_eq!(
+        stdout(&o),
+        "    2\tpip-without-cache-mount\t[2 fixable with --write]\n    1\tapk-no-cache-with-mount\t[1 fixable with --write --unsafe-fixes]\n"
+    );
+    assert_eq!(
+        stderr(&o),
+        "Found 3 problems in 3 files; 2 fixable with --write, 1 more with --unsafe-fixes.\n"
+    );
+    let o = run(d.path(), &["--statistics", "--unsafe-fixes"]);
+    assert_eq!(
+        stdout(&o),
+        "    2\tpip-without-cache-mount\t[2 fixable with --write]\n    1\tapk-no-cache-with-mount\t[1 fixable with --write]\n"
+    );
+    assert_eq!(stderr(&o), "Found 3 problems in 3 files; 3 fixable with --write.\n");
+}
+
+#[test]
+fn statistics_as_json() {
+    let d = tree(&[
+        ("Dockerfile", SEED),
+        ("b/Dockerfile", SEED),
+        ("apk/Dockerfile", APK_NO_CACHE),
+    ]);
+    let o = run(d.path(), &["--statistics", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(stderr(&o), "", "no human summary");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"rule": "pip-without-cache-mount", "aliases": ["DL3042"], "count": 2, "fixable": 2, "unsafe_fixable": 0},
+            {"rule": "apk-no-cache-with-mount", "aliases": [], "count": 1, "fixable": 0, "unsafe_fixable": 1},
+        ])
+    );
+    let o = run(d.path(), &["--statistics", "--format", "json-lines"]);
+    assert_eq!(
+        stdout(&o),
+        "{\"rule\":\"pip-without-cache-mount\",\"aliases\":[\"DL3042\"],\"count\":2,\"fixable\":2,\"unsafe_fixable\":0}\n\
+         {\"rule\":\"apk-no-cache-with-mount\",\"aliases\":[],\"count\":1,\"fixable\":0,\"unsafe_fixable\":1}\n"
+    );
+    // nothing found: an empty array, not nothing
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["--statistics", "--format", "json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, "[]\n".to_string()));
+}
+
+#[test]
+fn statistics_with_diff_or_a_format_it_cannot_print_is_refused() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--statistics", "--diff"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).starts_with("error: the argument '--statistics' cannot be used with '--diff'\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(d.path(), &["--statistics", "--format", "sarif"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "dfix: --statistics prints text (--format human or concise) or JSON (--format json or json-lines), not --format sarif\n"
+    );
 }
 
 #[test]
