@@ -1,7 +1,7 @@
 //! The command line: arguments, file discovery, parallel linting, fixing, writing, exit codes.
 
 use crate::config::{Resolver, Source};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
@@ -34,7 +34,7 @@ enum Command {
     /// Print a rule's documentation, or the table of all rules.
     Explain(ExplainArgs),
     /// Run the language server on standard input and output.
-    Lsp,
+    Lsp(LspArgs),
     /// Internal tools for tests.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -44,6 +44,14 @@ enum Command {
 enum DebugCommand {
     /// The parsed model of each file as one JSON line (the corpus oracle's shape).
     Model { paths: Vec<PathBuf> },
+}
+
+#[derive(Args, Debug)]
+struct LspArgs {
+    /// Talk over standard input and output (the only transport, so the default; accepted
+    /// because clients such as coc.nvim pass it).
+    #[arg(long)]
+    stdio: bool,
 }
 
 #[derive(Args, Debug)]
@@ -74,26 +82,29 @@ struct CheckArgs {
     /// Print the fixes as unified diffs instead of applying them.
     #[arg(long, conflicts_with = "write")]
     diff: bool,
-    /// Apply the fixes in place.
+    /// Apply the safe fixes in place; unsafe fixes only with --unsafe-fixes.
     #[arg(long, visible_alias = "fix")]
     write: bool,
-    /// Insert `# dfix: ignore=…` comments for every current finding (with --diff: show them).
+    /// Insert `# dfix: ignore=…` comments for the current findings, except those that break the
+    /// build (with --diff: show them).
     #[arg(long, conflicts_with = "write")]
     add_ignore: bool,
-    /// Apply unsafe fixes too.
+    /// Let --write and --diff apply unsafe fixes too.
     #[arg(long)]
     unsafe_fixes: bool,
     /// Show the alternative fixes of each finding.
     #[arg(long)]
     show_fixes: bool,
-    /// Rules, groups or aliases to check (replaces the default selection).
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to check, replacing the default selection: a comma-separated list of rule
+    /// names, groups (cache, directives, core, hadolint, buildkit, ALL), hadolint codes
+    /// (DL3042) or code prefixes (DL3).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Option<Vec<String>>,
-    /// Rules, groups or aliases to skip.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to skip: a comma-separated list, as for --select.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
-    /// Rules, groups or aliases to add to the selection.
-    #[arg(long, value_delimiter = ',')]
+    /// Rules to add to the selection: a comma-separated list, as for --select.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     extend_select: Vec<String>,
     /// Enable preview rules.
     #[arg(long)]
@@ -141,8 +152,9 @@ struct CheckArgs {
     /// Print only findings and errors.
     #[arg(short, long)]
     quiet: bool,
-    /// Print how many findings each rule has, instead of the findings.
-    #[arg(long)]
+    /// Print how many findings each rule has and how many are fixable, instead of the findings:
+    /// text, or JSON with --format json or json-lines. Not with --diff (it prints diffs).
+    #[arg(long, conflicts_with = "diff")]
     statistics: bool,
 }
 
@@ -172,6 +184,57 @@ enum FailLevel {
     Error,
 }
 
+/// Why a path or a file was not (entirely) handled: each error line has one, and the summary
+/// counts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Failure {
+    Config,
+    Missing,
+    /// A path named or walked whose metadata or directory entries could not be read.
+    Inaccessible,
+    Unreadable,
+    Binary,
+    NotFixed,
+    NotWritten,
+    Report,
+}
+
+impl Failure {
+    fn counted(self, n: usize) -> String {
+        let (one, many) = match self {
+            Failure::Config => ("configuration file is invalid", "configuration files are invalid"),
+            Failure::Missing => ("path does not exist", "paths do not exist"),
+            Failure::Inaccessible => ("path could not be read", "paths could not be read"),
+            Failure::Unreadable => ("file could not be read", "files could not be read"),
+            Failure::Binary => ("binary file was not linted", "binary files were not linted"),
+            Failure::NotFixed => ("file could not be fixed", "files could not be fixed"),
+            Failure::NotWritten => ("file could not be written", "files could not be written"),
+            Failure::Report => ("report could not be written", "reports could not be written"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+/// `2 errors: 1 path does not exist, 1 file could not be read`; `None` without errors.
+fn errors_summary(failures: &[Failure]) -> Option<String> {
+    if failures.is_empty() {
+        return None;
+    }
+    let mut kinds = failures.to_vec();
+    kinds.sort();
+    kinds.dedup();
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|k| k.counted(failures.iter().filter(|f| *f == k).count()))
+        .collect();
+    Some(format!(
+        "{} error{}: {}",
+        failures.len(),
+        plural(failures.len()),
+        parts.join(", ")
+    ))
+}
+
 /// Exit statuses: the highest wins.
 const OK: u8 = 0;
 const FINDINGS: u8 = 1;
@@ -190,7 +253,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
         Some(Command::Explain(args)) => explain(args),
-        Some(Command::Lsp) => crate::lsp::run(),
+        Some(Command::Lsp(_)) => crate::lsp::run(),
         Some(Command::Debug(DebugCommand::Model { paths })) => debug_model(paths),
     };
     ExitCode::from(status)
@@ -200,7 +263,9 @@ fn error(msg: impl std::fmt::Display) {
     let _ = writeln!(io::stderr(), "dfix: {msg}");
 }
 
-/// Dockerfile names dfix finds when it walks a directory.
+/// Dockerfile names dfix finds when it walks a directory: `Dockerfile`, `Dockerfile.*`,
+/// `Dockerfile-*` and `Dockerfile_*` without a dot after the dash, `*.Dockerfile`, the same with
+/// `Containerfile`, in any ASCII case; not templates, backups, documents or `*.dockerignore`.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     const SKIP: [&str; 14] = [
@@ -222,12 +287,15 @@ pub fn is_dockerfile_name(name: &str) -> bool {
     if n.ends_with(".dockerignore") || n.ends_with('~') || SKIP.iter().any(|s| n.ends_with(s)) {
         return false;
     }
-    n == "dockerfile"
-        || n == "containerfile"
-        || n.starts_with("dockerfile.")
-        || n.starts_with("containerfile.")
-        || n.ends_with(".dockerfile")
-        || n.ends_with(".containerfile")
+    if n.ends_with(".dockerfile") || n.ends_with(".containerfile") {
+        return true;
+    }
+    let Some(rest) = n.strip_prefix("dockerfile").or_else(|| n.strip_prefix("containerfile")) else {
+        return false;
+    };
+    // `Dockerfile.prod`; `Dockerfile-prod` and `Dockerfile_prod` without an extension (a dot
+    // after the dash makes `Dockerfile-lint.sh` or `dockerfile_parser.py`: code, not a Dockerfile)
+    rest.is_empty() || rest.starts_with('.') || (rest.starts_with(['-', '_']) && rest.len() > 1 && !rest.contains('.'))
 }
 
 /// A file to lint: where it is, and whether the user named it.
@@ -236,11 +304,20 @@ struct Input {
     explicit: bool,
 }
 
+/// What discovery found.
+#[derive(Default)]
+struct Discovery {
+    inputs: Vec<Input>,
+    errors: Vec<(Failure, String)>,
+    /// Directories named on the command line with no Dockerfile to lint.
+    empty: Vec<PathBuf>,
+}
+
 /// The files to lint. `keep` decides on each file found by walking (exclude patterns);
 /// files named explicitly are always kept (the caller applies `--force-exclude`).
-fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<Input>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
+fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> Discovery {
+    let mut found = Discovery::default();
+    let (out, errors) = (&mut found.inputs, &mut found.errors);
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Input {
@@ -251,6 +328,7 @@ fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<In
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
+                let (before, errors_before) = (out.len(), errors.len());
                 let walker = ignore::WalkBuilder::new(p)
                     .hidden(false)
                     .require_git(false)
@@ -270,20 +348,43 @@ fn discover(paths: &[PathBuf], keep: &(dyn Fn(&Path) -> bool + Sync)) -> (Vec<In
                             }
                         }
                         Ok(_) => {}
-                        Err(e) => errors.push(format!("{e}")),
+                        Err(e) => errors.push((Failure::Inaccessible, walk_error(&e))),
                     }
+                }
+                // an unreadable directory is an error, not an empty one
+                if out.len() == before && errors.len() == errors_before {
+                    found.empty.push(p.clone());
                 }
             }
             Ok(_) => out.push(Input {
                 path: p.clone(),
                 explicit: true,
             }),
-            Err(e) => errors.push(format!("{}: {}", p.display(), io_message(&e))),
+            Err(e) => {
+                let kind = if e.kind() == io::ErrorKind::NotFound {
+                    Failure::Missing
+                } else {
+                    Failure::Inaccessible
+                };
+                errors.push((kind, format!("{}: {}", p.display(), io_message(&e))));
+            }
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
-    (out, errors)
+    found
+}
+
+/// `dir/sub: permission denied` for an entry the walk could not read.
+fn walk_error(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { path, err } => match err.io_error() {
+            Some(io) => format!("{}: {}", path.display(), io_message(io)),
+            None => format!("{}: {err}", path.display()),
+        },
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        e => e.to_string(),
+    }
 }
 
 fn io_message(e: &io::Error) -> String {
@@ -298,17 +399,19 @@ fn io_message(e: &io::Error) -> String {
 struct Outcome {
     report: FileReport,
     /// One-line errors about this file (exit 2).
-    errors: Vec<String>,
+    errors: Vec<(Failure, String)>,
     /// Notes that do not change the exit status.
     notes: Vec<String>,
     diff: String,
     fixes_applied: usize,
     /// The fixed text of standard input, with `--write`.
     stdout_text: Option<String>,
+    /// The file was linted (`report` holds its findings).
+    linted: bool,
     /// A finding at or above the file's fail level.
     failing: bool,
-    /// Findings with a fix `--write` would apply (with this file's `unsafe-fixes`).
-    fixable: usize,
+    /// The file's `unsafe-fixes` setting: which fixes `--write` applies.
+    unsafe_fixes: bool,
 }
 
 struct Job<'a> {
@@ -347,14 +450,15 @@ fn process(job: &Job, input: &Input) -> Outcome {
         diff: String::new(),
         fixes_applied: 0,
         stdout_text: None,
+        linted: false,
         failing: false,
-        fixable: 0,
+        unsafe_fixes: false,
     };
     let settings = match job.resolver.settings_for(&shown_path) {
         Ok(s) => s.for_path(&absolute(&shown_path)),
         Err(mut e) => {
             e.path = PathBuf::from(diff::display_path(&e.path, job.cwd));
-            out.errors.push(e.to_string());
+            out.errors.push((Failure::Config, e.to_string()));
             return out;
         }
     };
@@ -362,13 +466,16 @@ fn process(job: &Job, input: &Input) -> Outcome {
     let bytes = match read_input(input) {
         Ok(b) => b,
         Err(e) => {
-            out.errors.push(format!("{display}: {}", io_message(&e)));
+            out.errors
+                .push((Failure::Unreadable, format!("{display}: {}", io_message(&e))));
             return out;
         }
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        out.errors
-            .push(format!("{display}: binary file (contains a NUL byte); not linted"));
+        out.errors.push((
+            Failure::Binary,
+            format!("{display}: binary file (contains a NUL byte); not linted"),
+        ));
         return out;
     }
     let (source, valid_utf8) = match String::from_utf8(bytes) {
@@ -384,7 +491,19 @@ fn process(job: &Job, input: &Input) -> Outcome {
     let mut text = source.clone();
     if changing {
         let changed = if job.args.add_ignore {
-            let diagnostics = crate::lint(&source, &settings);
+            // a file that does not build must not pass: those findings stay
+            let (kept, diagnostics): (Vec<_>, Vec<_>) = crate::lint(&source, &settings)
+                .into_iter()
+                .partition(|d| crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()));
+            if !kept.is_empty() {
+                let mut names: Vec<&str> = kept.iter().map(|d| d.rule).collect();
+                names.sort_unstable();
+                names.dedup();
+                out.notes.push(format!(
+                    "{display}: not suppressed: {} (BuildKit would not build the file as written)",
+                    names.join(", ")
+                ));
+            }
             out.fixes_applied = diagnostics.len();
             crate::suppress::add_ignores(&source, &crate::syntax::parse(&source), &diagnostics)
                 .unwrap_or_else(|| source.clone())
@@ -395,7 +514,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
                 failure,
             } = crate::fix(&source, &settings, unsafe_fixes);
             if let Some(f) = failure {
-                out.errors.push(format!("{display}: {f}"));
+                out.errors.push((Failure::NotFixed, format!("{display}: {f}")));
             }
             out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
             fixed
@@ -415,7 +534,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
             match write_fixed(&target, changed.as_bytes()) {
                 Ok(()) => text = changed,
                 Err(e) => {
-                    out.errors.push(format!("{display}: {e}"));
+                    out.errors.push((Failure::NotWritten, format!("{display}: {e}")));
                     out.fixes_applied = 0;
                 }
             }
@@ -426,12 +545,8 @@ fn process(job: &Job, input: &Input) -> Outcome {
     // with --diff, findings are those of the original file
     out.report.diagnostics = crate::lint(&text, &settings);
     out.failing = out.report.diagnostics.iter().any(|d| d.severity >= settings.fail_level);
-    out.fixable = out
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| d.fix.as_ref().is_some_and(|f| crate::fix::eligible(f, unsafe_fixes)))
-        .count();
+    out.linted = true;
+    out.unsafe_fixes = unsafe_fixes;
     out.report.source = text;
     out
 }
@@ -473,6 +588,19 @@ fn check(mut args: CheckArgs) -> u8 {
         (None, true) => Source::None,
         (None, false) => Source::Discover,
     };
+    if args.statistics
+        && !matches!(
+            args.format,
+            Format::Human | Format::Concise | Format::Json | Format::JsonLines
+        )
+    {
+        let name = args.format.to_possible_value().map(|v| v.get_name().to_owned());
+        error(format!(
+            "--statistics prints text (--format human or concise) or JSON (--format json or json-lines), not --format {}",
+            name.unwrap_or_default()
+        ));
+        return ERROR;
+    }
     let resolver = Resolver::new(source, layer);
     if args.paths.is_empty() {
         args.paths.push(PathBuf::from("."));
@@ -488,7 +616,11 @@ fn check(mut args: CheckArgs) -> u8 {
     // a walked file is skipped when its configuration excludes it; a bad configuration is
     // reported when its files are linted
     let keep = |p: &Path| resolver.settings_for(p).map_or(true, |s| !s.is_excluded(&absolute(p)));
-    let (mut inputs, discovery_errors) = discover(&args.paths, &keep);
+    let Discovery {
+        mut inputs,
+        errors: discovery_errors,
+        empty,
+    } = discover(&args.paths, &keep);
     if args.force_exclude {
         inputs.retain(|i| !i.explicit || i.path.as_os_str() == "-" || keep(&i.path));
     }
@@ -509,26 +641,36 @@ fn check(mut args: CheckArgs) -> u8 {
                 diff::display_path(p, &cwd)
             );
         }
+        for p in &empty {
+            let _ = writeln!(
+                io::stderr(),
+                "dfix: warning: no Dockerfiles found under {}",
+                p.display()
+            );
+        }
     }
 
-    let mut status = OK;
-    for e in &discovery_errors {
+    // one entry per error line said, for the summary
+    let mut failures: Vec<Failure> = Vec::new();
+    for (kind, e) in &discovery_errors {
         error(e);
-        status = ERROR;
+        failures.push(*kind);
     }
     let mut said = std::collections::BTreeSet::new();
     for o in &outcomes {
-        for e in &o.errors {
+        for (kind, e) in &o.errors {
             // a bad configuration file is said once, not once per file it governs
             if said.insert(e.clone()) {
                 error(e);
+                failures.push(*kind);
             }
-            status = ERROR;
         }
         for n in &o.notes {
             error(n);
         }
     }
+    let linted = outcomes.iter().filter(|o| o.linted).count();
+    let unsafe_fixes: Vec<bool> = outcomes.iter().map(|o| o.unsafe_fixes).collect();
     let reports: Vec<FileReport> = outcomes
         .iter_mut()
         .map(|o| {
@@ -557,9 +699,10 @@ fn check(mut args: CheckArgs) -> u8 {
         });
         if let Err(e) = written {
             error(format!("{}: {}", path.display(), io_message(&e)));
-            status = ERROR;
+            failures.push(Failure::Report);
         }
     }
+    let status = if failures.is_empty() { OK } else { ERROR };
     let stdout = io::stdout();
     if args.diff {
         let mut w = stdout.lock();
@@ -577,7 +720,11 @@ fn check(mut args: CheckArgs) -> u8 {
             } else {
                 format!("{fixes} fix{} would be applied", plural_es(fixes))
             };
-            let _ = writeln!(io::stderr(), "{what} in {changed} file{}", plural(changed));
+            let mut summary = format!("{what} in {changed} file{}", plural(changed));
+            if let Some(errors) = errors_summary(&failures) {
+                summary = format!("{summary}; {errors}");
+            }
+            let _ = writeln!(io::stderr(), "{summary}");
         }
         return status.max(if changed > 0 { FINDINGS } else { OK });
     }
@@ -586,7 +733,6 @@ fn check(mut args: CheckArgs) -> u8 {
             let _ = stdout.lock().write_all(t.as_bytes());
         }
     }
-    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let failing = outcomes.iter().any(|o| o.failing);
     let applied: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
     let stdin_write = args.write && outcomes.iter().any(|o| o.stdout_text.is_some());
@@ -614,7 +760,7 @@ fn check(mut args: CheckArgs) -> u8 {
     };
     let format = args.format;
     let written = if args.statistics {
-        statistics(&reports, &mut sink)
+        statistics(&reports, &unsafe_fixes, format, &mut sink)
     } else {
         report::emit_with(format, &reports, &mut sink, &report::Options { color, ..options })
     };
@@ -624,31 +770,10 @@ fn check(mut args: CheckArgs) -> u8 {
     }
     drop(sink);
     if format == Format::Human && !args.quiet {
-        let fixable: usize = outcomes.iter().map(|o| o.fixable).sum();
-        let mut summary = if findings == 0 {
-            "All checks passed.".to_string()
-        } else {
-            let files = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
-            let mut s = format!(
-                "Found {findings} problem{} in {files} file{}",
-                plural(findings),
-                plural(files)
-            );
-            if fixable > 0 {
-                s.push_str(&format!("; {fixable} fixable with --write"));
-            }
-            s.push('.');
-            s
-        };
-        if applied > 0 && args.add_ignore {
-            summary = format!(
-                "Suppressed {applied} problem{} with `# dfix:` comments. {summary}",
-                plural(applied)
-            );
-        } else if applied > 0 {
-            summary = format!("Fixed {applied} problem{}. {summary}", plural(applied));
+        let summary = summary(&reports, &unsafe_fixes, linted, applied, args.add_ignore, &failures);
+        if !summary.is_empty() {
+            let _ = writeln!(io::stderr(), "{summary}");
         }
-        let _ = writeln!(io::stderr(), "{summary}");
     }
     let mut result = status;
     if failing && !args.exit_zero {
@@ -660,8 +785,89 @@ fn check(mut args: CheckArgs) -> u8 {
     result
 }
 
+/// What a run can do about a finding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fixable {
+    /// `--write` fixes it (with the file's `unsafe-fixes`).
+    Write,
+    /// Only `--write --unsafe-fixes` would.
+    Unsafe,
+    No,
+}
+
+fn fixable(d: &Diagnostic, unsafe_fixes: bool) -> Fixable {
+    match &d.fix {
+        Some(f) if crate::fix::eligible(f, unsafe_fixes) => Fixable::Write,
+        Some(f) if f.applicability == Applicability::Unsafe => Fixable::Unsafe,
+        _ => Fixable::No,
+    }
+}
+
+/// `2 fixable with --write, 1 more with --unsafe-fixes`, what the summary and `--statistics`
+/// say; `None` when nothing is fixable.
+fn fixable_phrase(write: usize, unsafe_only: usize) -> Option<String> {
+    match (write, unsafe_only) {
+        (0, 0) => None,
+        (w, 0) => Some(format!("{w} fixable with --write")),
+        (0, u) => Some(format!("{u} fixable with --write --unsafe-fixes")),
+        (w, u) => Some(format!("{w} fixable with --write, {u} more with --unsafe-fixes")),
+    }
+}
+
+/// The human report's last line: what was fixed, what was found, what went wrong. Empty when
+/// nothing was linted and nothing went wrong (a warning said why).
+fn summary(
+    reports: &[FileReport],
+    unsafe_fixes: &[bool],
+    linted: usize,
+    applied: usize,
+    add_ignore: bool,
+    failures: &[Failure],
+) -> String {
+    let mut parts = Vec::new();
+    if applied > 0 && add_ignore {
+        parts.push(format!(
+            "Suppressed {applied} problem{} with `# dfix:` comments.",
+            plural(applied)
+        ));
+    } else if applied > 0 {
+        parts.push(format!("Fixed {applied} problem{}.", plural(applied)));
+    }
+    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    if findings > 0 {
+        let files = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
+        let counts = rule_counts(reports, unsafe_fixes);
+        let write = counts.iter().map(|c| c.fixable).sum();
+        let unsafe_only = counts.iter().map(|c| c.unsafe_fixable).sum();
+        let mut s = format!(
+            "Found {findings} problem{} in {files} file{}",
+            plural(findings),
+            plural(files)
+        );
+        if let Some(f) = fixable_phrase(write, unsafe_only) {
+            s.push_str(&format!("; {f}"));
+        }
+        s.push('.');
+        parts.push(s);
+    } else if failures.is_empty() && linted > 0 {
+        parts.push("All checks passed.".into());
+    } else if linted > 0 {
+        parts.push(format!("No problems found in {linted} file{}.", plural(linted)));
+    }
+    if let Some(e) = errors_summary(failures) {
+        parts.push(format!("{e}."));
+    }
+    parts.join(" ")
+}
+
 /// `--show-settings PATH`: which configuration applies and what it resolves to.
 fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
+    if path.as_os_str() != "-"
+        && let Err(e) = std::fs::metadata(path)
+    {
+        error(format!("{}: {}", path.display(), io_message(&e)));
+        return ERROR;
+    }
     // for a directory, the settings of a file in it
     let probe = if path.is_dir() {
         path.join("Dockerfile")
@@ -728,31 +934,64 @@ fn plural_es(n: usize) -> &'static str {
     if n == 1 { "" } else { "es" }
 }
 
-fn statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        let fixable = usize::from(d.fix.is_some());
-        match counts.iter_mut().find(|c| c.0 == d.rule) {
-            Some(c) => {
-                c.1 += 1;
-                c.2 += fixable;
+/// One row of `--statistics`.
+#[derive(serde::Serialize)]
+struct RuleCount {
+    rule: &'static str,
+    /// The rule's upstream names (hadolint codes, BuildKit checks).
+    aliases: &'static [&'static str],
+    count: usize,
+    /// Findings `--write` fixes with this run's settings.
+    fixable: usize,
+    /// More findings `--write --unsafe-fixes` would fix.
+    unsafe_fixable: usize,
+}
+
+/// The findings per rule, most frequent first: what `--statistics` prints and the summary sums.
+fn rule_counts(reports: &[FileReport], unsafe_fixes: &[bool]) -> Vec<RuleCount> {
+    let mut counts: Vec<RuleCount> = Vec::new();
+    for (r, &u) in reports.iter().zip(unsafe_fixes) {
+        for d in &r.diagnostics {
+            let i = match counts.iter().position(|c| c.rule == d.rule) {
+                Some(i) => i,
+                None => {
+                    counts.push(RuleCount {
+                        rule: d.rule,
+                        aliases: crate::rules::find(d.rule).map_or(&[], |r| r.meta.sources),
+                        count: 0,
+                        fixable: 0,
+                        unsafe_fixable: 0,
+                    });
+                    counts.len() - 1
+                }
+            };
+            let c = &mut counts[i];
+            c.count += 1;
+            match fixable(d, u) {
+                Fixable::Write => c.fixable += 1,
+                Fixable::Unsafe => c.unsafe_fixable += 1,
+                Fixable::No => {}
             }
-            None => counts.push((d.rule, 1, fixable)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (rule, n, fixable) in counts {
-        writeln!(
-            out,
-            "{n:>5}\t{rule}\t{}",
-            if fixable > 0 {
-                format!("[{fixable} fixable]")
-            } else {
-                String::new()
-            }
-        )?;
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
+    counts
+}
+
+/// `--statistics`: text for `human` and `concise`, a JSON array for `json`, one object a line
+/// for `json-lines` (other formats are refused before linting).
+fn statistics(reports: &[FileReport], unsafe_fixes: &[bool], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    let counts = rule_counts(reports, unsafe_fixes);
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&counts)?),
+        Format::JsonLines => counts
+            .iter()
+            .try_for_each(|c| writeln!(out, "{}", serde_json::to_string(c)?)),
+        _ => counts.iter().try_for_each(|c| {
+            let fixable = fixable_phrase(c.fixable, c.unsafe_fixable).map_or(String::new(), |f| format!("[{f}]"));
+            writeln!(out, "{:>5}\t{}\t{fixable}", c.count, c.rule)
+        }),
     }
-    Ok(())
 }
 
 fn explain(args: ExplainArgs) -> u8 {
@@ -829,9 +1068,9 @@ aliases   other names the rule answers to (hadolint codes, BuildKit checks, form
 
 fn debug_model(paths: Vec<PathBuf>) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let (inputs, errors) = discover(&paths, &|_| true);
+    let Discovery { inputs, errors, .. } = discover(&paths, &|_| true);
     let mut status = OK;
-    for e in errors {
+    for (_, e) in errors {
         error(e);
         status = ERROR;
     }
@@ -873,6 +1112,10 @@ mod tests {
             "api.Dockerfile",
             "web.dockerfile",
             "x.containerfile",
+            "Dockerfile-prod",
+            "Dockerfile_dev",
+            "dockerfile-arm64-v8",
+            "Containerfile-ci",
         ] {
             assert!(is_dockerfile_name(n), "{n}");
         }
@@ -885,6 +1128,13 @@ mod tests {
             "Dockerfile.in",
             "dockerfiles",
             "Dockerfile.md",
+            "Dockerfile-lint.sh",
+            "dockerfile_parser.py",
+            "Dockerfile-",
+            "Dockerfile_",
+            "Dockerfile-prod~",
+            "Dockerfiles",
+            "Dockerfile2",
         ] {
             assert!(!is_dockerfile_name(n), "{n}");
         }

@@ -231,6 +231,57 @@ fn missing_path_exits_2_and_the_others_are_still_linted() {
 }
 
 #[test]
+fn missing_path_ends_with_an_error_summary() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["nonexistent-dir"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "dfix: nonexistent-dir: no such file or directory\n1 error: 1 path does not exist.\n"
+    );
+    let o = run(d.path(), &["nope", "gone/Dockerfile", "Dockerfile", "--color", "never"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).ends_with("Found 1 problem in 1 file; 1 fixable with --write. 2 errors: 2 paths do not exist.\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(d.path(), &["nope", "Dockerfile", "--diff"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).ends_with("2 fixes would be applied in 1 file; 1 error: 1 path does not exist\n"),
+        "{}",
+        stderr(&o)
+    );
+    // nothing wrong in the files that were read, but not "All checks passed."
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["nope", "Dockerfile"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "dfix: nope: no such file or directory\nNo problems found in 1 file. 1 error: 1 path does not exist.\n"
+    );
+}
+
+#[test]
+fn a_directory_without_dockerfiles_is_a_warning() {
+    let d = tree(&[("docs/README.md", "# docs\n"), ("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["docs"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "dfix: warning: no Dockerfiles found under docs\n");
+    let o = run(d.path(), &["docs", "--quiet"]);
+    assert_eq!((code(&o), stderr(&o)), (0, String::new()));
+    let o = run(d.path(), &["docs", "."]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stderr(&o),
+        "dfix: warning: no Dockerfiles found under docs\nAll checks passed.\n"
+    );
+}
+
+#[test]
 fn binary_file_exits_2() {
     let d = tree(&[("Dockerfile", "FROM a\0\n"), ("b/Dockerfile", SEED)]);
     let o = run(d.path(), &["--format", "concise"]);
@@ -396,6 +447,31 @@ fn unreadable_file_exits_2_as_an_unprivileged_user() {
     assert!(
         stdout(&o).contains("b/Dockerfile:2:5"),
         "the other file is still linted"
+    );
+}
+
+#[test]
+fn unreadable_file_ends_with_an_error_summary() {
+    let d = tree(&[("a/Dockerfile", SEED), ("b/Dockerfile", CLEAN)]);
+    for sub in ["", "a", "b"] {
+        world_traversable(&d.path().join(sub));
+    }
+    fs::set_permissions(d.path().join("a/Dockerfile"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(d.path().join("b/Dockerfile"), fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run_unprivileged(d.path(), &["a/Dockerfile", "b/Dockerfile"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "dfix: a/Dockerfile: permission denied\nNo problems found in 1 file. 1 error: 1 file could not be read.\n"
+    );
+    // a directory the walk cannot enter
+    fs::set_permissions(d.path().join("a"), fs::Permissions::from_mode(0o000)).unwrap();
+    let o = run_unprivileged(d.path(), &["a", "b"]);
+    fs::set_permissions(d.path().join("a"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "dfix: a: permission denied\nNo problems found in 1 file. 1 error: 1 path could not be read.\n"
     );
 }
 
@@ -571,12 +647,81 @@ fn syntax_error_is_reported_whatever_the_selection_unless_ignored_by_name() {
     assert_eq!(code(&o), 1, "a group does not switch syntax-error off");
 }
 
+const APK_NO_CACHE: &str = "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk update && apk add --no-cache curl\n";
+
 #[test]
-fn statistics() {
-    let d = tree(&[("Dockerfile", SEED), ("b/Dockerfile", SEED)]);
+fn statistics_count_safe_and_unsafe_fixes_as_the_summary_does() {
+    let d = tree(&[
+        ("Dockerfile", SEED),
+        ("b/Dockerfile", SEED),
+        ("apk/Dockerfile", APK_NO_CACHE),
+    ]);
     let o = run(d.path(), &["--statistics"]);
     assert_eq!(code(&o), 1);
-    assert_eq!(stdout(&o), "    2\tpip-without-cache-mount\t[2 fixable]\n");
+    assert_eq!(
+        stdout(&o),
+        "    2\tpip-without-cache-mount\t[2 fixable with --write]\n    1\tapk-no-cache-with-mount\t[1 fixable with --write --unsafe-fixes]\n"
+    );
+    assert_eq!(
+        stderr(&o),
+        "Found 3 problems in 3 files; 2 fixable with --write, 1 more with --unsafe-fixes.\n"
+    );
+    let o = run(d.path(), &["--statistics", "--unsafe-fixes"]);
+    assert_eq!(
+        stdout(&o),
+        "    2\tpip-without-cache-mount\t[2 fixable with --write]\n    1\tapk-no-cache-with-mount\t[1 fixable with --write]\n"
+    );
+    assert_eq!(stderr(&o), "Found 3 problems in 3 files; 3 fixable with --write.\n");
+}
+
+#[test]
+fn statistics_as_json() {
+    let d = tree(&[
+        ("Dockerfile", SEED),
+        ("b/Dockerfile", SEED),
+        ("apk/Dockerfile", APK_NO_CACHE),
+    ]);
+    let o = run(d.path(), &["--statistics", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(stderr(&o), "", "no human summary");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"rule": "pip-without-cache-mount", "aliases": ["DL3042"], "count": 2, "fixable": 2, "unsafe_fixable": 0},
+            {"rule": "apk-no-cache-with-mount", "aliases": [], "count": 1, "fixable": 0, "unsafe_fixable": 1},
+        ])
+    );
+    let o = run(d.path(), &["--statistics", "--format", "json-lines"]);
+    assert_eq!(
+        stdout(&o),
+        "{\"rule\":\"pip-without-cache-mount\",\"aliases\":[\"DL3042\"],\"count\":2,\"fixable\":2,\"unsafe_fixable\":0}\n\
+         {\"rule\":\"apk-no-cache-with-mount\",\"aliases\":[],\"count\":1,\"fixable\":0,\"unsafe_fixable\":1}\n"
+    );
+    // nothing found: an empty array, not nothing
+    let d = tree(&[("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &["--statistics", "--format", "json"]);
+    assert_eq!((code(&o), stdout(&o)), (0, "[]\n".to_string()));
+}
+
+#[test]
+fn statistics_with_diff_or_a_format_it_cannot_print_is_refused() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--statistics", "--diff"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).starts_with("error: the argument '--statistics' cannot be used with '--diff'\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(d.path(), &["--statistics", "--format", "sarif"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "dfix: --statistics prints text (--format human or concise) or JSON (--format json or json-lines), not --format sarif\n"
+    );
 }
 
 #[test]
@@ -627,6 +772,80 @@ fn version_and_quiet() {
 }
 
 #[test]
+fn help_says_what_write_and_select_accept() {
+    let d = tree(&[]);
+    let o = run(d.path(), &["--help"]);
+    assert_eq!(code(&o), 0);
+    // clap wraps the help at the terminal's width: compare the words
+    let help = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("--write Apply the safe fixes in place; unsafe fixes only with --unsafe-fixes"),
+        "{help}"
+    );
+    assert!(
+        help.contains(
+            "--select <RULES> Rules to check, replacing the default selection: a comma-separated list of rule names, groups (cache, directives, core, hadolint, buildkit, ALL), hadolint codes (DL3042) or code prefixes (DL3)"
+        ),
+        "{help}"
+    );
+    assert!(
+        help.contains("--ignore <RULES> Rules to skip: a comma-separated list, as for --select"),
+        "{help}"
+    );
+}
+
+#[test]
+fn lsp_accepts_stdio_and_answers_initialize() {
+    use std::io::{BufRead, BufReader, Read};
+    fn send(w: &mut impl Write, body: &str) {
+        write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        w.flush().unwrap();
+    }
+    fn read(r: &mut impl BufRead) -> serde_json::Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(r.read_line(&mut line).unwrap() > 0, "the server closed its output");
+            match line.trim_end() {
+                "" => break,
+                l => {
+                    if let Some(n) = l.strip_prefix("Content-Length: ") {
+                        length = n.parse().unwrap();
+                    }
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        r.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+    let mut child = dfix()
+        .args(["lsp", "--stdio"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut input,
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+    );
+    let init = read(&mut output);
+    assert_eq!(init["id"], 1);
+    assert_eq!(init["result"]["serverInfo"]["name"], "dfix", "{init}");
+    send(&mut input, r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    send(&mut input, r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
+    assert_eq!(read(&mut output)["id"], 2);
+    send(&mut input, r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(status.success(), "{status:?}: {err}");
+}
+
+#[test]
 fn check_subcommand_and_paths_named_like_subcommands() {
     let d = tree(&[("explain/Dockerfile", SEED)]);
     let o = run(d.path(), &["check", "explain", "--format", "concise"]);
@@ -635,6 +854,24 @@ fn check_subcommand_and_paths_named_like_subcommands() {
 }
 
 // --- discovery ------------------------------------------------------------------------------
+
+#[test]
+fn discovery_finds_dash_and_underscore_names_but_not_scripts() {
+    let d = tree(&[
+        ("Dockerfile-prod", SEED),
+        ("ci/dockerfile_dev", SEED),
+        ("Dockerfile-lint.sh", "#!/bin/sh\nhadolint Dockerfile-prod\n"),
+        ("tools/dockerfile_parser.py", "import sys\n"),
+        ("Dockerfiles", "not one\n"),
+    ]);
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Dockerfile-prod:2:5: warning[pip-without-cache-mount] [*] `pip install` runs without a cache mount on `/root/.cache/pip`: every build downloads the packages again\n\
+         ci/dockerfile_dev:2:5: warning[pip-without-cache-mount] [*] `pip install` runs without a cache mount on `/root/.cache/pip`: every build downloads the packages again\n"
+    );
+}
 
 #[test]
 fn discovery_walks_hidden_directories_and_skips_templates_and_ignored_files() {
@@ -850,6 +1087,21 @@ fn bad_config_is_one_located_error_and_exit_2() {
 }
 
 #[test]
+fn a_bad_config_is_never_followed_by_all_checks_passed() {
+    let d = tree(&[("dfix.toml", "selct = [\"cache\"]\n"), ("Dockerfile", CLEAN)]);
+    let o = run(d.path(), &[]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.starts_with("dfix: dfix.toml:1:1: unknown field `selct`"), "{err}");
+    assert!(!err.contains("All checks passed"), "{err}");
+    assert_eq!(
+        err.lines().last(),
+        Some("1 error: 1 configuration file is invalid."),
+        "{err}"
+    );
+}
+
+#[test]
 fn exclude_and_force_exclude() {
     let d = tree(&[
         ("dfix.toml", "exclude = [\"vendor/\"]\n"),
@@ -919,6 +1171,15 @@ fn show_settings() {
     assert!(out.contains("  pip-without-cache-mount.prefer = \"clean\"\n"));
 }
 
+#[test]
+fn show_settings_of_a_missing_path_is_an_error() {
+    let d = tree(&[("Dockerfile", SEED)]);
+    let o = run(d.path(), &["--show-settings", "nope/Dockerfile"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "dfix: nope/Dockerfile: no such file or directory\n");
+}
+
 // --- suppression ----------------------------------------------------------------------------
 
 #[test]
@@ -973,13 +1234,13 @@ fn unused_suppressions_are_reported_and_fixed() {
 
 #[test]
 fn add_ignore_then_nothing_is_reported() {
-    let text = "# syntax=docker/dockerfile:1\n\n# hadolint ignore=DL3008\n  RUN pip install a\nFROM python\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b\n";
+    let text = "# syntax=docker/dockerfile:1\n\nFROM python\n# hadolint ignore=DL3008\n  RUN pip install a\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b\n";
     let d = tree(&[("Dockerfile", text)]);
     let o = run(d.path(), &["--add-ignore"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
-        "# syntax=docker/dockerfile:1\n\n  # dfix: ignore=syntax-error\n# hadolint ignore=DL3008\n  RUN pip install a\nFROM python\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n"
+        "# syntax=docker/dockerfile:1\n\nFROM python\n  # dfix: ignore=pip-without-cache-mount\n# hadolint ignore=DL3008\n  RUN pip install a\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n"
     );
     assert_eq!(code(&run(d.path(), &[])), 0);
     let before = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
@@ -989,6 +1250,35 @@ fn add_ignore_then_nothing_is_reported() {
         before,
         "idempotent"
     );
+}
+
+#[test]
+fn add_ignore_never_suppresses_what_breaks_the_build() {
+    // a RUN before FROM (syntax-error) and a mount BuildKit rejects (invalid-mount); a
+    // directive given twice (parser-directive-duplicate)
+    let a = "RUN echo\nFROM python:3.12\nRUN --mount=type=cache,target=/c,z pip install b\nRUN pip install c\n";
+    let b = "# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1\nFROM python:3.12\n";
+    let d = tree(&[("a/Dockerfile", a), ("b/Dockerfile", b)]);
+    let o = run(d.path(), &["--add-ignore", "--format", "concise"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let a_after = "RUN echo\nFROM python:3.12\n# dfix: ignore=missing-syntax-directive,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n# dfix: ignore=pip-without-cache-mount\nRUN pip install c\n";
+    assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), a_after);
+    assert_eq!(fs::read_to_string(d.path().join("b/Dockerfile")).unwrap(), b);
+    let findings = "a/Dockerfile:1:1: error[syntax-error] no build stage in current context\n\
+                    a/Dockerfile:4:34: error[invalid-mount] invalid field 'z' must be a key=value pair\n\
+                    b/Dockerfile:2:1: error[parser-directive-duplicate] only one syntax parser directive can be used: line 1 already sets it, so BuildKit refuses the file\n";
+    assert_eq!(stdout(&o), findings);
+    assert_eq!(
+        stderr(&o),
+        "dfix: a/Dockerfile: not suppressed: invalid-mount, syntax-error (BuildKit would not build the file as written)\n\
+         dfix: b/Dockerfile: not suppressed: parser-directive-duplicate (BuildKit would not build the file as written)\n"
+    );
+    // the files still fail, and --add-ignore again changes nothing
+    let o = run(d.path(), &["--format", "concise"]);
+    assert_eq!((code(&o), stdout(&o)), (1, findings.to_string()));
+    let o = run(d.path(), &["--add-ignore", "--diff"]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+    assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), a_after);
 }
 
 /// The configuration example in README.md is valid and does what its comments say.

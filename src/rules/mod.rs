@@ -89,6 +89,14 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+impl RuleMeta {
+    /// A finding means BuildKit refuses the file, or an old frontend does not build it as
+    /// written: the rules whose default severity is error. `--add-ignore` never suppresses them.
+    pub fn breaks_build(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
 pub struct Rule {
     pub meta: &'static RuleMeta,
     pub check: fn(&mut Context),
@@ -353,4 +361,28 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     }
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    /// A new rule with severity error must be one whose finding breaks the build.
+    #[test]
+    fn the_rules_that_break_the_build() {
+        let names: Vec<_> = RULES
+            .iter()
+            .filter(|r| r.meta.breaks_build())
+            .map(|r| r.meta.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "syntax-error",
+                "invalid-mount",
+                "syntax-too-old-for-feature",
+                "parser-directive-duplicate"
+            ]
+        );
+    }
 }
