@@ -324,7 +324,7 @@ pub fn add_ignores(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) ->
 
 /// The edits that suppress `diagnostics` with `# dfix:` comments (what `--add-ignore` writes,
 /// and the language server's "Ignore" action), sorted by start; empty when there is nothing to
-/// add.
+/// add. Findings of rules that break the build are never suppressed: such a file must not pass.
 pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -> Vec<Edit> {
     use std::collections::BTreeMap;
     if diagnostics.is_empty() {
@@ -335,7 +335,10 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
     let sups = collect(src, model);
     let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
     let mut file_level: Vec<&'static str> = Vec::new();
-    for d in diagnostics {
+    let suppressible = diagnostics
+        .iter()
+        .filter(|d| !crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()));
+    for d in suppressible {
         let list = match instruction_of(model, d.range) {
             Some(i) => per_instruction.entry(i).or_default(),
             None => &mut file_level,

@@ -469,6 +469,26 @@ fn a_finding_outside_instructions_is_ignored_for_the_file() {
     drop(c);
 }
 
+/// A file BuildKit refuses must not pass: no "Ignore" action for a syntax error.
+#[test]
+fn what_breaks_the_build_cannot_be_ignored() {
+    let text = "FROM a\nRUN --mount=type=cache,target=/x,uid=x true\nCOPYY a b\n";
+    let (mut c, _) = Client::start(json!({}));
+    c.open(URI, text);
+    let diags = c.diagnostics(URI);
+    for code in ["syntax-error", "invalid-mount"] {
+        let d = by_code(&diags, code);
+        let actions = c.code_actions(URI, d["range"].clone(), Some(json!(["quickfix"])));
+        let ignores: Vec<&str> = actions
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .filter(|t| t.starts_with("Ignore"))
+            .collect();
+        assert!(ignores.iter().all(|t| !t.contains(code)), "{code}: {ignores:?}");
+    }
+    drop(c);
+}
+
 #[test]
 fn fix_all_is_dfix_write() {
     let (mut c, init) = Client::start(utf8_client());

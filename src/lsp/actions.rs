@@ -77,9 +77,12 @@ pub fn code_actions(
                     ..CodeAction::default()
                 }));
             }
-            out.push(CodeActionOrCommand::CodeAction(ignore_action(
-                doc, enc, style, model, d, lsp,
-            )));
+            // a file that does not build must not pass: no "Ignore" for those rules
+            if !crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()) {
+                out.push(CodeActionOrCommand::CodeAction(ignore_action(
+                    doc, enc, style, model, d, lsp,
+                )));
+            }
         }
     }
     if wanted(only, FIX_ALL)
