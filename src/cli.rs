@@ -197,6 +197,8 @@ enum Failure {
     NotFixed,
     NotWritten,
     Report,
+    /// dfix itself failed on the file (a rule panicked).
+    Internal,
 }
 
 impl Failure {
@@ -210,6 +212,7 @@ impl Failure {
             Failure::NotFixed => ("file could not be fixed", "files could not be fixed"),
             Failure::NotWritten => ("file could not be written", "files could not be written"),
             Failure::Report => ("report could not be written", "reports could not be written"),
+            Failure::Internal => ("file hit an internal error", "files hit an internal error"),
         };
         format!("{n} {}", if n == 1 { one } else { many })
     }
@@ -431,29 +434,53 @@ fn read_input(input: &Input) -> io::Result<Vec<u8>> {
     }
 }
 
-fn process(job: &Job, input: &Input) -> Outcome {
-    let stdin = input.path.as_os_str() == "-";
-    let shown_path = if stdin {
+impl Outcome {
+    fn new(display: String) -> Outcome {
+        Outcome {
+            report: FileReport {
+                path: display,
+                source: String::new(),
+                diagnostics: Vec::new(),
+            },
+            errors: Vec::new(),
+            notes: Vec::new(),
+            diff: String::new(),
+            fixes_applied: 0,
+            stdout_text: None,
+            linted: false,
+            failing: false,
+            unsafe_fixes: false,
+        }
+    }
+}
+
+/// [`process`], with a panic of dfix's own contained to the file: it is reported (exit 2), the
+/// file is left as it was, and the other files go on.
+fn process_isolated(job: &Job, input: &Input) -> Outcome {
+    std::panic::catch_unwind(|| process(job, input)).unwrap_or_else(|payload| {
+        let (_, display) = shown_path(job, input);
+        let message = format!("{display}: {}", crate::panics::message(&*payload));
+        let mut out = Outcome::new(display);
+        out.errors.push((Failure::Internal, message));
+        out
+    })
+}
+
+/// The path a file is known by (`--stdin-filename` for standard input), and as shown.
+fn shown_path(job: &Job, input: &Input) -> (PathBuf, String) {
+    let path = if input.path.as_os_str() == "-" {
         job.args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"))
     } else {
         input.path.clone()
     };
-    let display = diff::display_path(&shown_path, job.cwd);
-    let mut out = Outcome {
-        report: FileReport {
-            path: display.clone(),
-            source: String::new(),
-            diagnostics: Vec::new(),
-        },
-        errors: Vec::new(),
-        notes: Vec::new(),
-        diff: String::new(),
-        fixes_applied: 0,
-        stdout_text: None,
-        linted: false,
-        failing: false,
-        unsafe_fixes: false,
-    };
+    let display = diff::display_path(&path, job.cwd);
+    (path, display)
+}
+
+fn process(job: &Job, input: &Input) -> Outcome {
+    let stdin = input.path.as_os_str() == "-";
+    let (shown_path, display) = shown_path(job, input);
+    let mut out = Outcome::new(display.clone());
     let settings = match job.resolver.settings_for(&shown_path) {
         Ok(s) => s.for_path(&absolute(&shown_path)),
         Err(mut e) => {
@@ -631,7 +658,7 @@ fn check(mut args: CheckArgs) -> u8 {
         cwd: &cwd,
         roots: &roots,
     };
-    let mut outcomes: Vec<Outcome> = inputs.par_iter().map(|i| process(&job, i)).collect();
+    let mut outcomes: Vec<Outcome> = inputs.par_iter().map(|i| process_isolated(&job, i)).collect();
     outcomes.sort_by(|a, b| a.report.path.cmp(&b.report.path));
     if !args.quiet {
         for p in resolver.hadolint_used.lock().expect("not poisoned").iter() {

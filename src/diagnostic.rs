@@ -74,15 +74,24 @@ pub struct Fix {
     /// What to do, in the imperative.
     pub title: String,
     pub applicability: Applicability,
-    /// Non-overlapping, sorted by start.
-    pub edits: Vec<Edit>,
+    /// Sorted by start, none overlapping another (checked on construction).
+    edits: Vec<Edit>,
 }
 
 impl Fix {
+    /// A fix of these edits, in any order. Edits that overlap are a bug in the rule that made
+    /// them: this panics, and the rule's panic is reported as an internal error.
     pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Fix {
+        let title = title.into();
         edits.sort_by_key(|e| (e.range.start, e.range.end));
+        if let Some(w) = edits.windows(2).find(|w| w[0].range.end > w[1].range.start) {
+            panic!(
+                "the fix `{title}` has overlapping edits: {:?} and {:?}",
+                w[0].range, w[1].range
+            );
+        }
         Fix {
-            title: title.into(),
+            title,
             applicability,
             edits,
         }
@@ -92,6 +101,16 @@ impl Fix {
     }
     pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
         Fix::new(title, Applicability::Unsafe, edits)
+    }
+    /// The edits, sorted by start and not overlapping.
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+    /// The same fix with one more edit (checked like the others).
+    pub fn with_edit(self, edit: Edit) -> Fix {
+        let mut edits = self.edits;
+        edits.push(edit);
+        Fix::new(self.title, self.applicability, edits)
     }
     /// The range every edit lies in.
     pub fn range(&self) -> TextRange {
@@ -115,4 +134,27 @@ pub struct Diagnostic {
     pub alternatives: Vec<Fix>,
     /// Why there is no fix, where the rule knows (one line, lowercase).
     pub no_fix_reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fix_sorts_its_edits() {
+        let fix = Fix::safe("x", vec![Edit::insert(9, "b"), Edit::delete(TextRange::new(2, 4))])
+            .with_edit(Edit::insert(0, "a"));
+        let starts: Vec<usize> = fix.edits().iter().map(|e| e.range.start).collect();
+        assert_eq!(starts, [0, 2, 9]);
+        // insertions at one offset keep their order, and may touch a replaced range
+        let fix = Fix::safe("y", vec![Edit::insert(4, "1"), Edit::insert(4, "2")]);
+        assert_eq!(fix.edits()[1].content, "2");
+        Fix::safe("z", vec![Edit::delete(TextRange::new(2, 4)), Edit::insert(4, "c")]);
+    }
+
+    #[test]
+    #[should_panic(expected = "overlapping edits")]
+    fn overlapping_edits_are_refused() {
+        Fix::safe("x", vec![Edit::delete(TextRange::new(2, 6))]).with_edit(Edit::insert(3, "a"));
+    }
 }

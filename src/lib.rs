@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod lsp;
+pub mod panics;
 pub mod report;
 pub mod rules;
 pub mod settings;

@@ -1315,3 +1315,35 @@ fn readme_config_example_is_valid() {
     let o = run(&d.path().join("repo"), &["--format", "concise"]);
     assert!(!stdout(&o).contains("vendor/"), "{}", stdout(&o));
 }
+
+/// A rule that panics fails its file alone: exit 2, one line naming the file and the rule, the
+/// file untouched, and the other files linted and fixed.
+#[test]
+fn a_panicking_rule_fails_only_its_file() {
+    let broken = "# dfix-test-panic\nFROM python:3.12\nRUN pip install flask\n";
+    let fine = "FROM python:3.12\nRUN pip install flask\n";
+    let d = tree(&[("a/Dockerfile", broken), ("b/Dockerfile", fine)]);
+    let o = dfix()
+        .current_dir(d.path())
+        .env("DFIX_TEST_PANIC", "pip-without-cache-mount")
+        .args(["--write", "--color", "never", "a", "b"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "dfix: a/Dockerfile: internal error in rule `pip-without-cache-mount`: the test panic of pip-without-cache-mount"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 error: 1 file hit an internal error."), "{stderr}");
+    assert!(!stdout.contains("All checks passed") && !stderr.contains("All checks passed"));
+    assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), broken);
+    let fixed = fs::read_to_string(d.path().join("b/Dockerfile")).unwrap();
+    assert!(
+        fixed.contains("RUN --mount=type=cache,target=/root/.cache/pip pip install flask"),
+        "{fixed}"
+    );
+}

@@ -184,7 +184,7 @@ fn corpus_fix_invariants_hold() {
             for d in &diags {
                 assert!(ok(d.range), "{file}: {} has a bad range {:?}", d.rule, d.range);
                 for f in d.fix.iter().chain(&d.alternatives) {
-                    for e in &f.edits {
+                    for e in f.edits() {
                         assert!(ok(e.range), "{file}: a fix of {} has a bad range {:?}", d.rule, e.range);
                     }
                 }

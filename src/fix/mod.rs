@@ -43,7 +43,7 @@ pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> 
         .filter_map(|(i, d)| {
             d.fix
                 .as_ref()
-                .filter(|f| eligible(f, unsafe_fixes) && !f.edits.is_empty())
+                .filter(|f| eligible(f, unsafe_fixes) && !f.edits().is_empty())
                 .map(|f| (f, d.rule, i))
         })
         .collect();
@@ -61,7 +61,7 @@ pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> 
             continue;
         }
         last_end = Some(r.end);
-        taken.extend(fix.edits.iter());
+        taken.extend(fix.edits());
         rules.push(rule);
         seen.push(fix);
     }

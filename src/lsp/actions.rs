@@ -59,7 +59,7 @@ pub fn code_actions(
                 .map(|f| (f, true))
                 .chain(d.alternatives.iter().map(|f| (f, false)));
             for (fix, preferred) in fixes {
-                if fix.applicability == Applicability::DisplayOnly || fix.edits.is_empty() {
+                if fix.applicability == Applicability::DisplayOnly || fix.edits().is_empty() {
                     continue;
                 }
                 let unsafe_ = fix.applicability == Applicability::Unsafe;
@@ -71,7 +71,7 @@ pub fn code_actions(
                     },
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![lsp.clone()]),
-                    edit: Some(workspace_edit(doc, enc, style, &fix.edits)),
+                    edit: Some(workspace_edit(doc, enc, style, fix.edits())),
                     // an editor may apply a preferred fix without showing it: never an unsafe one
                     is_preferred: (preferred && !unsafe_).then_some(true),
                     ..CodeAction::default()

@@ -61,14 +61,6 @@ fn invalid(message: impl Into<String>) -> ResponseError {
     error(ErrorCode::InvalidParams, message)
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".to_string())
-}
-
 /// Serves one client on `conn`, from `initialize` to `exit`; returns the exit status.
 pub fn serve(conn: &Connection) -> u8 {
     let mut server = loop {
@@ -297,7 +289,7 @@ impl<'c> Server<'c> {
             Ok(reply) => reply,
             Err(payload) => Some(Err(error(
                 ErrorCode::InternalError,
-                format!("dfix failed on {method}: {}", panic_message(&*payload)),
+                format!("dfix failed on {method}: {}", crate::panics::message(&*payload)),
             ))),
         }
     }
@@ -355,7 +347,7 @@ impl<'c> Server<'c> {
                 catch_unwind(AssertUnwindSafe(|| handler(&view, params))).unwrap_or_else(|payload| {
                     Err(error(
                         ErrorCode::InternalError,
-                        format!("dfix failed on a request: {}", panic_message(&*payload)),
+                        format!("dfix failed on a request: {}", crate::panics::message(&*payload)),
                     ))
                 })
             };
@@ -378,7 +370,7 @@ impl<'c> Server<'c> {
             Ok(Err(e)) => self.log(MessageType::WARNING, format!("dfix: {method}: {e}")),
             Err(payload) => self.log(
                 MessageType::ERROR,
-                format!("dfix failed on {method}: {}", panic_message(&*payload)),
+                format!("dfix failed on {method}: {}", crate::panics::message(&*payload)),
             ),
         }
     }

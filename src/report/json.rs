@@ -14,7 +14,7 @@ fn fix(index: &LineIndex, source: &str, f: &Fix) -> Value {
     json!({
         "title": f.title,
         "applicability": f.applicability,
-        "edits": f.edits.iter().map(|e| json!({
+        "edits": f.edits().iter().map(|e| json!({
             "start_byte": e.range.start,
             "end_byte": e.range.end,
             "range": range(index, source, e.range),

@@ -78,7 +78,7 @@ fn fix(f: &Fix, location: &Value) -> Value {
         "description": { "text": f.title },
         "artifactChanges": [{
             "artifactLocation": location,
-            "replacements": f.edits.iter().map(|e| json!({
+            "replacements": f.edits().iter().map(|e| json!({
                 "deletedRegion": { "byteOffset": e.range.start, "byteLength": e.range.len() },
                 "insertedContent": { "text": e.content },
             })).collect::<Vec<_>>(),

@@ -67,15 +67,15 @@ fn amend(f: &Found, d: &mut Diagnostic) {
         _ if !as_root => None,
         _ => link_edit(&commands(ins), f.call.cmd),
     };
-    match (link, &mut d.fix) {
+    // a mount that keeps the index but not the packages is not worth an automatic edit
+    d.fix = match (link, d.fix.take()) {
         (Some(edit), Some(fix)) => {
-            fix.edits.push(edit);
-            fix.edits.sort_by_key(|e| (e.range.start, e.range.end));
+            let mut fix = fix.with_edit(edit);
             fix.title = format!("{} and keep downloaded packages there", fix.title);
+            Some(fix)
         }
-        // a mount that keeps the index but not the packages is not worth an automatic edit
-        _ => d.fix = None,
-    }
+        _ => None,
+    };
 }
 
 /// Inserts the link before `cmd` when that runs it exactly when `cmd` runs: not after `||`,

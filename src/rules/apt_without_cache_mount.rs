@@ -46,7 +46,7 @@ fn amend(f: &Found, d: &mut Diagnostic) {
         // keeping the downloaded packages too needs the image's apt configuration changed
         let at = f.model.instructions[f.index].range.start;
         let eol = f.model.line_ending.as_str();
-        let mut edits = fix.edits.clone();
+        let mut edits = fix.edits().to_vec();
         edits.push(Edit::insert(at, format!("{KEEP_PACKAGES}{eol}")));
         d.alternatives.push(Fix::unsafe_(
             "Mount apt's caches and remove `docker-clean` so that downloaded packages are kept",

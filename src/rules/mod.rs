@@ -338,7 +338,11 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             runs: &runs,
             calls: &calls,
         };
-        (rule.check)(&mut ctx);
+        crate::panics::in_rule(rule.meta.name, || {
+            #[cfg(debug_assertions)]
+            crate::panics::test_panic(rule.meta.name, src);
+            (rule.check)(&mut ctx)
+        });
     }
     let sups = crate::suppress::collect(src, model);
     let used = crate::suppress::apply(model, &sups, &mut out);
@@ -354,7 +358,7 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             runs: &runs,
             calls: &calls,
         };
-        (rule.check)(&mut ctx);
+        crate::panics::in_rule(rule.meta.name, || (rule.check)(&mut ctx));
         // `# dfix: ignore-file=unused-suppression` and the like
         crate::suppress::apply(model, &sups, &mut judged);
         out.extend(judged);
