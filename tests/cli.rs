@@ -795,57 +795,6 @@ fn help_says_what_write_and_select_accept() {
 }
 
 #[test]
-fn lsp_accepts_stdio_and_answers_initialize() {
-    use std::io::{BufRead, BufReader, Read};
-    fn send(w: &mut impl Write, body: &str) {
-        write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        w.flush().unwrap();
-    }
-    fn read(r: &mut impl BufRead) -> serde_json::Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            assert!(r.read_line(&mut line).unwrap() > 0, "the server closed its output");
-            match line.trim_end() {
-                "" => break,
-                l => {
-                    if let Some(n) = l.strip_prefix("Content-Length: ") {
-                        length = n.parse().unwrap();
-                    }
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        r.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-    let mut child = dfix()
-        .args(["lsp", "--stdio"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let mut output = BufReader::new(child.stdout.take().unwrap());
-    send(
-        &mut input,
-        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
-    );
-    let init = read(&mut output);
-    assert_eq!(init["id"], 1);
-    assert_eq!(init["result"]["serverInfo"]["name"], "dfix", "{init}");
-    send(&mut input, r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
-    send(&mut input, r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
-    assert_eq!(read(&mut output)["id"], 2);
-    send(&mut input, r#"{"jsonrpc":"2.0","method":"exit"}"#);
-    let status = child.wait().unwrap();
-    let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    assert!(status.success(), "{status:?}: {err}");
-}
-
-#[test]
 fn check_subcommand_and_paths_named_like_subcommands() {
     let d = tree(&[("explain/Dockerfile", SEED)]);
     let o = run(d.path(), &["check", "explain", "--format", "concise"]);

@@ -1178,9 +1178,15 @@ fn malformed_and_out_of_range_requests_get_errors_and_the_server_lives_on() {
     assert_eq!(c.finish(), 0);
 }
 
-/// `dfix lsp` over real standard input and output.
+/// `dfix lsp` over real standard input and output; `--stdio`, which some clients pass, is the
+/// same.
 #[test]
 fn stdio_session_with_the_binary() {
+    stdio_session(&["lsp"]);
+    stdio_session(&["lsp", "--stdio"]);
+}
+
+fn stdio_session(args: &[&str]) {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::process::{Command, Stdio};
 
@@ -1208,7 +1214,7 @@ fn stdio_session_with_the_binary() {
     }
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_dfix"))
-        .arg("lsp")
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
