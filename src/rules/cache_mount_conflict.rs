@@ -2,8 +2,9 @@ use super::common::{self, covers, mount_target};
 use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::go::clean_path;
 use crate::syntax::model::{Instruction, Kind};
-use crate::syntax::mounts::{Mount, MountType, clean_path};
+use crate::syntax::mounts::{Mount, MountType};
 use crate::syntax::scope::{Scope, UserInfo};
 use crate::syntax::text::TextRange;
 

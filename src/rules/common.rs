@@ -2,8 +2,9 @@
 //! whether a mount covers a directory, and the edit that adds a mount.
 
 use crate::diagnostic::Edit;
+use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
-use crate::syntax::mounts::{Mount, MountType, clean_path};
+use crate::syntax::mounts::{Mount, MountType};
 use crate::syntax::scope::{Scope, UserInfo, Var, scope_at};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;

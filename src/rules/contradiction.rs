@@ -168,7 +168,7 @@ fn removed_dir(src: &str, w: &Word, scope: &Scope) -> Option<String> {
     if !path.starts_with('/') || path.contains('$') {
         return None;
     }
-    let clean = crate::syntax::mounts::clean_path(&path);
+    let clean = crate::syntax::go::clean_path(&path);
     (clean != "/").then_some(clean)
 }
 

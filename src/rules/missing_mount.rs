@@ -7,8 +7,9 @@ use super::common::{self, covers, mount_target};
 use super::tools::{self, CacheDir, Call, never_mount};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Prefer;
+use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
-use crate::syntax::mounts::{Mount, MountType, clean_path};
+use crate::syntax::mounts::{Mount, MountType};
 use crate::syntax::scope::{Scope, UserInfo};
 
 /// Edits a mount fix needs besides the mount.

@@ -96,14 +96,10 @@ fn name_val_pairs(kind: &str, rest: &str, escape: char) -> Result<Vec<(String, S
             Some((k, v)) => Ok((k.to_string(), v.to_string())),
             None => Err(parse_err(format!(
                 "Syntax error - can't find = in {}. Must be of the form: name=value",
-                go_quote(w)
+                super::go::quote(w)
             ))),
         })
         .collect()
-}
-
-fn go_quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// BuildKit's argument count for an instruction, and the parser-stage problem, if any.

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod debug;
 pub mod directives;
+pub mod go;
 mod json;
 mod lower;
 pub mod model;
