@@ -2,8 +2,9 @@
 
 use crate::config::{Resolver, Source};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::file::Action;
+use crate::fix::diff;
 use crate::fix::write::{WriteTarget, write_fixed};
-use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
 use crate::rules::{FixAvailability, RULES, RuleMeta, Status};
 use crate::settings::{Layer, Settings};
@@ -514,64 +515,57 @@ fn process(job: &Job, input: &Input) -> Outcome {
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), false)
         }
     };
-    let changing = (job.args.write || job.args.diff || job.args.add_ignore) && valid_utf8;
-    let mut text = source.clone();
-    if changing {
-        let changed = if job.args.add_ignore {
-            // a file that does not build must not pass: those findings stay
-            let (kept, diagnostics): (Vec<_>, Vec<_>) = crate::lint(&source, &settings)
-                .into_iter()
-                .partition(|d| crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()));
-            if !kept.is_empty() {
-                let mut names: Vec<&str> = kept.iter().map(|d| d.rule).collect();
-                names.sort_unstable();
-                names.dedup();
-                out.notes.push(format!(
-                    "{display}: not suppressed: {} (BuildKit would not build the file as written)",
-                    names.join(", ")
-                ));
-            }
-            out.fixes_applied = diagnostics.len();
-            crate::suppress::add_ignores(&source, &crate::syntax::parse(&source), &diagnostics)
-                .unwrap_or_else(|| source.clone())
-        } else {
-            let FixOutcome {
-                text: fixed,
-                applied,
-                failure,
-            } = crate::fix(&source, &settings, unsafe_fixes);
-            if let Some(f) = failure {
-                out.errors.push((Failure::NotFixed, format!("{display}: {f}")));
-            }
-            out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
-            fixed
+    let action = if !valid_utf8 || !(job.args.write || job.args.diff || job.args.add_ignore) {
+        Action::Lint
+    } else if job.args.add_ignore {
+        Action::AddIgnore
+    } else {
+        Action::Fix { unsafe_fixes }
+    };
+    let processed = crate::file::process(&source, &settings, action);
+    if !processed.not_suppressed.is_empty() {
+        // a file that does not build must not pass: those findings stay
+        out.notes.push(format!(
+            "{display}: not suppressed: {} (BuildKit would not build the file as written)",
+            processed.not_suppressed.join(", ")
+        ));
+    }
+    if let Some(f) = &processed.failure {
+        out.errors.push((Failure::NotFixed, format!("{display}: {f}")));
+    }
+    out.fixes_applied = processed.changes;
+    // the findings reported are those of the text the file holds when dfix is done
+    let (text, diagnostics) = if action == Action::Lint {
+        if stdin && job.args.write {
+            out.stdout_text = Some(source.clone());
+        }
+        (source, processed.original)
+    } else if job.args.diff {
+        out.diff = diff::unified_diff(&display, &source, &processed.text);
+        (source, processed.original)
+    } else if stdin {
+        out.stdout_text = Some(processed.text.clone());
+        (processed.text, processed.remaining)
+    } else if processed.text == source {
+        (source, processed.original)
+    } else {
+        let target = WriteTarget {
+            path: &input.path,
+            original: source.as_bytes(),
+            explicit: input.explicit,
+            roots: job.roots,
         };
-        if job.args.diff {
-            out.diff = diff::unified_diff(&display, &source, &changed);
-        } else if stdin {
-            out.stdout_text = Some(changed.clone());
-            text = changed;
-        } else if changed != source {
-            let target = WriteTarget {
-                path: &input.path,
-                original: source.as_bytes(),
-                explicit: input.explicit,
-                roots: job.roots,
-            };
-            match write_fixed(&target, changed.as_bytes()) {
-                Ok(()) => text = changed,
-                Err(e) => {
-                    out.errors.push((Failure::NotWritten, format!("{display}: {e}")));
-                    out.fixes_applied = 0;
-                }
+        match write_fixed(&target, processed.text.as_bytes()) {
+            Ok(()) => (processed.text, processed.remaining),
+            Err(e) => {
+                out.errors.push((Failure::NotWritten, format!("{display}: {e}")));
+                out.fixes_applied = 0;
+                (source, processed.original)
             }
         }
-    } else if stdin && job.args.write {
-        out.stdout_text = Some(source.clone());
-    }
-    // with --diff, findings are those of the original file
-    out.report.diagnostics = crate::lint(&text, &settings);
-    out.failing = out.report.diagnostics.iter().any(|d| d.severity >= settings.fail_level);
+    };
+    out.failing = diagnostics.iter().any(|d| d.severity >= settings.fail_level);
+    out.report.diagnostics = diagnostics;
     out.linted = true;
     out.unsafe_fixes = unsafe_fixes;
     out.report.source = text;

@@ -18,6 +18,10 @@ pub struct FixOutcome {
     pub applied: Vec<(&'static str, usize)>,
     /// Set when fixing had to stop: the text is then the original.
     pub failure: Option<String>,
+    /// The findings in the original text.
+    pub original: Vec<Diagnostic>,
+    /// The findings in `text` (what is left).
+    pub remaining: Vec<Diagnostic>,
 }
 
 impl FixOutcome {
@@ -85,29 +89,39 @@ pub fn apply_edits(src: &str, edits: &[&Edit]) -> String {
     out
 }
 
-/// Lints and fixes `src` to a fixpoint.
+/// Lints and fixes `src` to a fixpoint. Each pass parses its text once, for the parse-error
+/// guard and the lint alike.
 pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome {
-    let baseline = parse_problems(src);
+    let model = crate::syntax::parse(src);
+    let baseline = model.errors.len();
+    let original = crate::rules::check_all(src, &model, settings);
+    let failed = |original: Vec<Diagnostic>, failure: String| FixOutcome {
+        text: src.to_string(),
+        applied: Vec::new(),
+        failure: Some(failure),
+        remaining: original.clone(),
+        original,
+    };
     let mut text = src.to_string();
+    let mut diagnostics: Option<Vec<Diagnostic>> = None; // `None`: those of `original`
     let mut applied: Vec<(&'static str, usize)> = Vec::new();
     for _ in 0..MAX_PASSES {
-        let diagnostics = crate::lint(&text, settings);
-        let Some((next, rules)) = apply_once(&text, &diagnostics, unsafe_fixes) else {
+        let Some((next, rules)) = apply_once(&text, diagnostics.as_ref().unwrap_or(&original), unsafe_fixes) else {
             return FixOutcome {
                 text,
                 applied,
                 failure: None,
+                remaining: diagnostics.unwrap_or_else(|| original.clone()),
+                original,
             };
         };
-        if parse_problems(&next) > baseline {
-            return FixOutcome {
-                text: src.to_string(),
-                applied: Vec::new(),
-                failure: Some(format!(
-                    "internal error: a fix by {} would make the file fail to parse; nothing was changed",
-                    rules.join(", ")
-                )),
-            };
+        let model = crate::syntax::parse(&next);
+        if model.errors.len() > baseline {
+            let failure = format!(
+                "internal error: a fix by {} would make the file fail to parse; nothing was changed",
+                rules.join(", ")
+            );
+            return failed(original, failure);
         }
         for r in rules {
             match applied.iter_mut().find(|(n, _)| *n == r) {
@@ -115,19 +129,13 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
                 None => applied.push((r, 1)),
             }
         }
+        diagnostics = Some(crate::rules::check_all(&next, &model, settings));
         text = next;
     }
     let rules: Vec<&str> = applied.iter().map(|(r, _)| *r).collect();
-    FixOutcome {
-        text: src.to_string(),
-        applied: Vec::new(),
-        failure: Some(format!(
-            "internal error: fixes did not converge after {MAX_PASSES} passes ({}); nothing was changed",
-            rules.join(", ")
-        )),
-    }
-}
-
-fn parse_problems(src: &str) -> usize {
-    crate::syntax::parse(src).errors.len()
+    let failure = format!(
+        "internal error: fixes did not converge after {MAX_PASSES} passes ({}); nothing was changed",
+        rules.join(", ")
+    );
+    failed(original, failure)
 }
