@@ -9,6 +9,7 @@ use crate::settings::resolve;
 use crate::syntax::directives::{KNOWN, parse_line};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::{LineIndex, TextRange};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -168,10 +169,16 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
     let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
     let below = |line: usize| -> Option<usize> {
         let mut l = line + 1;
-        while comment_lines.contains(&l) {
+        // comments (and their lines) and instructions are in source order
+        while comment_lines.binary_search(&l).is_ok() {
             l += 1;
         }
-        model.instructions.iter().position(|i| i.start_line == l + 1)
+        let i = model.instructions.partition_point(|i| i.start_line < l + 1);
+        model
+            .instructions
+            .get(i)
+            .filter(|ins| ins.start_line == l + 1)
+            .map(|_| i)
     };
     let first_instruction_line = model.instructions.first().map_or(usize::MAX, |i| i.start_line - 1);
     // directive-shaped lines that a comment above them would cut off from the block
@@ -262,13 +269,29 @@ fn reaches(s: &Suppression, model: &Dockerfile, range: TextRange) -> bool {
 /// Removes suppressed findings; returns, per suppression and name, whether it was used.
 pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<bool>> {
     let mut used: Vec<Vec<bool>> = sups.iter().map(|s| vec![false; s.names.len().max(1)]).collect();
+    // the suppressions of each instruction; those of a stage or the file are few
+    let mut of_instruction: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut wide: Vec<usize> = Vec::new();
+    for (k, s) in sups.iter().enumerate().filter(|(_, s)| !s.breaks_directives) {
+        match s.reach {
+            Reach::Instruction(i) => of_instruction.entry(i).or_default().push(k),
+            _ => wide.push(k),
+        }
+    }
     diagnostics.retain(|d| {
         let Some(rule) = crate::rules::RULES.iter().position(|r| r.meta.name == d.rule) else {
             return true;
         };
+        // the instruction that holds the finding's start: the last one that starts at or
+        // before it, or the one before when their ranges touch
+        let n = model.instructions.partition_point(|i| i.range.start <= d.range.start);
+        let near = (n.saturating_sub(2)..n)
+            .filter_map(|i| of_instruction.get(&i))
+            .flatten();
         let mut kept = true;
-        for (k, s) in sups.iter().enumerate() {
-            if s.breaks_directives || !reaches(s, model, d.range) {
+        for &k in near.chain(&wide) {
+            let s = &sups[k];
+            if !reaches(s, model, d.range) {
                 continue;
             }
             if s.all {
