@@ -313,11 +313,11 @@ pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Dia
 /// Where a comment line placed directly above instruction `i` goes: the start of the comment
 /// run above it (so pragmas that must sit directly above the instruction stay there), with the
 /// instruction's indentation.
-fn above(src: &str, model: &Dockerfile, index: &LineIndex, i: usize) -> (usize, String) {
+/// `comment_lines`: the line of each comment, in source order.
+fn above(src: &str, model: &Dockerfile, index: &LineIndex, comment_lines: &[usize], i: usize) -> (usize, String) {
     let ins = &model.instructions[i];
     let mut line = ins.start_line - 1;
-    let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
-    while line > 0 && comment_lines.contains(&(line - 1)) {
+    while line > 0 && comment_lines.binary_search(&(line - 1)).is_ok() {
         line -= 1;
     }
     let at = index.line_start(line);
@@ -329,8 +329,12 @@ fn above(src: &str, model: &Dockerfile, index: &LineIndex, i: usize) -> (usize, 
 /// The instruction a `# dfix: ignore=…` comment for a finding at `range` goes above; `None`
 /// when the finding lies outside every instruction (it takes `# dfix: ignore-file=…`).
 pub fn instruction_of(model: &Dockerfile, range: TextRange) -> Option<usize> {
-    model.instructions.iter().position(|i| {
-        i.range.start <= range.start && range.start <= i.range.end && range.end <= i.range.end.max(range.start)
+    // instructions are in source order: only the last ones that start at or before the
+    // finding can hold it
+    let n = model.instructions.partition_point(|i| i.range.start <= range.start);
+    (n.saturating_sub(2)..n).find(|&k| {
+        let i = &model.instructions[k];
+        range.start <= i.range.end && range.end <= i.range.end.max(range.start)
     })
 }
 
@@ -356,6 +360,17 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
     let index = LineIndex::new(src);
     let eol = model.line_ending.as_str();
     let sups = collect(src, model);
+    let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
+    // the first `# dfix:` list of each instruction
+    let mut listed: HashMap<usize, &Suppression> = HashMap::new();
+    for s in sups
+        .iter()
+        .filter(|s| s.origin == Origin::Dfix && s.list.is_some() && !s.breaks_directives)
+    {
+        if let Reach::Instruction(i) = s.reach {
+            listed.entry(i).or_insert(s);
+        }
+    }
     let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
     let mut file_level: Vec<&'static str> = Vec::new();
     for d in diagnostics {
@@ -381,12 +396,10 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
         }
     };
     for (i, rules) in &per_instruction {
-        match sups.iter().find(|s| {
-            s.origin == Origin::Dfix && s.reach == Reach::Instruction(*i) && s.list.is_some() && !s.breaks_directives
-        }) {
+        match listed.get(i) {
             Some(s) => merge(s, rules, &mut edits),
             None => {
-                let (at, indent) = above(src, model, &index, *i);
+                let (at, indent) = above(src, model, &index, &comment_lines, *i);
                 edits.push(Edit::insert(
                     at,
                     format!("{indent}# dfix: ignore={}{eol}", rules.join(",")),
@@ -405,7 +418,7 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
                 match model.instructions.first() {
                     // after the directive block: directly above the first instruction
                     Some(_) => {
-                        let (at, _) = above(src, model, &index, 0);
+                        let (at, _) = above(src, model, &index, &comment_lines, 0);
                         edits.push(Edit::insert(at, line));
                     }
                     None => {
