@@ -7,6 +7,7 @@ use crate::syntax::mounts::{Mount, MountType, clean_path};
 use crate::syntax::scope::{self, Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -68,13 +69,17 @@ pub fn done_before(commands: &Commands, earlier: bool, before: usize, pred: impl
     earlier || commands.iter().any(|c| c.range.start < before && pred(c))
 }
 
-/// The commands a RUN executes, with the `export`s and `unset`s among them by name.
+/// The commands a RUN executes, with the `export`s and `unset`s among them by name (indexed on
+/// the first lookup).
 pub struct Commands<'m> {
     list: Vec<Cow<'m, Command>>,
     /// For each name: the start offsets of the commands that `export`/`declare` it with a
     /// literal value (`Some`) or `unset` it (`None`), in source order.
-    exports: HashMap<String, Vec<(usize, Option<String>)>>,
+    exports: OnceCell<Exports>,
 }
+
+/// For each name: (command start, value or `None` for an unset), in source order.
+type Exports = HashMap<String, Vec<(usize, Option<String>)>>;
 
 impl<'m> std::ops::Deref for Commands<'m> {
     type Target = [Cow<'m, Command>];
@@ -94,8 +99,23 @@ impl<'c, 'm> IntoIterator for &'c Commands<'m> {
 impl<'m> Commands<'m> {
     /// Commands in source order (by start offset).
     pub fn new(list: Vec<Cow<'m, Command>>) -> Commands<'m> {
-        let mut exports: HashMap<String, Vec<(usize, Option<String>)>> = HashMap::new();
-        for c in &list {
+        Commands {
+            list,
+            exports: OnceCell::new(),
+        }
+    }
+
+    /// The last `export`/`declare` (`Some`) or `unset` (`None`) of `name` in a command that
+    /// starts before offset `before`.
+    fn exported(&self, name: &str, before: usize) -> Option<Option<&str>> {
+        let sets = self.exports.get_or_init(|| self.index_exports()).get(name)?;
+        let n = sets.partition_point(|(at, _)| *at < before);
+        n.checked_sub(1).map(|i| sets[i].1.as_deref())
+    }
+
+    fn index_exports(&self) -> Exports {
+        let mut exports = Exports::new();
+        for c in &self.list {
             let e = c.effective();
             let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
                 continue;
@@ -117,15 +137,7 @@ impl<'m> Commands<'m> {
                 }
             }
         }
-        Commands { list, exports }
-    }
-
-    /// The last `export`/`declare` (`Some`) or `unset` (`None`) of `name` in a command that
-    /// starts before offset `before`.
-    fn exported(&self, name: &str, before: usize) -> Option<Option<&str>> {
-        let sets = self.exports.get(name)?;
-        let n = sets.partition_point(|(at, _)| *at < before);
-        n.checked_sub(1).map(|i| sets[i].1.as_deref())
+        exports
     }
 }
 
