@@ -9,6 +9,7 @@ use crate::settings::resolve;
 use crate::syntax::directives::{KNOWN, parse_line};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::{LineIndex, TextRange};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -168,10 +169,16 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
     let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
     let below = |line: usize| -> Option<usize> {
         let mut l = line + 1;
-        while comment_lines.contains(&l) {
+        // comments (and their lines) and instructions are in source order
+        while comment_lines.binary_search(&l).is_ok() {
             l += 1;
         }
-        model.instructions.iter().position(|i| i.start_line == l + 1)
+        let i = model.instructions.partition_point(|i| i.start_line < l + 1);
+        model
+            .instructions
+            .get(i)
+            .filter(|ins| ins.start_line == l + 1)
+            .map(|_| i)
     };
     let first_instruction_line = model.instructions.first().map_or(usize::MAX, |i| i.start_line - 1);
     // directive-shaped lines that a comment above them would cut off from the block
@@ -262,13 +269,29 @@ fn reaches(s: &Suppression, model: &Dockerfile, range: TextRange) -> bool {
 /// Removes suppressed findings; returns, per suppression and name, whether it was used.
 pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<bool>> {
     let mut used: Vec<Vec<bool>> = sups.iter().map(|s| vec![false; s.names.len().max(1)]).collect();
+    // the suppressions of each instruction; those of a stage or the file are few
+    let mut of_instruction: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut wide: Vec<usize> = Vec::new();
+    for (k, s) in sups.iter().enumerate().filter(|(_, s)| !s.breaks_directives) {
+        match s.reach {
+            Reach::Instruction(i) => of_instruction.entry(i).or_default().push(k),
+            _ => wide.push(k),
+        }
+    }
     diagnostics.retain(|d| {
         let Some(rule) = crate::rules::RULES.iter().position(|r| r.meta.name == d.rule) else {
             return true;
         };
+        // the instruction that holds the finding's start: the last one that starts at or
+        // before it, or the one before when their ranges touch
+        let n = model.instructions.partition_point(|i| i.range.start <= d.range.start);
+        let near = (n.saturating_sub(2)..n)
+            .filter_map(|i| of_instruction.get(&i))
+            .flatten();
         let mut kept = true;
-        for (k, s) in sups.iter().enumerate() {
-            if s.breaks_directives || !reaches(s, model, d.range) {
+        for &k in near.chain(&wide) {
+            let s = &sups[k];
+            if !reaches(s, model, d.range) {
                 continue;
             }
             if s.all {
@@ -290,11 +313,11 @@ pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Dia
 /// Where a comment line placed directly above instruction `i` goes: the start of the comment
 /// run above it (so pragmas that must sit directly above the instruction stay there), with the
 /// instruction's indentation.
-fn above(src: &str, model: &Dockerfile, index: &LineIndex, i: usize) -> (usize, String) {
+/// `comment_lines`: the line of each comment, in source order.
+fn above(src: &str, model: &Dockerfile, index: &LineIndex, comment_lines: &[usize], i: usize) -> (usize, String) {
     let ins = &model.instructions[i];
     let mut line = ins.start_line - 1;
-    let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
-    while line > 0 && comment_lines.contains(&(line - 1)) {
+    while line > 0 && comment_lines.binary_search(&(line - 1)).is_ok() {
         line -= 1;
     }
     let at = index.line_start(line);
@@ -306,8 +329,12 @@ fn above(src: &str, model: &Dockerfile, index: &LineIndex, i: usize) -> (usize, 
 /// The instruction a `# dfix: ignore=…` comment for a finding at `range` goes above; `None`
 /// when the finding lies outside every instruction (it takes `# dfix: ignore-file=…`).
 pub fn instruction_of(model: &Dockerfile, range: TextRange) -> Option<usize> {
-    model.instructions.iter().position(|i| {
-        i.range.start <= range.start && range.start <= i.range.end && range.end <= i.range.end.max(range.start)
+    // instructions are in source order: only the last ones that start at or before the
+    // finding can hold it
+    let n = model.instructions.partition_point(|i| i.range.start <= range.start);
+    (n.saturating_sub(2)..n).find(|&k| {
+        let i = &model.instructions[k];
+        range.start <= i.range.end && range.end <= i.range.end.max(range.start)
     })
 }
 
@@ -333,6 +360,17 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
     let index = LineIndex::new(src);
     let eol = model.line_ending.as_str();
     let sups = collect(src, model);
+    let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
+    // the first `# dfix:` list of each instruction
+    let mut listed: HashMap<usize, &Suppression> = HashMap::new();
+    for s in sups
+        .iter()
+        .filter(|s| s.origin == Origin::Dfix && s.list.is_some() && !s.breaks_directives)
+    {
+        if let Reach::Instruction(i) = s.reach {
+            listed.entry(i).or_insert(s);
+        }
+    }
     let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
     let mut file_level: Vec<&'static str> = Vec::new();
     let suppressible = diagnostics
@@ -361,12 +399,10 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
         }
     };
     for (i, rules) in &per_instruction {
-        match sups.iter().find(|s| {
-            s.origin == Origin::Dfix && s.reach == Reach::Instruction(*i) && s.list.is_some() && !s.breaks_directives
-        }) {
+        match listed.get(i) {
             Some(s) => merge(s, rules, &mut edits),
             None => {
-                let (at, indent) = above(src, model, &index, *i);
+                let (at, indent) = above(src, model, &index, &comment_lines, *i);
                 edits.push(Edit::insert(
                     at,
                     format!("{indent}# dfix: ignore={}{eol}", rules.join(",")),
@@ -385,7 +421,7 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
                 match model.instructions.first() {
                     // after the directive block: directly above the first instruction
                     Some(_) => {
-                        let (at, _) = above(src, model, &index, 0);
+                        let (at, _) = above(src, model, &index, &comment_lines, 0);
                         edits.push(Edit::insert(at, line));
                     }
                     None => {

@@ -571,7 +571,8 @@ fn cache_dirs(text: &str, model: &Dockerfile, index: usize, word: TextRange, pre
     let all = common::commands(ins);
     let scope = scope_at(model, index);
     let mut out: Vec<Item> = Vec::new();
-    for call in tools::calls(text, &all, &scope) {
+    let file = tools::Source::new(text);
+    for call in tools::calls(&file, &all, &scope) {
         for d in call.dirs.iter().flatten() {
             if out.iter().any(|i| i.label == d.path) {
                 continue;

@@ -27,6 +27,61 @@ pub struct Document {
     pub model: Arc<Dockerfile>,
     /// The RUN scripts of that parse, for the next one.
     scripts: Scripts,
+    /// Counts the changes to the text and the settings: a lint of an older generation is stale.
+    pub generation: u64,
+    /// The generation the findings and the model are of.
+    linted: Option<u64>,
+}
+
+/// A lint taken out of a document, to run on another thread ([`LintJob::run`]).
+pub struct LintJob {
+    pub uri: Uri,
+    pub generation: u64,
+    text: String,
+    scripts: Scripts,
+    settings: Option<Settings>,
+}
+
+/// What [`Document::finish_lint`] did with a result.
+pub enum Finished {
+    /// The findings and the model are the document's now.
+    Linted,
+    /// The lint panicked (with this payload).
+    Failed(Box<dyn std::any::Any + Send>),
+    /// The text or the settings changed since, or a later lint finished first: dropped.
+    Stale,
+}
+
+/// The result of a [`LintJob`], for [`Document::finish_lint`].
+pub struct Linted {
+    pub uri: Uri,
+    pub generation: u64,
+    /// The model, the findings and the settings; the panic's payload when the lint failed.
+    result: std::thread::Result<(Arc<Dockerfile>, Vec<Diagnostic>, Option<Settings>)>,
+    scripts: Scripts,
+}
+
+impl LintJob {
+    /// Parses the text (only the RUN scripts that changed) and lints it (no findings when the
+    /// configuration excludes the file).
+    pub fn run(mut self) -> Linted {
+        let scripts = &mut self.scripts;
+        let (text, settings) = (&self.text, self.settings);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let model = Arc::new(crate::syntax::parse_reusing(text, scripts));
+            let diagnostics = match &settings {
+                Some(s) => crate::rules::check_all(text, &model, s),
+                None => Vec::new(),
+            };
+            (model, diagnostics, settings)
+        }));
+        Linted {
+            uri: self.uri,
+            generation: self.generation,
+            result,
+            scripts: self.scripts,
+        }
+    }
 }
 
 impl Document {
@@ -42,23 +97,66 @@ impl Document {
             // until the first lint
             model: Arc::new(crate::syntax::parse("")),
             scripts: Scripts::default(),
+            generation: 0,
+            linted: None,
         }
     }
 
     /// Parses the text again (only the RUN scripts that changed) and lints it with `settings`
-    /// (no findings when the configuration excludes the file).
-    pub fn lint(&mut self, settings: Option<Settings>) {
-        self.model = Arc::new(crate::syntax::parse_reusing(&self.text, &mut self.scripts));
-        self.diagnostics = match &settings {
-            Some(s) => crate::rules::check_all(&self.text, &self.model, s),
-            None => Vec::new(),
-        };
-        self.settings = settings;
+    /// (no findings when the configuration excludes the file), here and now.
+    pub fn lint(&mut self, settings: Option<Settings>) -> Finished {
+        let done = self.lint_job(settings).run();
+        self.finish_lint(done)
+    }
+
+    /// The findings and the model are not those of the current text and settings.
+    pub fn is_stale(&self) -> bool {
+        self.linted != Some(self.generation)
+    }
+
+    /// The text is about to be linted with new `settings`: a lint under way is stale.
+    pub fn settings_changed(&mut self) {
+        self.generation += 1;
+    }
+
+    /// A lint of the current text with `settings`, to run elsewhere; it takes the document's
+    /// scripts with it (they come back with [`Document::finish_lint`]).
+    pub fn lint_job(&mut self, settings: Option<Settings>) -> LintJob {
+        LintJob {
+            uri: self.uri.clone(),
+            generation: self.generation,
+            text: self.text.clone(),
+            scripts: std::mem::take(&mut self.scripts),
+            settings,
+        }
+    }
+
+    /// Takes the result of a lint when it is of the current generation and the document has
+    /// not been linted since; a stale one only gives back its scripts. A failed lint keeps the
+    /// last findings (and is not tried again until the text or the settings change).
+    pub fn finish_lint(&mut self, done: Linted) -> Finished {
+        if self.scripts.is_empty() {
+            self.scripts = done.scripts;
+        }
+        if done.generation != self.generation || !self.is_stale() {
+            return Finished::Stale;
+        }
+        self.linted = Some(done.generation);
+        match done.result {
+            Ok((model, diagnostics, settings)) => {
+                self.model = model;
+                self.diagnostics = diagnostics;
+                self.settings = settings;
+                Finished::Linted
+            }
+            Err(payload) => Finished::Failed(payload),
+        }
     }
 
     /// Applies one content change (a replacement of the whole text when it has no range).
     /// Returns `false` when the range was out of the text and had to be clamped to it.
     pub fn apply_change(&mut self, change: TextDocumentContentChangeEvent, enc: Encoding) -> bool {
+        self.generation += 1;
         let Some(range) = change.range else {
             self.text = change.text;
             self.index = LineIndex::new(&self.text);
@@ -103,6 +201,27 @@ mod tests {
             range_length: None,
             text: text.to_string(),
         }
+    }
+
+    #[test]
+    fn a_lint_made_stale_by_an_edit_is_dropped() {
+        let uri = Uri::from_str("file:///tmp/Dockerfile").unwrap();
+        let settings = || Some(Settings::from_layers(&[]).unwrap());
+        let mut d = Document::new(uri, 1, "FROM a\nRUN pip install x\n".into());
+        assert!(d.is_stale());
+        let old = d.lint_job(settings()).run();
+        assert!(d.apply_change(change(None, "FROM a\n"), Encoding::Utf8));
+        assert!(matches!(d.finish_lint(old), Finished::Stale));
+        assert!(d.is_stale() && d.diagnostics.is_empty());
+        let new = d.lint_job(settings()).run();
+        // a lint here and now wins over the one still running
+        assert!(matches!(d.lint(settings()), Finished::Linted));
+        assert!(matches!(d.finish_lint(new), Finished::Stale));
+        assert!(!d.is_stale());
+        assert!(d.apply_change(change(None, "FROM a\nRUN pip install y\n"), Encoding::Utf8));
+        let job = d.lint_job(settings());
+        assert!(matches!(d.finish_lint(job.run()), Finished::Linted));
+        assert_eq!(d.diagnostics.len(), 1, "{:?}", d.diagnostics);
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The server's state and its message loop. Notifications (edits, configuration) run on the
-//! loop's thread, in order; requests run on a few worker threads over a snapshot of the open
-//! documents taken when they arrive, so a slow request never holds up the others. Every request
+//! loop's thread, in order; lints run on a thread of their own (a result made stale by a newer
+//! edit is dropped), except the one a request needs first; requests run on a few worker threads
+//! over a snapshot of the open documents taken when they arrive, so a slow request never holds
+//! up the others. Every request
 //! and notification runs inside `catch_unwind`: one that fails gets an error response or a log
 //! message, and the server carries on.
 
 use super::actions::{self, EditStyle};
 use super::convert::{self, Encoding};
-use super::document::Document;
+use super::document::{Document, Finished, LintJob, Linted};
 use crate::config::{CONFIG_NAMES, HADOLINT_NAMES, Resolver, Source};
 use crate::settings::{Layer, Settings};
-use crossbeam_channel::{Sender, TryRecvError};
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
 use lsp_types::notification::{
     Cancel, DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders, DidCloseTextDocument,
@@ -97,9 +99,14 @@ pub struct Server<'c> {
     enc: Encoding,
     /// Shared with the requests in flight; an edit copies a document a request still reads.
     documents: HashMap<Uri, Arc<Document>>,
-    /// Documents changed since they were last linted: linted once no message is waiting (a
-    /// burst of keystrokes is linted once), or before a request reads them.
-    dirty: HashSet<Uri>,
+    /// Lints off the loop: jobs go to the lint thread, results come back. A document changed
+    /// since its last lint is linted there once no message is waiting (a burst of keystrokes
+    /// is linted once), or here before a request reads it; a result that a newer edit made
+    /// stale is dropped.
+    lints: Sender<LintJob>,
+    linted: Receiver<Linted>,
+    /// The generation of each document whose lint is running on the lint thread.
+    in_flight: HashMap<Uri, u64>,
     /// Requests handed to the workers.
     jobs: Sender<Job>,
     /// Requests handed to the workers and not yet started (a cancelled one is taken out).
@@ -124,12 +131,15 @@ impl<'c> Server<'c> {
         let caps = &params.capabilities;
         let enc = Encoding::negotiate(caps);
         let pull = caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
+        let (lints, linted) = lint_thread();
         let workspace = caps.workspace.as_ref();
         let server = Server {
             conn,
             enc,
             documents: HashMap::new(),
-            dirty: HashSet::new(),
+            lints,
+            linted,
+            in_flight: HashMap::new(),
             jobs: workers(),
             waiting: Arc::default(),
             resolver: Resolver::new(Source::Discover, Layer::default()),
@@ -211,13 +221,25 @@ impl<'c> Server<'c> {
 
     fn run(&mut self) -> u8 {
         loop {
+            while let Ok(done) = self.linted.try_recv() {
+                self.finish(done);
+            }
             let msg = match self.conn.receiver.try_recv() {
                 Ok(msg) => msg,
                 Err(TryRecvError::Empty) => {
-                    self.flush();
-                    match self.conn.receiver.recv() {
-                        Ok(msg) => msg,
-                        Err(_) => break,
+                    // nothing waiting: lint what changed, off the loop
+                    self.start_lints();
+                    let next = crossbeam_channel::select! {
+                        recv(self.conn.receiver) -> msg => msg.ok().map(Ok),
+                        recv(self.linted) -> done => done.ok().map(Err),
+                    };
+                    match next {
+                        Some(Ok(msg)) => msg,
+                        Some(Err(done)) => {
+                            self.finish(done);
+                            continue;
+                        }
+                        None => break,
                     }
                 }
                 Err(TryRecvError::Disconnected) => break,
@@ -464,6 +486,9 @@ impl<'c> Server<'c> {
         self.said.clear();
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for uri in uris {
+            if let Some(doc) = self.documents.get_mut(&uri) {
+                Arc::make_mut(doc).settings_changed();
+            }
             self.lint(&uri);
         }
         if !self.push && self.refresh {
@@ -495,16 +520,57 @@ impl<'c> Server<'c> {
 
     // ---- documents ----
 
-    /// Lints the documents changed since their last lint.
+    /// The documents changed since their last lint.
+    fn stale(&self) -> Vec<Uri> {
+        self.documents
+            .iter()
+            .filter(|(_, d)| d.is_stale())
+            .map(|(uri, _)| uri.clone())
+            .collect()
+    }
+
+    /// Lints the documents changed since their last lint, here (before a request reads them).
     fn flush(&mut self) {
-        for uri in std::mem::take(&mut self.dirty) {
+        for uri in self.stale() {
             self.lint(&uri);
         }
     }
 
-    /// Lints a document again and publishes the result (when the client does not pull).
+    /// Hands the documents changed since their last lint to the lint thread (unless a lint of
+    /// that text is running already).
+    fn start_lints(&mut self) {
+        for uri in self.stale() {
+            let Some(doc) = self.documents.get(&uri) else { continue };
+            if self.in_flight.get(&uri) == Some(&doc.generation) {
+                continue;
+            }
+            let path = doc.path.clone();
+            let settings = self.settings_for(path.as_deref());
+            let Some(doc) = self.documents.get_mut(&uri) else {
+                continue;
+            };
+            let job = Arc::make_mut(doc).lint_job(settings);
+            self.in_flight.insert(uri, job.generation);
+            // the lint thread outlives the loop, so this cannot fail
+            let _ = self.lints.send(job);
+        }
+    }
+
+    /// Takes a lint from the lint thread (dropped when stale).
+    fn finish(&mut self, done: Linted) {
+        let uri = done.uri.clone();
+        if self.in_flight.get(&uri) == Some(&done.generation) {
+            self.in_flight.remove(&uri);
+        }
+        let Some(doc) = self.documents.get_mut(&uri) else {
+            return;
+        };
+        let outcome = Arc::make_mut(doc).finish_lint(done);
+        self.finished(&uri, outcome);
+    }
+
+    /// Lints a document again, here and now.
     fn lint(&mut self, uri: &Uri) {
-        self.dirty.remove(uri);
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
@@ -512,9 +578,23 @@ impl<'c> Server<'c> {
         let Some(doc) = self.documents.get_mut(uri) else {
             return;
         };
-        Arc::make_mut(doc).lint(settings);
-        if self.push {
-            self.publish(uri);
+        let outcome = Arc::make_mut(doc).lint(settings);
+        self.finished(uri, outcome);
+    }
+
+    /// Publishes a new lint's findings (when the client does not pull), or says it failed.
+    fn finished(&self, uri: &Uri, outcome: Finished) {
+        match outcome {
+            Finished::Linted if self.push => self.publish(uri),
+            Finished::Failed(payload) => self.log(
+                MessageType::ERROR,
+                format!(
+                    "dfix failed to lint {}: {}",
+                    uri.as_str(),
+                    crate::panics::message(&*payload)
+                ),
+            ),
+            _ => {}
         }
     }
 
@@ -555,7 +635,6 @@ impl<'c> Server<'c> {
         for change in p.content_changes {
             clamped |= !doc.apply_change(change, enc);
         }
-        self.dirty.insert(uri.clone());
         if clamped {
             return Err(format!(
                 "a change to {} lay outside the document and was clamped to it",
@@ -567,7 +646,7 @@ impl<'c> Server<'c> {
 
     fn did_close(&mut self, p: DidCloseTextDocumentParams) -> Result<(), String> {
         let uri = p.text_document.uri;
-        self.dirty.remove(&uri);
+        self.in_flight.remove(&uri);
         if self.documents.remove(&uri).is_some() && self.push {
             self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,
@@ -721,6 +800,20 @@ fn job<R: lsp_types::request::Request>(handler: fn(&View, R::Params) -> Result<R
         let result = handler(view, params)?;
         serde_json::to_value(result).map_err(|e| error(ErrorCode::InternalError, e.to_string()))
     })
+}
+
+/// Starts the lint thread; it ends when the returned sender is dropped.
+fn lint_thread() -> (Sender<LintJob>, Receiver<Linted>) {
+    let (jobs, receiver) = crossbeam_channel::unbounded::<LintJob>();
+    let (sender, linted) = crossbeam_channel::unbounded::<Linted>();
+    std::thread::spawn(move || {
+        for job in receiver {
+            if sender.send(job.run()).is_err() {
+                break;
+            }
+        }
+    });
+    (jobs, linted)
 }
 
 /// Starts the worker threads; they end when the returned sender is dropped.

@@ -1,11 +1,10 @@
-use super::apt_without_cache_mount::later_call_relies;
-use super::common::{basename, commands};
+use super::common::{basename, done_before};
 use super::missing_mount::{self, Found, Spec, add_option};
 use super::tools::{APK_CACHE, Call};
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::settings::Prefer;
-use crate::syntax::model::{Dockerfile, RunForm};
+use crate::syntax::model::RunForm;
 use crate::syntax::scope::UserInfo;
 use crate::syntax::shell::{Command, ConnectorKind};
 use std::borrow::Cow;
@@ -28,7 +27,6 @@ const SPEC: Spec = Spec {
         (call.subcommand() != "update")
             .then(|| Fix::safe("Add `--no-cache`", vec![add_option(call, ins, "--no-cache")]))
     }),
-    amend: Some(amend),
     ..Spec::new("apk")
 };
 
@@ -37,18 +35,24 @@ const SPEC: Spec = Spec {
 const LINK: &str = "ln -sf /var/cache/apk /etc/apk/cache";
 
 pub fn check(ctx: &mut Context) {
-    missing_mount::check(ctx, &SPEC);
+    let relies = ctx.later_in_descendants(|r, calls| {
+        let updated = first_update(&r.commands);
+        calls.iter().any(|c| c.tool == "apk" && !refreshes(updated, c))
+    });
+    let made = ctx.earlier_in_chain(|c| makes_cache_dir(ctx.src, c));
+    missing_mount::check_amended(ctx, &SPEC, |f, d| amend(f, d, &relies, &made));
 }
 
-fn amend(f: &Found, d: &mut Diagnostic) {
+/// `relies`: a later RUN relies on the index ([`Context::later_in_descendants`]); `made`: an
+/// earlier RUN made `/etc/apk/cache` ([`Context::earlier_in_chain`]).
+fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], made: &[bool]) {
     if f.prefer != Prefer::Mount || d.fix.is_none() {
         return;
     }
     // With the mount, the index no longer stays in the image: that is only harmless when
     // every apk call that follows fetches it itself.
-    let ins = f.model.instructions[f.index].effective();
     if let Some(fix) = &mut d.fix
-        && (!refreshes(&commands(ins), f.call) || later_call_relies(f.src, f.model, f.index, "apk", refreshes))
+        && (!refreshes(first_update(f.commands), f.call) || relies[f.index])
     {
         fix.applicability = Applicability::Unsafe;
     }
@@ -57,7 +61,8 @@ fn amend(f: &Found, d: &mut Diagnostic) {
         .dirs
         .as_ref()
         .is_some_and(|dirs| dirs.iter().any(|d| d.path == APK_CACHE));
-    if !default_dir || cache_dir_exists(f.src, f.model, f.index, f.call.cmd.range.start) {
+    let before = f.call.cmd.range.start;
+    if !default_dir || done_before(f.commands, made[f.index], before, |c| makes_cache_dir(f.src, c)) {
         return;
     }
     // the link is made in /etc: only root can, and only a shell can run it
@@ -65,7 +70,7 @@ fn amend(f: &Found, d: &mut Diagnostic) {
     let link = match f.run.form {
         RunForm::Exec(_) => None,
         _ if !as_root => None,
-        _ => link_edit(&commands(ins), f.call.cmd),
+        _ => link_edit(f.commands, f.call.cmd),
     };
     // a mount that keeps the index but not the packages is not worth an automatic edit
     d.fix = match (link, d.fix.take()) {
@@ -97,27 +102,34 @@ fn link_edit(all: &[Cow<'_, Command>], cmd: &Command) -> Option<Edit> {
     Some(Edit::insert(cmd.range.start, format!("{LINK} && ")))
 }
 
-/// `/etc/apk/cache` is made (a link or a directory) before offset `before` of this RUN or in an
-/// earlier RUN of the stage chain.
-fn cache_dir_exists(src: &str, model: &Dockerfile, index: usize, before: usize) -> bool {
-    let makes = |c: &Command| {
-        let words = c.effective().words;
-        words
-            .first()
-            .and_then(|w| w.value.as_deref())
-            .map(basename)
-            .is_some_and(|p| p == "ln" || p == "mkdir")
-            && words[1..].iter().any(|w| {
-                let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
-                raw.trim_end_matches('/') == "/etc/apk/cache"
-            })
-    };
-    super::common::done_before(model, index, before, makes)
+/// The command makes `/etc/apk/cache` (a link or a directory).
+fn makes_cache_dir(src: &str, c: &Command) -> bool {
+    let words = c.effective().words;
+    words
+        .first()
+        .and_then(|w| w.value.as_deref())
+        .map(basename)
+        .is_some_and(|p| p == "ln" || p == "mkdir")
+        && words[1..].iter().any(|w| {
+            let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
+            raw.trim_end_matches('/') == "/etc/apk/cache"
+        })
+}
+
+/// Where the RUN first fetches the index: the start of its first `apk … update`.
+fn first_update(all: &[Cow<'_, Command>]) -> Option<usize> {
+    all.iter()
+        .find(|c| {
+            let w = c.effective().words;
+            w.first().and_then(|x| x.value.as_deref()).map(basename) == Some("apk")
+                && w.iter().any(|x| x.value.as_deref() == Some("update"))
+        })
+        .map(|c| c.range.start)
 }
 
 /// `call` fetches the index itself: `apk update`, `-U`/`--update-cache`, `--no-cache`, or an
-/// `apk update` earlier in the RUN.
-fn refreshes(all: &[Cow<'_, Command>], call: &Call) -> bool {
+/// `apk update` earlier in the RUN (`updated`: from [`first_update`]).
+fn refreshes(updated: Option<usize>, call: &Call) -> bool {
     call.subcommand() == "update"
         || ["-U", "--update-cache", "--no-cache"].iter().any(|o| call.has_word(o))
         || call.words.iter().any(|w| {
@@ -125,11 +137,5 @@ fn refreshes(all: &[Cow<'_, Command>], call: &Call) -> bool {
                 .as_deref()
                 .is_some_and(|v| v.starts_with('-') && !v.starts_with("--") && v.contains('U'))
         })
-        || all.iter().any(|c| {
-            c.range.start < call.cmd.range.start && {
-                let w = c.effective().words;
-                w.first().and_then(|x| x.value.as_deref()).map(basename) == Some("apk")
-                    && w.iter().any(|x| x.value.as_deref() == Some("update"))
-            }
-        })
+        || updated.is_some_and(|at| at < call.cmd.range.start)
 }

@@ -1,4 +1,4 @@
-use super::apt_without_cache_mount::{KEEP_PACKAGES, debian_based, docker_clean_removed};
+use super::apt_without_cache_mount::{KEEP_PACKAGES, debian_based, docker_clean_removed, touches_docker_clean};
 use super::common::{basename, covers, mount_target};
 use super::tools::{APT_CACHE, APT_LISTS};
 use super::{Context, FixAvailability, RuleMeta, Status};
@@ -23,6 +23,7 @@ const LISTS: &str = "/var/lib/apt/lists";
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     let src = ctx.src;
+    let cleaned = ctx.earlier_in_chain(|c| touches_docker_clean(src, c));
     for (r, calls) in ctx.runs() {
         let (index, ins, run) = (r.index, r.ins, r.run);
         let all = &r.commands;
@@ -57,7 +58,7 @@ pub fn check(ctx: &mut Context) {
         let lists = mounts.iter().find(|(_, t)| covers(t, LISTS) || covers(APT_LISTS, t));
         if let Some((m, t)) = archives
             && debian_based(scope.base.as_deref())
-            && !docker_clean_removed(src, model, index, first_install)
+            && !docker_clean_removed(src, all, cleaned[index], first_install)
         {
             let eol = model.line_ending.as_str();
             let keep = Fix::unsafe_(

@@ -1,11 +1,9 @@
-use super::common::{basename, commands, word};
+use super::common::{Commands, basename, word};
 use super::missing_mount::{self, Found, Spec, append_command};
-use super::tools::{self, Call};
+use super::tools::Call;
 use super::{Context, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::settings::Prefer;
-use crate::syntax::model::{Dockerfile, Kind};
-use crate::syntax::scope::scope_at;
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
 
@@ -24,24 +22,30 @@ pub static META: RuleMeta = RuleMeta {
 const SPEC: Spec = Spec {
     // one apt directory mounted is `apt-cache-mount-incomplete`'s finding
     any_dir: true,
-    amend: Some(amend),
     ..Spec::new("apt")
 };
 
 const CLEAN: &str = "rm -rf /var/lib/apt/lists/*";
 
 pub fn check(ctx: &mut Context) {
-    missing_mount::check(ctx, &SPEC);
+    let relies = ctx.later_in_descendants(|r, calls| {
+        let updated = first_update(&r.commands);
+        calls.iter().any(|c| c.tool == "apt" && !updates_before(updated, c))
+    });
+    let cleaned = ctx.earlier_in_chain(|c| touches_docker_clean(ctx.src, c));
+    missing_mount::check_amended(ctx, &SPEC, |f, d| amend(f, d, &relies, &cleaned));
 }
 
-fn amend(f: &Found, d: &mut Diagnostic) {
+/// `relies`: a later RUN relies on the package lists ([`Context::later_in_descendants`]);
+/// `cleaned`: an earlier RUN removed `docker-clean` ([`Context::earlier_in_chain`]).
+fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], cleaned: &[bool]) {
     let ins = f.model.instructions[f.index].effective();
     if f.prefer == Prefer::Clean {
         d.fix = append_command(f.src, ins, CLEAN)
             .map(|e| Fix::safe("Remove the package lists at the end of the `RUN`", vec![e]));
     } else if let Some(fix) = &d.fix
         && debian_based(f.scope.base.as_deref())
-        && !docker_clean_removed(f.src, f.model, f.index, f.call.cmd.range.start)
+        && !docker_clean_removed(f.src, f.commands, cleaned[f.index], f.call.cmd.range.start)
     {
         // keeping the downloaded packages too needs the image's apt configuration changed
         let at = f.model.instructions[f.index].range.start;
@@ -56,8 +60,7 @@ fn amend(f: &Found, d: &mut Diagnostic) {
     // Once the lists live in a cache mount they are no longer in the image: that is only
     // harmless when every apt install that follows refreshes them itself.
     if let Some(fix) = &mut d.fix
-        && (!updates_before(&commands(ins), f.call)
-            || later_call_relies(f.src, f.model, f.index, "apt", updates_before))
+        && (!updates_before(first_update(f.commands), f.call) || relies[f.index])
     {
         fix.applicability = Applicability::Unsafe;
     }
@@ -87,40 +90,16 @@ pub(super) fn is_update(words: &[Word]) -> bool {
     false
 }
 
-/// The RUN refreshes the package lists before `call`.
-fn updates_before(all: &[Cow<'_, Command>], call: &Call) -> bool {
+/// Where the RUN first refreshes the package lists: the start of its first `apt-get update`.
+fn first_update(all: &[Cow<'_, Command>]) -> Option<usize> {
     all.iter()
-        .any(|c| c.range.start < call.cmd.range.start && is_update(c.effective().words))
+        .find(|c| is_update(c.effective().words))
+        .map(|c| c.range.start)
 }
 
-/// A later RUN of this stage, or of a stage built on it, runs `tool` without refreshing its
-/// package index first (`refreshed` says when it does): it relies on the index this RUN leaves
-/// in the image.
-pub(super) fn later_call_relies(
-    src: &str,
-    model: &Dockerfile,
-    index: usize,
-    tool: &str,
-    refreshed: fn(&[Cow<'_, Command>], &Call) -> bool,
-) -> bool {
-    let Some(stage) = model.instructions[index].stage else {
-        return false;
-    };
-    for (j, ins) in model.instructions.iter().enumerate().skip(index + 1) {
-        let Some(s) = ins.stage else { continue };
-        if ins.kind != Kind::Run || ins.invalid || !model.stage_chain(s).contains(&stage) {
-            continue;
-        }
-        let all = commands(ins);
-        let scope = scope_at(model, j);
-        if tools::calls(src, &all, &scope)
-            .iter()
-            .any(|c| c.tool == tool && !refreshed(&all, c))
-        {
-            return true;
-        }
-    }
-    false
+/// The RUN refreshes the package lists before `call` (`updated`: from [`first_update`]).
+fn updates_before(updated: Option<usize>, call: &Call) -> bool {
+    updated.is_some_and(|at| at < call.cmd.range.start)
 }
 
 /// The image is Debian or Ubuntu (or an official image built on them), whose apt configuration
@@ -178,20 +157,21 @@ pub(super) fn debian_based(base: Option<&str>) -> bool {
         )
 }
 
-/// Something before offset `before` in this RUN, or an earlier RUN of the stage chain, removes
-/// or rewrites `/etc/apt/apt.conf.d/docker-clean`.
-pub(super) fn docker_clean_removed(src: &str, model: &Dockerfile, index: usize, before: usize) -> bool {
-    let touches = |c: &Command| {
-        let words = c.effective().words;
-        matches!(
-            word(words, 0).map(basename),
-            Some("rm" | "mv" | "sed" | "truncate" | "unlink" | "cp" | "ln" | "echo" | "printf" | "tee")
-        ) && words[1..].iter().any(|w| {
-            let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
-            raw.contains("apt.conf.d/docker-clean")
-                || raw.contains("apt.conf.d/docker-*")
-                || raw.contains("apt.conf.d/*")
-        })
-    };
-    super::common::done_before(model, index, before, touches)
+/// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub(super) fn touches_docker_clean(src: &str, c: &Command) -> bool {
+    let words = c.effective().words;
+    matches!(
+        word(words, 0).map(basename),
+        Some("rm" | "mv" | "sed" | "truncate" | "unlink" | "cp" | "ln" | "echo" | "printf" | "tee")
+    ) && words[1..].iter().any(|w| {
+        let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
+        raw.contains("apt.conf.d/docker-clean") || raw.contains("apt.conf.d/docker-*") || raw.contains("apt.conf.d/*")
+    })
+}
+
+/// Something before offset `before` in this RUN (`commands`), or an earlier RUN of the stage
+/// chain (`earlier`: [`Context::earlier_in_chain`] of [`touches_docker_clean`]), removes or
+/// rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub(super) fn docker_clean_removed(src: &str, commands: &Commands, earlier: bool, before: usize) -> bool {
+    super::common::done_before(commands, earlier, before, |c| touches_docker_clean(src, c))
 }

@@ -3,11 +3,15 @@
 
 use crate::diagnostic::Edit;
 use crate::syntax::go::clean_path;
-use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
+use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType};
-use crate::syntax::scope::{Scope, UserInfo, Var, scope_at};
+use crate::syntax::scope::{self, Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// A RUN BuildKit accepts, as rules see it.
 pub struct RunRef<'m> {
@@ -18,68 +22,132 @@ pub struct RunRef<'m> {
     /// The RUN itself.
     pub eff: &'m Instruction,
     pub run: &'m Run,
-    /// The scope it runs in ([`scope_at`]).
-    pub scope: Scope,
+    /// The scope it runs in ([`scope_at`](crate::syntax::scope::scope_at)), shared with the
+    /// RUNs around it that see the same.
+    pub scope: Arc<Scope>,
     /// The commands it executes ([`commands`]).
-    pub commands: Vec<Cow<'m, Command>>,
+    pub commands: Commands<'m>,
 }
 
 impl RunRef<'_> {
     /// An `ONBUILD RUN`: it runs in a child build, whose user and frontend dfix does not know.
     pub fn is_onbuild(&self) -> bool {
-        self.ins.kind == crate::syntax::model::Kind::Onbuild
+        self.ins.kind == Kind::Onbuild
     }
 }
 
-/// Every valid RUN of the file, ONBUILD triggers included, in source order. Rules get them from
-/// [`Context::runs`](super::Context::runs), which works them out once per file.
+/// Every valid RUN of the file, ONBUILD triggers included, in source order, with their scopes
+/// from one pass over the file. Rules get them from [`Context::runs`](super::Context::runs),
+/// which works them out once per file.
 pub fn runs(model: &Dockerfile) -> Vec<RunRef<'_>> {
-    model
-        .instructions
-        .iter()
-        .enumerate()
-        .filter_map(|(index, ins)| {
-            let eff = ins.effective();
-            if ins.invalid || eff.invalid || eff.kind != crate::syntax::model::Kind::Run {
-                return None;
-            }
-            Some(RunRef {
+    let mut out = Vec::new();
+    scope::walk(model, |index, scope| {
+        let ins = &model.instructions[index];
+        let eff = ins.effective();
+        if !ins.invalid
+            && !eff.invalid
+            && eff.kind == Kind::Run
+            && let Some(run) = eff.run()
+        {
+            out.push(RunRef {
                 index,
                 ins,
                 eff,
-                run: eff.run()?,
-                scope: scope_at(model, index),
+                run,
+                scope: scope.clone(),
                 commands: commands(eff),
-            })
-        })
-        .collect()
+            });
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    out
 }
 
-/// A command before offset `before` of RUN `index`, or in an earlier RUN of its stage chain,
-/// satisfies `pred` (a file set up by an earlier step).
-pub fn done_before(model: &Dockerfile, index: usize, before: usize, pred: impl Fn(&Command) -> bool) -> bool {
-    if commands(model.instructions[index].effective())
-        .iter()
-        .any(|c| c.range.start < before && pred(c))
-    {
-        return true;
+/// A command before offset `before` of a RUN (`commands`), or of an earlier RUN of its stage chain (`earlier`,
+/// from [`Context::earlier_in_chain`](super::Context::earlier_in_chain) with the same `pred`),
+/// satisfies `pred`: a file set up by an earlier step.
+pub fn done_before(commands: &Commands, earlier: bool, before: usize, pred: impl Fn(&Command) -> bool) -> bool {
+    earlier || commands.iter().any(|c| c.range.start < before && pred(c))
+}
+
+/// The commands a RUN executes, with the `export`s and `unset`s among them by name (indexed on
+/// the first lookup).
+pub struct Commands<'m> {
+    list: Vec<Cow<'m, Command>>,
+    /// For each name: the start offsets of the commands that `export`/`declare` it with a
+    /// literal value (`Some`) or `unset` it (`None`), in source order.
+    exports: OnceCell<Exports>,
+}
+
+/// For each name: (command start, value or `None` for an unset), in source order.
+type Exports = HashMap<String, Vec<(usize, Option<String>)>>;
+
+impl<'m> std::ops::Deref for Commands<'m> {
+    type Target = [Cow<'m, Command>];
+    fn deref(&self) -> &Self::Target {
+        &self.list
     }
-    let Some(stage) = model.instructions[index].stage else {
-        return false;
-    };
-    model.stage_chain(stage).iter().any(|&s| {
-        let st = &model.stages[s];
-        let end = if s == stage { index } else { st.last + 1 };
-        model.instructions[st.from + 1..end].iter().any(|ins| {
-            ins.kind == crate::syntax::model::Kind::Run && !ins.invalid && commands(ins).iter().any(|c| pred(c))
-        })
-    })
+}
+
+impl<'c, 'm> IntoIterator for &'c Commands<'m> {
+    type Item = &'c Cow<'m, Command>;
+    type IntoIter = std::slice::Iter<'c, Cow<'m, Command>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl<'m> Commands<'m> {
+    /// Commands in source order (by start offset).
+    pub fn new(list: Vec<Cow<'m, Command>>) -> Commands<'m> {
+        Commands {
+            list,
+            exports: OnceCell::new(),
+        }
+    }
+
+    /// The last `export`/`declare` (`Some`) or `unset` (`None`) of `name` in a command that
+    /// starts before offset `before`.
+    fn exported(&self, name: &str, before: usize) -> Option<Option<&str>> {
+        let sets = self.exports.get_or_init(|| self.index_exports()).get(name)?;
+        let n = sets.partition_point(|(at, _)| *at < before);
+        n.checked_sub(1).map(|i| sets[i].1.as_deref())
+    }
+
+    fn index_exports(&self) -> Exports {
+        let mut exports = Exports::new();
+        for c in &self.list {
+            let e = c.effective();
+            let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
+                continue;
+            };
+            if prog == "export" || prog == "declare" {
+                for w in &e.words[1..] {
+                    if let Some((k, v)) = w.value.as_deref().and_then(|v| v.split_once('=')) {
+                        exports
+                            .entry(k.to_string())
+                            .or_default()
+                            .push((c.range.start, Some(v.to_string())));
+                    }
+                }
+            } else if prog == "unset" {
+                for w in &e.words[1..] {
+                    if let Some(name) = w.value.as_deref() {
+                        exports.entry(name.to_string()).or_default().push((c.range.start, None));
+                    }
+                }
+            }
+        }
+        exports
+    }
 }
 
 /// The commands a RUN executes: the shell script's simple commands, or the exec form's argv.
-pub fn commands(ins: &Instruction) -> Vec<Cow<'_, Command>> {
-    let Some(run) = ins.run() else { return Vec::new() };
-    match (&run.form, &run.script) {
+pub fn commands(ins: &Instruction) -> Commands<'_> {
+    let Some(run) = ins.run() else {
+        return Commands::new(Vec::new());
+    };
+    Commands::new(match (&run.form, &run.script) {
         (RunForm::Exec(words), _) if !words.is_empty() => {
             let words: Vec<Word> = words
                 .iter()
@@ -89,50 +157,36 @@ pub fn commands(ins: &Instruction) -> Vec<Cow<'_, Command>> {
                 })
                 .collect();
             let range = words[0].range.cover(words[words.len() - 1].range);
-            vec![Cow::Owned(Command {
-                range,
-                assignments: Vec::new(),
-                words,
-                connector: None,
-                nested: false,
-                conditional: false,
-            })]
+            vec![Cow::Owned(Command::new(range, Vec::new(), words, None, false, false))]
         }
         (_, Some(script)) => script.commands.iter().map(Cow::Borrowed).collect(),
         _ => Vec::new(),
-    }
+    })
 }
 
 /// The value of `name` as `cmd` sees it: inline assignments, `export`s earlier in the same RUN,
 /// then the instruction's scope. `None` = unset; `Some(None)` = set to something unknown.
-pub fn env_of(name: &str, cmd: &Command, all: &[Cow<'_, Command>], scope: &Scope) -> Option<Var> {
-    let eff = cmd.effective();
-    if let Some((_, v)) = eff.env.iter().rev().find(|(k, _)| *k == name) {
-        return Some(v.map(str::to_string));
+pub fn env_of(name: &str, cmd: &Command, all: &Commands, scope: &Scope) -> Option<Var> {
+    lookup(name, cmd.effective().env, cmd, all, scope)
+}
+
+/// [`env_of`] without `cmd`'s own inline assignments (`VAR=x cmd`): what surrounds the command.
+pub fn env_outside(name: &str, cmd: &Command, all: &Commands, scope: &Scope) -> Option<Var> {
+    lookup(name, cmd.wrapper_env(), cmd, all, scope)
+}
+
+fn lookup(
+    name: &str,
+    inline: &[(String, Option<String>)],
+    cmd: &Command,
+    all: &Commands,
+    scope: &Scope,
+) -> Option<Var> {
+    if let Some((_, v)) = inline.iter().rev().find(|(k, _)| k == name) {
+        return Some(v.clone());
     }
-    let mut found = None;
-    for other in all {
-        if other.range.start >= cmd.range.start {
-            break;
-        }
-        let e = other.effective();
-        let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
-            continue;
-        };
-        if prog == "export" || prog == "declare" {
-            for w in &e.words[1..] {
-                match w.value.as_deref().and_then(|v| v.split_once('=')) {
-                    Some((k, v)) if k == name => found = Some(Some(v.to_string())),
-                    None if w.value.is_none() => {}
-                    _ => {}
-                }
-            }
-        } else if prog == "unset" && e.words[1..].iter().any(|w| w.value.as_deref() == Some(name)) {
-            found = Some(None);
-        }
-    }
-    match found {
-        Some(Some(v)) => Some(Some(v)),
+    match all.exported(name, cmd.range.start) {
+        Some(Some(v)) => Some(Some(v.to_string())),
         Some(None) => None,
         None => scope.get(name).cloned(),
     }
@@ -140,9 +194,23 @@ pub fn env_of(name: &str, cmd: &Command, all: &[Cow<'_, Command>], scope: &Scope
 
 /// `target` equals `dir` or is an ancestor of it (never `/`).
 pub fn covers(target: &str, dir: &str) -> bool {
-    let t = clean_path(target);
-    let d = clean_path(dir);
-    t != "/" && (t == d || d.starts_with(&format!("{t}/")))
+    let (t, d) = (clean(target), clean(dir));
+    t != "/"
+        && d.strip_prefix(&*t)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// [`clean_path`], without a copy when the path is already clean (absolute, no empty, `.` or
+/// `..` component, no trailing `/`).
+fn clean(p: &str) -> Cow<'_, str> {
+    let is_clean = p == "/"
+        || p.strip_prefix('/')
+            .is_some_and(|rest| rest.split('/').all(|c| !matches!(c, "" | "." | "..")));
+    if is_clean {
+        Cow::Borrowed(p)
+    } else {
+        Cow::Owned(clean_path(p))
+    }
 }
 
 /// Other places where a cache mount holds what a tool keeps in a directory: apk keeps its cache
@@ -158,7 +226,7 @@ const HELD_ELSEWHERE: [(&str, &str); 3] = [
 /// A cache mount on `target` holds what a tool keeps in `dir`: `target` covers `dir`, or is one
 /// of the places above.
 pub fn holds(target: &str, dir: &str) -> bool {
-    let (t, d) = (clean_path(target), clean_path(dir));
+    let (t, d) = (clean(target), clean(dir));
     covers(&t, &d) || HELD_ELSEWHERE.iter().any(|(dd, tt)| d == *dd && t == *tt)
 }
 

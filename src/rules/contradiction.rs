@@ -53,9 +53,7 @@ pub fn cache_runs<'a>(ctx: &Context<'a>) -> impl Iterator<Item = (&'a CacheRun<'
 /// values), with `falsy` values counting as off when the tool honours them.
 /// A variable as `cmd` would see it without its own inline assignments (`VAR=x cmd`).
 pub fn outside_value(name: &str, cmd: &Command, cr: &CacheRun) -> Option<Option<String>> {
-    let mut bare = cmd.clone();
-    bare.assignments.clear();
-    common::env_of(name, &bare, &cr.commands, &cr.scope)
+    common::env_outside(name, cmd, &cr.commands, &cr.scope)
 }
 
 /// Reports a finding in `cr`. Fixes are never offered in an ONBUILD trigger, and the finding

@@ -15,15 +15,12 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/dnf-without-cache-mount.md"),
 };
 
-const SPEC: Spec = Spec {
-    amend: Some(|found, d| {
+const SPEC: Spec = Spec::new("dnf");
+
+pub fn check(ctx: &mut Context) {
+    missing_mount::check_amended(ctx, &SPEC, |found, d| {
         // the program as invoked: `dnf5 clean all` where the RUN runs `dnf5`
         let program = found.call.words[0].value.as_deref().map_or("dnf", basename);
         missing_mount::amend_clean(found, d, &format!("{program} clean all"));
-    }),
-    ..Spec::new("dnf")
-};
-
-pub fn check(ctx: &mut Context) {
-    missing_mount::check(ctx, &SPEC);
+    });
 }

@@ -3,7 +3,7 @@
 //! cache out of the image some other way (the tool's "no cache" switch or its clean-up).
 
 use super::Context;
-use super::common::{self, covers, mount_target};
+use super::common::{self, Commands, covers, mount_target};
 use super::tools::{self, CacheDir, Call, never_mount};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::settings::Prefer;
@@ -16,11 +16,7 @@ use crate::syntax::scope::{Scope, UserInfo};
 pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
 /// The fix of `prefer = "clean"`.
 pub type CleanFix = fn(&Call, &Instruction) -> Option<Fix>;
-/// Adjusts a finding once it is made, with the whole file in view (the fix's safety, more
-/// edits, alternatives).
-pub type Amend = fn(&Found, &mut Diagnostic);
-
-/// What an [`Amend`] sees.
+/// What the `amend` of [`check_amended`] sees.
 pub struct Found<'a> {
     pub src: &'a str,
     pub model: &'a Dockerfile,
@@ -29,6 +25,8 @@ pub struct Found<'a> {
     pub call: &'a Call<'a>,
     pub run: &'a Run,
     pub scope: &'a Scope,
+    /// The commands of the RUN.
+    pub commands: &'a Commands<'a>,
     pub prefer: Prefer,
 }
 
@@ -44,7 +42,6 @@ pub struct Spec {
     pub extra: Option<ExtraEdits>,
     /// With `prefer = "clean"`: the clean-up fix.
     pub clean: Option<CleanFix>,
-    pub amend: Option<Amend>,
 }
 
 impl Spec {
@@ -56,7 +53,6 @@ impl Spec {
             any_dir: false,
             extra: None,
             clean: None,
-            amend: None,
         }
     }
 }
@@ -137,6 +133,12 @@ pub fn bind_on_cache_dir<'r, 'c>(
 }
 
 pub fn check(ctx: &mut Context, spec: &Spec) {
+    check_amended(ctx, spec, |_, _| {});
+}
+
+/// [`check`], with `amend` adjusting each finding once it is made, with the whole file in view
+/// (the fix's safety, more edits, alternatives).
+pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut Diagnostic)) {
     let (model, src) = (ctx.model, ctx.src);
     for (r, calls) in ctx.runs() {
         let (run, scope) = (r.run, &r.scope);
@@ -227,18 +229,17 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
             );
             diagnostic.fix = fix;
             diagnostic.no_fix_reason = no_fix_reason;
-            if let Some(amend) = spec.amend {
-                let found = Found {
-                    src,
-                    model,
-                    index: r.index,
-                    call,
-                    run,
-                    scope,
-                    prefer,
-                };
-                amend(&found, diagnostic);
-            }
+            let found = Found {
+                src,
+                model,
+                index: r.index,
+                call,
+                run,
+                scope,
+                commands: &r.commands,
+                prefer,
+            };
+            amend(&found, diagnostic);
         }
     }
 }

@@ -6,21 +6,48 @@
 //! stages and the documented environment of official images), then the tool's default under the
 //! effective user's `HOME`.
 
-use super::common::{basename, env_of, word};
+use super::common::{Commands, basename, env_of, word};
 use crate::syntax::scope::{Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use crate::syntax::text::TextRange;
-use std::borrow::Cow;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 
 /// What one command sees: its words and the variables in effect.
-pub struct Env<'a> {
+pub struct Env<'a, 's> {
     pub src: &'a str,
     pub cmd: &'a Command,
-    pub all: &'a [Cow<'a, Command>],
+    pub all: &'a Commands<'a>,
     pub scope: &'a Scope,
+    file: &'a Source<'a>,
+    /// What [`last_match`] found in this RUN.
+    searches: &'s RefCell<HashMap<String, Option<usize>>>,
 }
 
-impl Env<'_> {
+/// The text of a file, with what detectors look for in the whole of it found once.
+pub struct Source<'a> {
+    pub text: &'a str,
+    /// Where the text first shows Yarn 2+ ([`yarn2_from`]).
+    yarn2: OnceCell<Option<usize>>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str) -> Source<'a> {
+        Source {
+            text,
+            yarn2: OnceCell::new(),
+        }
+    }
+
+    /// The text before offset `at` shows Yarn 2+.
+    fn yarn2_before(&self, at: usize) -> bool {
+        self.yarn2
+            .get_or_init(|| yarn2_from(self.text))
+            .is_some_and(|end| end <= at)
+    }
+}
+
+impl Env<'_, '_> {
     /// `None` = unset; `Some(None)` = set to something unknown.
     pub fn var(&self, name: &str) -> Option<Var> {
         env_of(name, self.cmd, self.all, self.scope)
@@ -201,16 +228,31 @@ fn call_offline(words: &[Word], offline: &[&str]) -> bool {
         .any(|w| w.value.as_deref().is_some_and(|v| offline.contains(&v)))
 }
 
-/// A command of the RUN after the call matches `pred` (a clean-up must come after the install).
-fn any_command_after(env: &Env, pred: impl Fn(&[Word]) -> bool) -> bool {
-    env.all
-        .iter()
-        .any(|c| c.range.start > env.cmd.range.start && pred(c.effective().words))
+/// A command of the RUN after the call matches `pred`, which `key` names (a clean-up must come
+/// after the install).
+fn any_command_after(env: &Env, key: &str, pred: impl Fn(&[Word]) -> bool) -> bool {
+    last_match(env, key, pred).is_some_and(|at| at > env.cmd.range.start)
 }
 
-/// Another command of the RUN matches `pred` (clean-up commands and the like).
-fn any_command(env: &Env, pred: impl Fn(&[Word]) -> bool) -> bool {
-    env.all.iter().any(|c| pred(c.effective().words))
+/// A command of the RUN matches `pred`, which `key` names (clean-up commands and the like).
+fn any_command(env: &Env, key: &str, pred: impl Fn(&[Word]) -> bool) -> bool {
+    last_match(env, key, pred).is_some()
+}
+
+/// The start of the last command of the RUN that matches `pred`: looked for once per RUN and
+/// `key`, whatever the number of calls that ask.
+fn last_match(env: &Env, key: &str, pred: impl Fn(&[Word]) -> bool) -> Option<usize> {
+    if let Some(&found) = env.searches.borrow().get(key) {
+        return found;
+    }
+    let found = env
+        .all
+        .iter()
+        .filter(|c| pred(c.effective().words))
+        .map(|c| c.range.start)
+        .max();
+    env.searches.borrow_mut().insert(key.to_string(), found);
+    found
 }
 
 /// `rm … <path>` where a word (as written: globs stay globs) starts with one of `prefixes`.
@@ -250,7 +292,7 @@ pub fn is_pip_no_cache_dir(word: &str) -> bool {
     word.len() >= "--no-ca".len() && "--no-cache-dir".starts_with(word)
 }
 
-fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
     let start = if versioned(name, "pip") {
         1
@@ -288,7 +330,7 @@ fn pip<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `uv pip install|sync|compile`, `uv sync|add|lock|run`, `uv tool install|run`, `uvx`.
-fn uv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn uv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
     const VALUE: &[&str] = &[
         "--cache-dir",
@@ -348,7 +390,7 @@ fn truthy(v: Option<Var>) -> bool {
 
 /// `poetry install|add|update|lock|sync`: the cache's `cache/` and `artifacts/` subdirectories
 /// (the whole directory also holds Poetry's virtualenvs by default).
-fn poetry<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn poetry<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "poetry" {
         return None;
     }
@@ -372,7 +414,7 @@ fn poetry<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `pipenv install|sync|update|lock`.
-fn pipenv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn pipenv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "pipenv" {
         return None;
     }
@@ -395,7 +437,7 @@ fn pipenv<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `conda|mamba|micromamba install|create|update`, `conda env create|update`.
-fn conda<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn conda<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
     if !matches!(name, "conda" | "mamba" | "micromamba") {
         return None;
@@ -407,7 +449,7 @@ fn conda<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(word(words, sub)?, "install" | "create" | "update" | "upgrade") {
         return None;
     }
-    let cleaned = any_command(env, |w| {
+    let cleaned = any_command(env, "conda clean", |w| {
         matches!(word(w, 0).map(basename), Some("conda" | "mamba" | "micromamba")) && word(w, 1) == Some("clean")
     });
     let pkgs = match env.known("CONDA_PKGS_DIRS") {
@@ -428,7 +470,7 @@ pub const APT_CACHE: &str = "/var/cache/apt";
 pub const APT_LISTS: &str = "/var/lib/apt";
 
 /// `apt-get|apt|aptitude install|upgrade|…`: the package archives and the package lists.
-fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
     if !matches!(name, "apt-get" | "apt" | "aptitude") {
         return None;
@@ -455,7 +497,7 @@ fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !ok {
         return None;
     }
-    let cleaned = any_command(env, |w| {
+    let cleaned = any_command(env, "apt lists removed", |w| {
         removes(env.src, w, &["/var/lib/apt/lists"])
             // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
             || word(w, 0).map(basename) == Some("rm")
@@ -476,7 +518,7 @@ fn apt<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 pub const APK_CACHE: &str = "/var/cache/apk";
 
 /// `apk add|upgrade|update|fix`.
-fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "apk" {
         return None;
     }
@@ -507,7 +549,8 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         dirs: None,
         cache_off: false,
     };
-    call.cache_off = call.has_word("--no-cache") || any_command(env, |w| removes(env.src, w, &[APK_CACHE]));
+    call.cache_off =
+        call.has_word("--no-cache") || any_command(env, "apk cache removed", |w| removes(env.src, w, &[APK_CACHE]));
     call.dirs = Some(dirs(
         [call
             .option(&["--cache-dir"])
@@ -519,7 +562,7 @@ fn apk<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `dnf|dnf5|yum|microdnf install|upgrade|…` and `zypper install|update|…`.
-fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
     let base = env.scope.base.as_deref();
     let (tool, dir) = match name {
@@ -573,7 +616,7 @@ fn rpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     if !ok {
         return None;
     }
-    let cleaned = any_command(env, |w| {
+    let cleaned = any_command(env, &format!("{tool} clean"), |w| {
         let prog = word(w, 0).map(basename);
         let cleans = match tool {
             "zypper" => {
@@ -679,7 +722,7 @@ fn yum_cache(base: &str) -> Option<&'static str> {
 }
 
 /// `npm ci|install|i|add|update`.
-fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn npm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "npm" {
         return None;
     }
@@ -713,7 +756,7 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     .map(|d| dirs([d], false));
     // `npm cache clean`, or `rm -rf` of the cache (`~/.npm`, the resolved directory)
     let dir = call.dirs.as_ref().and_then(|d| d.first()).map(|d| d.path.clone());
-    call.cache_off = any_command_after(env, |w| {
+    call.cache_off = any_command_after(env, &format!("npm cache cleaned {dir:?}"), |w| {
         (word(w, 0).map(basename) == Some("npm") && word(w, 1) == Some("cache") && word(w, 2) == Some("clean"))
             || removes(env.src, w, &["~/.npm", "$HOME/.npm", "${HOME}/.npm"])
             || dir.as_deref().is_some_and(|d| removes(env.src, w, &[d]))
@@ -724,7 +767,7 @@ fn npm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 /// `yarn`, `yarn install|add`, `yarn global add` (Yarn 1). A file that shows Yarn 2+ (`yarn set
 /// version`, `corepack prepare yarn@2…`, `.yarnrc.yml`) gets no directory: dfix does not
 /// guess Yarn Berry's cache.
-fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn yarn<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "yarn" {
         return None;
     }
@@ -762,7 +805,7 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
         cache_off: false,
     };
     // `yarn cache clean`, or `rm -rf "$(yarn cache dir)"`
-    call.cache_off = any_command_after(env, |w| {
+    call.cache_off = any_command_after(env, "yarn cache cleaned", |w| {
         (word(w, 0).map(basename) == Some("yarn") && word(w, 1) == Some("cache") && word(w, 2) == Some("clean"))
             || (word(w, 0).map(basename) == Some("rm")
                 && w[1..].iter().any(|x| x.range.slice(env.src).contains("yarn cache dir")))
@@ -777,7 +820,7 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
                 ],
             )
     });
-    let berry = any_command(env, |w| {
+    let berry = any_command(env, "yarn 2", |w| {
         let prog = word(w, 0).map(basename);
         (prog == Some("yarn") && word(w, 1) == Some("set") && word(w, 2) == Some("version"))
             || (prog == Some("corepack")
@@ -789,8 +832,7 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     });
     // Yarn 2+ keeps its configuration in `.yarnrc.yml` and its release in `.yarn/releases`:
     // a file that mentions them before the call is not Yarn 1's
-    let before = &env.src[..env.cmd.range.start.min(env.src.len())];
-    let berry = berry || before.contains(".yarnrc.yml") || before.contains(".yarn/releases") || mentions_berry(before);
+    let berry = berry || env.file.yarn2_before(env.cmd.range.start);
     // Yarn 1 (`src/util/user-home-dir.js`, `src/constants.js`): the cache is
     // `$XDG_CACHE_HOME/yarn`, else `<home>/.cache/yarn`, where the home of uid 0 on Linux is
     // `/usr/local/share` whatever `HOME` says
@@ -832,21 +874,29 @@ fn yarn<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     Some(call)
 }
 
-/// An earlier instruction switches to Yarn 2+: `yarn set version`, or `yarn@<2+>`/`yarn@stable`
-/// (corepack, `npm i -g`).
-fn mentions_berry(text: &str) -> bool {
-    text.contains("yarn set version")
-        || text.match_indices("yarn@").any(|(i, m)| {
-            let rest = &text[i + m.len()..];
-            rest.starts_with(|c: char| c.is_ascii_digit() && c != '1' && c != '0')
-                || rest.starts_with("stable")
-                || rest.starts_with("berry")
-                || rest.starts_with("canary")
-        })
+/// Where the text first shows Yarn 2+ (the end of the first mention): its configuration
+/// (`.yarnrc.yml`), its release (`.yarn/releases`), `yarn set version`, or `yarn@<2+>`/
+/// `yarn@stable` (corepack, `npm i -g`).
+fn yarn2_from(text: &str) -> Option<usize> {
+    let plain = [".yarnrc.yml", ".yarn/releases", "yarn set version"]
+        .iter()
+        .filter_map(|p| text.find(p).map(|i| i + p.len()));
+    let versions = text.match_indices("yarn@").filter_map(|(i, m)| {
+        let at = i + m.len();
+        let rest = &text[at..];
+        if rest.starts_with(|c: char| c.is_ascii_digit() && c != '1' && c != '0') {
+            return Some(at + 1);
+        }
+        ["stable", "berry", "canary"]
+            .iter()
+            .find(|w| rest.starts_with(**w))
+            .map(|w| at + w.len())
+    });
+    plain.chain(versions).min()
 }
 
 /// `pnpm install|i|add|fetch`: the store (`--store-dir`, `PNPM_STORE_DIR`, `$PNPM_HOME/store`).
-fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn pnpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "pnpm" {
         return None;
     }
@@ -888,7 +938,7 @@ fn pnpm<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `go build|install|test|run|vet|generate|get|list` use both caches; `go mod download|tidy`
 /// only the module cache.
-fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn go<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "go" {
         return None;
     }
@@ -925,7 +975,7 @@ fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
             }
         }
     }
-    let cache_off = any_command(env, |w| {
+    let cache_off = any_command(env, "go clean", |w| {
         word(w, 0).map(basename) == Some("go") && word(w, 1) == Some("clean")
     });
     Some(Call {
@@ -940,7 +990,7 @@ fn go<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 
 /// `cargo build|install|fetch|…`: `$CARGO_HOME/registry` and `$CARGO_HOME/git/db` — never
 /// `$CARGO_HOME` itself (it holds the toolchain's binaries).
-fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn cargo<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "cargo" {
         return None;
     }
@@ -996,7 +1046,7 @@ fn cargo<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `mvn …`, `./mvnw …`: the local repository (`-Dmaven.repo.local`, else `~/.m2/repository`).
-fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn maven<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(basename(word(words, 0)?), "mvn" | "mvnw") {
         return None;
     }
@@ -1049,7 +1099,7 @@ fn maven<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `gradle …`, `./gradlew …`: `$GRADLE_USER_HOME/caches`.
-fn gradle<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn gradle<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(basename(word(words, 0)?), "gradle" | "gradlew") || words.len() < 2 {
         return None;
     }
@@ -1087,7 +1137,7 @@ fn gradle<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `composer install|update|require`.
-fn composer<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn composer<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(basename(word(words, 0)?), "composer" | "composer.phar") {
         return None;
     }
@@ -1114,7 +1164,7 @@ fn composer<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
 }
 
 /// `bundle install`, `gem install`.
-fn bundler<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
+fn bundler<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
     if !matches!(name, "bundle" | "bundler" | "gem") {
         return None;
@@ -1133,21 +1183,29 @@ fn bundler<'a>(env: &Env<'a>, words: &'a [Word]) -> Option<Call<'a>> {
     })
 }
 
-type Detector = for<'a> fn(&Env<'a>, &'a [Word]) -> Option<Call<'a>>;
+type Detector = for<'a, 's> fn(&Env<'a, 's>, &'a [Word]) -> Option<Call<'a>>;
 
 const DETECTORS: &[Detector] = &[
     pip, uv, poetry, pipenv, conda, apt, apk, rpm, npm, yarn, pnpm, go, cargo, maven, gradle, composer, bundler,
 ];
 
 /// Every package-manager call of a RUN's commands, in source order.
-pub fn calls<'a>(src: &'a str, all: &'a [Cow<'a, Command>], scope: &'a Scope) -> Vec<Call<'a>> {
+pub fn calls<'a>(file: &'a Source<'a>, all: &'a Commands<'a>, scope: &'a Scope) -> Vec<Call<'a>> {
     let mut out = Vec::new();
-    for cmd in all {
+    let searches = RefCell::new(HashMap::new());
+    for cmd in all.iter() {
         let words = cmd.effective().words;
         if words.is_empty() {
             continue;
         }
-        let env = Env { src, cmd, all, scope };
+        let env = Env {
+            src: file.text,
+            cmd,
+            all,
+            scope,
+            file,
+            searches: &searches,
+        };
         out.extend(DETECTORS.iter().find_map(|d| d(&env, words)));
     }
     out
@@ -1181,7 +1239,8 @@ mod tests {
         let i = m.instructions.len() - 1;
         let scope = scope_at(&m, i);
         let all = commands(&m.instructions[i]);
-        calls(src, &all, &scope)
+        let file = Source::new(src);
+        calls(&file, &all, &scope)
             .iter()
             .map(|c| {
                 (

@@ -14,11 +14,10 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/yum-without-cache-mount.md"),
 };
 
-const SPEC: Spec = Spec {
-    amend: Some(|found, d| missing_mount::amend_clean(found, d, "yum clean all")),
-    ..Spec::new("yum")
-};
+const SPEC: Spec = Spec::new("yum");
 
 pub fn check(ctx: &mut Context) {
-    missing_mount::check(ctx, &SPEC);
+    missing_mount::check_amended(ctx, &SPEC, |found, d| {
+        missing_mount::amend_clean(found, d, "yum clean all")
+    });
 }

@@ -2,7 +2,7 @@
 //! and the inside of instructions from tree-sitter (the containerfile grammar for values and
 //! image references, tree-sitter-bash for RUN scripts).
 
-use super::check::{check_raw, parse_words};
+use super::check::check_raw;
 use super::json::parse_string_array;
 use super::model::*;
 use super::mounts::parse_mount;
@@ -624,7 +624,6 @@ fn find_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
 
 fn tree_value(src: &str, range: TextRange, escape: char, kind: &str) -> Option<Value> {
     // parse a synthetic FROM so the grammar sees an image reference
-    let _ = src;
     let text = range.slice(src);
     let synthetic = format!("FROM {text}");
     let prefix = if escape == '`' { "# escape=`\n" } else { "" };
@@ -641,8 +640,6 @@ fn tree_value(src: &str, range: TextRange, escape: char, kind: &str) -> Option<V
 }
 
 fn lower_with_tree(src: &str, ins: &Instruction, escape: char) -> Body {
-    let words = parse_words(&ins.args_text, escape);
-    let _ = words;
     with_tree(src, ins.range, escape, |root, text, shift| {
         let node_kind = match ins.kind {
             Kind::Env => "env_instruction",

@@ -4,6 +4,8 @@
 use super::model::{Body, Dockerfile, Instruction, Kind, Value};
 use super::shell::Command;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// A variable's state: `Some(v)` known, `None` set to something unknown.
 pub type Var = Option<String>;
@@ -98,17 +100,20 @@ fn base_image_env(base: &str) -> &'static [(&'static str, &'static str)] {
 
 /// The scope in effect just before instruction `index` runs.
 pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
-    let mut scope = Scope {
-        env: HashMap::new(),
-        user: UserInfo::Root,
-        workdir: None,
-        base: None,
-    };
-    let Some(stage) = model.instructions[index].stage else {
-        return scope;
-    };
-    let mut chain = model.stage_chain(stage);
-    chain.reverse();
+    walk(model, |i, scope| {
+        if i == index {
+            ControlFlow::Break(Scope::clone(scope))
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap_or_else(empty)
+}
+
+/// Calls `f` with each instruction's index and the scope in effect just before it runs, in
+/// source order, until `f` breaks: one forward pass over the file, each stage starting from the
+/// end of the stage it is built on. Instructions that change nothing share one scope.
+pub fn walk<B>(model: &Dockerfile, mut f: impl FnMut(usize, &Arc<Scope>) -> ControlFlow<B>) -> Option<B> {
     // meta ARGs (before the first FROM) are visible only where a stage declares them again
     let meta: HashMap<String, Var> = model
         .instructions
@@ -126,48 +131,104 @@ pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
             )
         })
         .collect();
-    let mut users: Vec<(String, u32, Option<u32>, Option<String>)> = Vec::new();
-    for (n, &s) in chain.iter().enumerate() {
-        let st = &model.stages[s];
-        // a base named with meta ARGs (`golang:${GO_VERSION}-alpine`) is resolved with their defaults
-        let base = st.base.clone().or_else(|| match &model.instructions[st.from].body {
-            Body::From(f) if st.parent.is_none() => f.image.as_ref().and_then(|i| {
-                i.text
-                    .resolve(&|name| meta.get(name).map(|v| Some(v.clone().unwrap_or_default())))
-            }),
-            _ => None,
-        });
-        if n == 0
-            && let Some(base) = &base
-        {
-            scope.base = Some(base.clone());
-            for (k, v) in base_image_env(base) {
-                scope.env.insert((*k).into(), Some((*v).into()));
+    let outside = Arc::new(empty());
+    // the state at the end of each stage, for the stages built on it
+    let mut ends: Vec<Option<State>> = vec![None; model.stages.len()];
+    let mut cur: Option<(usize, State)> = None;
+    for (index, ins) in model.instructions.iter().enumerate() {
+        let Some(stage) = ins.stage else {
+            if let ControlFlow::Break(b) = f(index, &outside) {
+                return Some(b);
             }
-            if image_repo(base) == "node" {
-                // nodejs/docker-node `*/Dockerfile`: `groupadd --gid 1000 node && useradd --uid
-                // 1000 --gid node … --create-home node` (alpine: `addgroup -g 1000 node &&
-                // adduser -u 1000 -G node … node`)
-                users.push(("node".into(), 1000, Some(1000), Some("/home/node".into())));
+            continue;
+        };
+        let st = &model.stages[stage];
+        let state = match &mut cur {
+            Some((s, state)) if *s == stage && index > st.from => {
+                apply(state, ins, &meta);
+                state
             }
+            _ => &mut cur.insert((stage, start(model, stage, &meta, &ends))).1,
+        };
+        if let ControlFlow::Break(b) = f(index, &state.scope) {
+            return Some(b);
         }
-        let end = if s == stage { index } else { st.last + 1 };
-        for ins in &model.instructions[st.from + 1..end] {
-            apply(&mut scope, ins, &meta, &mut users);
+        if index == st.last {
+            ends[stage] = cur.take().map(|(_, state)| state);
         }
     }
-    scope
+    None
 }
 
-fn apply(
-    scope: &mut Scope,
-    ins: &Instruction,
-    meta: &HashMap<String, Var>,
-    users: &mut Vec<(String, u32, Option<u32>, Option<String>)>,
-) {
+/// What the walk carries through a stage: the scope and the users created so far.
+#[derive(Clone)]
+struct State {
+    scope: Arc<Scope>,
+    users: Vec<(String, u32, Option<u32>, Option<String>)>,
+}
+
+fn empty() -> Scope {
+    Scope {
+        env: HashMap::new(),
+        user: UserInfo::Root,
+        workdir: None,
+        base: None,
+    }
+}
+
+/// The state at the FROM of `stage`: the end of the stage it is built on, else its base image's
+/// documented environment and users.
+fn start(model: &Dockerfile, stage: usize, meta: &HashMap<String, Var>, ends: &[Option<State>]) -> State {
+    let st = &model.stages[stage];
+    if let Some(parent) = st.parent.filter(|&p| p < stage)
+        && let Some(end) = &ends[parent]
+    {
+        return end.clone();
+    }
+    let mut scope = empty();
+    let mut users = Vec::new();
+    // a base named with meta ARGs (`golang:${GO_VERSION}-alpine`) is resolved with their defaults
+    let base = st.base.clone().or_else(|| match &model.instructions[st.from].body {
+        Body::From(f) if st.parent.is_none() => f.image.as_ref().and_then(|i| {
+            i.text
+                .resolve(&|name| meta.get(name).map(|v| Some(v.clone().unwrap_or_default())))
+        }),
+        _ => None,
+    });
+    if let Some(base) = base {
+        for (k, v) in base_image_env(&base) {
+            scope.env.insert((*k).into(), Some((*v).into()));
+        }
+        if image_repo(&base) == "node" {
+            // nodejs/docker-node `*/Dockerfile`: `groupadd --gid 1000 node && useradd --uid
+            // 1000 --gid node … --create-home node` (alpine: `addgroup -g 1000 node &&
+            // adduser -u 1000 -G node … node`)
+            users.push(("node".into(), 1000, Some(1000), Some("/home/node".into())));
+        }
+        scope.base = Some(base);
+    }
+    State {
+        scope: Arc::new(scope),
+        users,
+    }
+}
+
+fn apply(state: &mut State, ins: &Instruction, meta: &HashMap<String, Var>) {
     if ins.invalid {
         return;
     }
+    if let Body::Run(run) = &ins.body {
+        for cmd in run.script.iter().flat_map(|s| &s.commands) {
+            note_user(cmd, &mut state.users);
+        }
+        return;
+    }
+    if !matches!(ins.body, Body::Env(_) | Body::Arg(_) | Body::User(_) | Body::Workdir(_)) {
+        return;
+    }
+    let State { scope, users } = state;
+    // a copy only when an instruction before still holds this scope
+    let scope = Arc::make_mut(scope);
     match &ins.body {
         Body::Env(pairs) => {
             for p in pairs {
@@ -234,13 +295,6 @@ fn apply(
                 (Some(p), None) => Some(format!("/{p}")),
                 (None, _) => None,
             };
-        }
-        Body::Run(run) => {
-            if let Some(script) = &run.script {
-                for cmd in &script.commands {
-                    note_user(cmd, users);
-                }
-            }
         }
         _ => {}
     }

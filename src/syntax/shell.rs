@@ -71,6 +71,23 @@ pub struct Command {
     /// `while` condition always run and are not conditional; the right side of `&&` is not
     /// conditional. Inherited by everything inside (including `$(…)` within such a command).
     pub conditional: bool,
+    /// The wrappers peeled off, worked out once when the command is built (see
+    /// [`Command::effective`]).
+    #[serde(skip)]
+    unwrapped: Unwrapped,
+}
+
+/// What peeling a command's wrappers gives (see [`Command::effective`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Unwrapped {
+    /// Index in `words` of the effective command's name.
+    start: usize,
+    /// [`Effective::env`].
+    env: Vec<(String, Option<String>)>,
+    /// How many of the first entries of `env` are the command's own `assignments`.
+    own: usize,
+    /// [`Effective::user`].
+    user: Option<String>,
 }
 
 /// The operator that joins a command to the previous one.
@@ -125,7 +142,7 @@ pub struct Effective<'a> {
     /// `NAME=value` operands. `env -i` drops the earlier ones and `env -u NAME` removes one.
     /// A non-literal operand (`env A=$X cmd`) cannot be told from a command name: peeling stops
     /// there, and `words` starts with it.
-    pub env: Vec<(&'a str, Option<&'a str>)>,
+    pub env: &'a [(String, Option<String>)],
     /// The user that a peeled `sudo` (`-u USER`, else `root`), `gosu USER[:GROUP]` or
     /// `su-exec USER[:GROUP]` switches to (the innermost one; the group is dropped). `None`
     /// when no such wrapper was peeled.
@@ -383,36 +400,38 @@ impl Command {
     /// does not know, runs no command (`env` alone, `command -v x`, `sudo -l`), or its next word
     /// is not literal.
     pub fn effective(&self) -> Effective<'_> {
-        let mut env: Vec<(&str, Option<&str>)> = self
-            .assignments
-            .iter()
-            .map(|a| (a.name.as_str(), a.value.as_deref()))
-            .collect();
-        let mut user = None;
-        let mut start = 0;
-        while let Some(first) = self.words.get(start) {
-            let Some(name) = word_name(first) else { break };
-            let rest = &self.words[start + 1..];
-            let Some(peeled) = peel(name, rest) else {
-                break;
-            };
-            if peeled.skip >= rest.len() {
-                break;
-            }
-            if peeled.clear_env {
-                env.clear();
-            }
-            for removed in &peeled.unset {
-                env.retain(|(n, _)| n != removed);
-            }
-            env.extend(peeled.env);
-            user = peeled.user.or(user);
-            start += 1 + peeled.skip;
-        }
+        let u = &self.unwrapped;
         Effective {
-            words: &self.words[start..],
-            env,
-            user,
+            words: &self.words[u.start..],
+            env: &u.env,
+            user: u.user.as_deref(),
+        }
+    }
+
+    /// The assignments of [`Effective::env`] that wrappers make (`env A=1 cmd`), without the
+    /// command's own inline ones (`A=1 cmd`).
+    pub fn wrapper_env(&self) -> &[(String, Option<String>)] {
+        &self.unwrapped.env[self.unwrapped.own..]
+    }
+
+    /// A command; its wrappers are peeled here, once.
+    pub fn new(
+        range: TextRange,
+        assignments: Vec<Assignment>,
+        words: Vec<Word>,
+        connector: Option<Connector>,
+        nested: bool,
+        conditional: bool,
+    ) -> Command {
+        let unwrapped = unwrap(&assignments, &words);
+        Command {
+            range,
+            assignments,
+            words,
+            connector,
+            nested,
+            conditional,
+            unwrapped,
         }
     }
 
@@ -577,6 +596,47 @@ fn env_operands<'a>(words: &'a [Word], from: usize, env: &mut Vec<(&'a str, Opti
         i += 1;
     }
     i
+}
+
+/// Peels the wrappers off a command (see [`Command::effective`]).
+fn unwrap(assignments: &[Assignment], words: &[Word]) -> Unwrapped {
+    let mut env: Vec<(&str, Option<&str>)> = assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_deref()))
+        .collect();
+    let mut own = env.len();
+    let mut user = None;
+    let mut start = 0;
+    while let Some(first) = words.get(start) {
+        let Some(name) = word_name(first) else { break };
+        let rest = &words[start + 1..];
+        let Some(peeled) = peel(name, rest) else {
+            break;
+        };
+        if peeled.skip >= rest.len() {
+            break;
+        }
+        if peeled.clear_env {
+            env.clear();
+            own = 0;
+        }
+        for removed in &peeled.unset {
+            own -= env[..own].iter().filter(|(n, _)| n == removed).count();
+            env.retain(|(n, _)| n != removed);
+        }
+        env.extend(peeled.env);
+        user = peeled.user.or(user);
+        start += 1 + peeled.skip;
+    }
+    Unwrapped {
+        start,
+        env: env
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v.map(str::to_string)))
+            .collect(),
+        own,
+        user: user.map(str::to_string),
+    }
 }
 
 fn peel<'a>(name: &str, rest: &'a [Word]) -> Option<Peeled<'a>> {
@@ -1262,14 +1322,15 @@ impl<'s> Walker<'s> {
     }
 
     fn emit(&mut self, range: TextRange, assignments: Vec<Assignment>, words: Vec<Word>, ctx: Ctx) -> usize {
-        self.out.push(Command {
+        let connector = self.pending.take();
+        self.out.push(Command::new(
             range,
             assignments,
             words,
-            connector: self.pending.take(),
-            nested: ctx.nested,
-            conditional: ctx.conditional,
-        });
+            connector,
+            ctx.nested,
+            ctx.conditional,
+        ));
         self.out.len() - 1
     }
 
@@ -1629,6 +1690,11 @@ impl Acc {
 mod tests {
     use super::*;
 
+    /// An effective command's environment, borrowed.
+    fn env<'a>(e: &Effective<'a>) -> Vec<(&'a str, Option<&'a str>)> {
+        e.env.iter().map(|(n, v)| (n.as_str(), v.as_deref())).collect()
+    }
+
     fn values(c: &Command) -> Vec<Option<&str>> {
         c.words.iter().map(|w| w.value.as_deref()).collect()
     }
@@ -1735,7 +1801,7 @@ mod tests {
         assert_eq!(slice(src, c.assignments[0].range), "DEBIAN_FRONTEND=noninteractive");
         assert_eq!(c.name(), Some("apt-get"));
         assert_eq!(values(c), [Some("apt-get"), Some("-y"), Some("install"), Some("x")]);
-        assert_eq!(c.effective().env, [("DEBIAN_FRONTEND", Some("noninteractive"))]);
+        assert_eq!(env(&c.effective()), [("DEBIAN_FRONTEND", Some("noninteractive"))]);
     }
 
     #[test]
@@ -1857,7 +1923,7 @@ mod tests {
         let s = parse_script("sudo -Eu app FOO=1 /usr/local/bin/pip3 install x", 0);
         let e = s.commands[0].effective();
         assert_eq!(e.name(), Some("pip3"));
-        assert_eq!(e.env, [("FOO", Some("1"))]);
+        assert_eq!(env(&e), [("FOO", Some("1"))]);
         // Unknown option or no command: not peeled.
         assert_eq!(parse_script("sudo -l", 0).commands[0].effective().name(), Some("sudo"));
         assert_eq!(
@@ -1872,14 +1938,18 @@ mod tests {
         let e = s.commands[0].effective();
         assert_eq!(e.name(), Some("python"));
         assert_eq!(e.words[1].value.as_deref(), Some("-m"));
-        assert_eq!(e.env, [("A", Some("1")), ("B", Some("2"))]);
+        assert_eq!(env(&e), [("A", Some("1")), ("B", Some("2"))]);
         let s = parse_script(
             "X=0 Y=\"$Z\" env -u Y C=\"a b\" nice -n 5 nohup time -p exec -a n command -p pip list",
             0,
         );
         let e = s.commands[0].effective();
         assert_eq!(e.name(), Some("pip"));
-        assert_eq!(e.env, [("X", Some("0")), ("C", Some("a b"))]);
+        assert_eq!(env(&e), [("X", Some("0")), ("C", Some("a b"))]);
+        assert_eq!(
+            s.commands[0].wrapper_env(),
+            [("C".to_string(), Some("a b".to_string()))]
+        );
         // A non-literal operand stops the peeling.
         let s = parse_script("env A=$X pip list", 0);
         let e = s.commands[0].effective();
@@ -1887,7 +1957,7 @@ mod tests {
         let s = parse_script("X=0 env -i A=1 gosu app:app pip list", 0);
         let e = s.commands[0].effective();
         assert_eq!(e.name(), Some("pip"));
-        assert_eq!(e.env, [("A", Some("1"))]);
+        assert_eq!(env(&e), [("A", Some("1"))]);
         assert_eq!(e.user, Some("app"));
         assert_eq!(parse_script("env", 0).commands[0].effective().name(), Some("env"));
         assert_eq!(
