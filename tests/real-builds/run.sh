@@ -12,8 +12,11 @@
 #      absent in the fixed one (the cache's files no longer ship in the image).
 # A fixture states what dfix gets wrong today with `# expect: TAG — reason` lines; the harness
 # passes when exactly those failures happen, and fails when one stops happening (remove the mark).
-# TAGs: build-fails-safe, build-fails-unsafe, no-fix, cache-not-reused, cache-mount-empty,
-# cache-in-image.
+# TAGs: build-fails-orig, build-fails-safe, build-fails-unsafe, no-fix, cache-not-reused,
+# cache-mount-empty, cache-in-image (and vacuous-check: a fixture's check that cannot fail).
+# Fixture keys (comment lines before FROM): `# reuse: REGEX` (in the rebuild's log),
+# `# not-in-rebuild: REGEX`, `# filled: TARGET` (a non-empty cache mount there after the rebuild),
+# `# gone: PATH` (empty or absent in the fixed image), `# needs: trixie`.
 #
 # It installs docker.io and debootstrap when missing, runs its own dockerd on a private socket
 # (stopped on exit) and keeps base images and the daemon's data under target/real-builds/.
@@ -32,6 +35,8 @@ log() { printf '[real-builds %4ss] %s\n' "$(($(date +%s) - T0))" "$*" >&2; }
 need=()
 [ -x /usr/bin/docker ] && [ -x /usr/sbin/dockerd ] || need+=(docker.io)
 [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
+command -v curl >/dev/null || need+=(curl)
+command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -98,13 +103,14 @@ MIRROR=$( (cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sou
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 IMAGES_VERSION=1 # bump when a recipe below changes
 
-have_image() { [ "$($DOCKER image inspect -f '{{index .Config.Labels "dfix.real-builds"}}' "$1" 2>/dev/null)" = "$IMAGES_VERSION" ]; }
+# an image is reused while its label matches its recipe
+have_image() { [ "$($DOCKER image inspect -f '{{index .Config.Labels "dfix.real-builds"}}' "$1" 2>/dev/null)" = "$2" ]; }
 
 # debian:<suite> from debootstrap, with the machine's CA certificates and, as the official image
 # has, /etc/apt/apt.conf.d/docker-clean
 debian_image() {
   local suite=$1 tar=$STATE/rootfs-$1.tar
-  have_image "debian:$suite" && return 0
+  have_image "debian:$suite" "$IMAGES_VERSION" && return 0
   if [ ! -s "$tar" ]; then
     log "debootstrap $suite from $MIRROR"
     local dir=$STATE/rootfs-$suite
@@ -134,18 +140,22 @@ EOF
 
 # an image made from Debian's packages: derived_image TAG BASE PACKAGES EXTRA-DOCKERFILE-LINES
 derived_image() {
-  local tag=$1 base=$2 pkgs=$3 extra=$4
-  have_image "$tag" && return 0
+  local tag=$1 base=$2 pkgs=$3 extra=$4 recipe
+  recipe=$IMAGES_VERSION-$(printf '%s\n' "$base" "$pkgs" "$extra" | sha256sum | cut -c1-12)
+  have_image "$tag" "$recipe" && return 0
   log "make $tag from $base ($pkgs)"
   printf 'FROM %s\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates %s && rm -rf /var/lib/apt/lists/*\n%s\nLABEL dfix.real-builds=%s\n' \
-    "$base" "$pkgs" "$extra" "$IMAGES_VERSION" \
+    "$base" "$pkgs" "$extra" "$recipe" \
     | $DOCKER build --network host -q -t "$tag" - >/dev/null
 }
 
 debian_image bookworm
 derived_image python:3.12 debian:bookworm "python3 python3-pip python3-venv" \
-  "RUN ln -s /usr/bin/python3 /usr/local/bin/python && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED"
-derived_image node:22 debian:bookworm "nodejs npm" ""
+  "RUN ln -s /usr/bin/python3 /usr/local/bin/python && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
+# uv and poetry (requests' certifi) would not trust the machine's CA certificates otherwise
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt UV_NATIVE_TLS=1"
+derived_image node:22 debian:bookworm "nodejs npm" \
+  "RUN groupadd -g 1000 node && useradd -m -u 1000 -g node -s /bin/bash node" # as the official image
 derived_image golang:1.22 debian:bookworm "golang-go" \
   "ENV GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 WORKDIR /go"
@@ -163,7 +173,7 @@ log "base images ready"
 
 # ---- fixtures ---------------------------------------------------------------------------------
 WORK=$STATE/work
-rm -rf "$WORK"; mkdir -p "$WORK"
+mkdir -p "$WORK"
 RESULTS=()
 FAILED=0
 
@@ -185,7 +195,7 @@ for name in "${fixtures[@]}"; do
   df=$src/Dockerfile
   if grep -q '^# needs: trixie' "$df" && [ $TRIXIE = 0 ]; then RESULTS+=("$name: skipped (no trixie)"); continue; fi
   w=$WORK/$name
-  cp -r "$src" "$w"
+  rm -rf "$w"; cp -r "$src" "$w"
   cp "$df" "$w/Dockerfile.orig"
   cp "$df" "$w/Dockerfile.safe"
   cp "$df" "$w/Dockerfile.unsafe"
@@ -212,17 +222,30 @@ for name in "${fixtures[@]}"; do
   if [[ ! " ${got[*]} " =~ " build-fails-$fixed " ]] && [[ ! " ${got[*]} " =~ " no-fix " ]]; then
     if s=$(build "rb-$name-$fixed" "$w/Dockerfile.$fixed" "$w" 2 "$w/rebuild.log"); then
       times+=("rebuild ${s}s")
+      # each check must tell the two builds apart: a `reuse` line is absent from the cold build
+      # of the same file, a `not-in-rebuild` line present in it (else the fixture is wrong)
+      cold=$w/build-$fixed.log
       while IFS= read -r re; do
-        grep -qE -- "$re" "$w/rebuild.log" || { got+=(cache-not-reused); log "$name: rebuild log lacks /$re/"; break; }
+        if grep -qE -- "$re" "$cold"; then got+=(vacuous-check); log "$name: /$re/ is in the cold build too"; fi
+        grep -qE -- "$re" "$w/rebuild.log" || { got+=(cache-not-reused); log "$name: rebuild log lacks /$re/"; }
       done < <(meta "$df" reuse)
       while IFS= read -r re; do
-        grep -qE -- "$re" "$w/rebuild.log" && { got+=(cache-not-reused); log "$name: rebuild log has /$re/"; break; }
+        grep -qE -- "$re" "$cold" || { got+=(vacuous-check); log "$name: /$re/ is not in the cold build either"; }
+        if grep -qE -- "$re" "$w/rebuild.log"; then got+=(cache-not-reused); log "$name: rebuild log has /$re/"; fi
       done < <(meta "$df" not-in-rebuild)
-      $DOCKER system df -v | grep exec.cachemount >"$w/cachemounts.txt" || true
-      if [ ! -s "$w/cachemounts.txt" ] || awk '$3 ~ /^0B$/ {bad=1} END {exit !bad}' "$w/cachemounts.txt"; then
-        got+=(cache-mount-empty)
-        log "$name: cache mounts: $(tr -s ' ' <"$w/cachemounts.txt" | cut -d' ' -f2,3 | tr '\n' ';')"
-      fi
+      # the cache mounts the daemon holds: "<bytes> <target>" (the API's /system/df, which
+      # `docker system df -v` prints without the targets)
+      curl -s --unix-socket "${DOCKER_HOST#unix://}" http://docker/system/df | python3 -c '
+import json, sys
+for c in json.load(sys.stdin).get("BuildCache") or []:
+    if c["Type"] == "exec.cachemount":
+        print(c["Size"], c["Description"].removeprefix("cached mount ").split(" from exec ")[0])
+' >"$w/cachemounts.txt"
+      log "$name: cache mounts (bytes, target): $(paste -sd';' "$w/cachemounts.txt")"
+      [ -s "$w/cachemounts.txt" ] || got+=(cache-mount-empty)
+      while IFS= read -r target; do
+        grep -qE "^[1-9][0-9]* $target\$" "$w/cachemounts.txt" || { got+=(cache-mount-empty); log "$name: the cache mount on $target is empty or absent"; }
+      done < <(meta "$df" filled)
     else
       times+=("rebuild FAILED ${s}s"); got+=("build-fails-$fixed")
     fi
