@@ -60,11 +60,11 @@ stop_daemon() {
   if [ -n "$DOCKERD_PID" ] && kill -0 "$DOCKERD_PID" 2>/dev/null; then
     kill -TERM "$DOCKERD_PID"
     for _ in $(seq 1 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$DOCKERD_PID" 2>/dev/null && kill -KILL "$DOCKERD_PID"
+    if kill -0 "$DOCKERD_PID" 2>/dev/null; then kill -KILL "$DOCKERD_PID"; fi
   fi
   # what dockerd leaves mounted under its exec root
   if [ -d "$RUN_DIR" ]; then
-    grep -o " $RUN_DIR/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
+    { grep -o " $RUN_DIR/[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
     rm -rf "$RUN_DIR"
   fi
 }
