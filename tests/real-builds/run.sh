@@ -108,9 +108,8 @@ have_image() { [ "$($DOCKER image inspect -f '{{index .Config.Labels "dfix.real-
 
 # debian:<suite> from debootstrap, with the machine's CA certificates and, as the official image
 # has, /etc/apt/apt.conf.d/docker-clean
-debian_image() {
+rootfs_tar() {
   local suite=$1 tar=$STATE/rootfs-$1.tar
-  have_image "debian:$suite" "$IMAGES_VERSION" && return 0
   if [ ! -s "$tar" ]; then
     log "debootstrap $suite from $MIRROR"
     local dir=$STATE/rootfs-$suite
@@ -134,6 +133,11 @@ EOF
     tar -C "$dir" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
     rm -rf "$dir"
   fi
+}
+debian_image() {
+  local suite=$1 tar=$STATE/rootfs-$1.tar
+  have_image "debian:$suite" "$IMAGES_VERSION" && return 0
+  if [ -n "${2:-}" ]; then wait "$2" || return 1; else rootfs_tar "$suite" || return 1; fi
   log "import debian:$suite"
   $DOCKER import --change "LABEL dfix.real-builds=$IMAGES_VERSION" --change 'CMD ["bash"]' "$tar" "debian:$suite" >/dev/null
 }
@@ -149,18 +153,27 @@ derived_image() {
     | $DOCKER build --network host -q -t "$tag" - >/dev/null
 }
 
+# trixie's debootstrap runs while bookworm's images are made
+trixie_job=
+if ! have_image debian:trixie "$IMAGES_VERSION"; then rootfs_tar trixie & trixie_job=$!; fi
 debian_image bookworm
 derived_image python:3.12 debian:bookworm "python3 python3-pip python3-venv" \
   "RUN ln -s /usr/bin/python3 /usr/local/bin/python && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
 # uv and poetry (requests' certifi) would not trust the machine's CA certificates otherwise
 ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt UV_NATIVE_TLS=1"
-derived_image node:22 debian:bookworm "nodejs npm" \
-  "RUN groupadd -g 1000 node && useradd -m -u 1000 -g node -s /bin/bash node" # as the official image
+# Debian's npm package pulls in some 300 node-* packages (over 3 minutes to install): npm itself
+# comes from the npm registry instead, fetched by Debian's node (which trusts the system's CAs)
+derived_image node:22 debian:bookworm "nodejs" \
+  "RUN node -e 'fetch(process.argv[1]).then(r => r.arrayBuffer()).then(b => require(\"fs\").writeFileSync(\"/tmp/npm.tgz\", Buffer.from(b)))' https://registry.npmjs.org/npm/-/npm-10.9.2.tgz \\
+ && mkdir /tmp/npm && tar -xzf /tmp/npm.tgz -C /tmp/npm && node /tmp/npm/package/bin/npm-cli.js install -g --no-audit --no-fund /tmp/npm.tgz \\
+ && rm -rf /tmp/npm /tmp/npm.tgz /root/.npm
+# the official image's user
+RUN groupadd -g 1000 node && useradd -m -u 1000 -g node -s /bin/bash node"
 derived_image golang:1.22 debian:bookworm "golang-go" \
   "ENV GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 WORKDIR /go"
 TRIXIE=0
-if debian_image trixie; then
+if debian_image trixie "$trixie_job"; then
   TRIXIE=1
   # Debian bookworm's cargo (1.65) knows only the git index, which is not reachable here
   derived_image rust:1 debian:trixie "cargo rustc libc6-dev" \
