@@ -13,10 +13,12 @@
 # A fixture states what dfix gets wrong today with `# expect: TAG — reason` lines; the harness
 # passes when exactly those failures happen, and fails when one stops happening (remove the mark).
 # TAGs: build-fails-orig, build-fails-safe, build-fails-unsafe, no-fix, cache-not-reused,
-# cache-mount-empty, cache-in-image (and vacuous-check: a fixture's check that cannot fail).
+# cache-mount-empty, cache-in-image, image-broken (and vacuous-check: a fixture's check that
+# cannot fail).
 # Fixture keys (comment lines before FROM): `# reuse: REGEX` (in the rebuild's log),
 # `# not-in-rebuild: REGEX`, `# filled: TARGET` (a non-empty cache mount there after the rebuild),
-# `# gone: PATH` (empty or absent in the fixed image), `# needs: trixie`.
+# `# gone: PATH` (empty or absent in the fixed image), `# works: COMMAND` (succeeds in the
+# original image and must in the fixed one), `# needs: trixie`.
 #
 # It installs docker.io and debootstrap when missing, runs its own dockerd on a private socket
 # (stopped on exit) and keeps base images and the daemon's data under target/real-builds/.
@@ -157,10 +159,13 @@ derived_image() {
 trixie_job=
 if ! have_image debian:trixie "$IMAGES_VERSION"; then rootfs_tar trixie & trixie_job=$!; fi
 debian_image bookworm
+# the derived images are made side by side (mostly downloads and dpkg)
+jobs_=()
 derived_image python:3.12 debian:bookworm "python3 python3-pip python3-venv" \
   "RUN ln -s /usr/bin/python3 /usr/local/bin/python && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
 # uv and poetry (requests' certifi) would not trust the machine's CA certificates otherwise
-ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt UV_NATIVE_TLS=1"
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt UV_NATIVE_TLS=1" &
+jobs_+=($!)
 # Debian's npm package pulls in some 300 node-* packages (over 3 minutes to install): npm itself
 # comes from the npm registry instead, fetched by Debian's node (which trusts the system's CAs)
 derived_image node:22 debian:bookworm "nodejs" \
@@ -168,10 +173,13 @@ derived_image node:22 debian:bookworm "nodejs" \
  && mkdir /tmp/npm && tar -xzf /tmp/npm.tgz -C /tmp/npm && node /tmp/npm/package/bin/npm-cli.js install -g --no-audit --no-fund /tmp/npm.tgz \\
  && rm -rf /tmp/npm /tmp/npm.tgz /root/.npm
 # the official image's user
-RUN groupadd -g 1000 node && useradd -m -u 1000 -g node -s /bin/bash node"
+RUN groupadd -g 1000 node && useradd -m -u 1000 -g node -s /bin/bash node" &
+jobs_+=($!)
 derived_image golang:1.22 debian:bookworm "golang-go" \
   "ENV GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-WORKDIR /go"
+RUN mkdir -p /go/src /go/bin && chmod -R 1777 /go
+WORKDIR /go" &
+jobs_+=($!)
 TRIXIE=0
 if debian_image trixie "$trixie_job"; then
   TRIXIE=1
@@ -181,6 +189,7 @@ if debian_image trixie "$trixie_job"; then
 else
   log "debootstrap of trixie failed: the trixie and rust fixtures are skipped"
 fi
+for j in "${jobs_[@]}"; do wait "$j" || { log "a base image could not be made"; exit 1; }; done
 $DOCKER builder prune -af >/dev/null
 log "base images ready"
 
@@ -215,11 +224,12 @@ for name in "${fixtures[@]}"; do
   "$DFIX" --quiet --write "$w/Dockerfile.safe" >/dev/null 2>&1 || true
   "$DFIX" --quiet --write --unsafe-fixes "$w/Dockerfile.unsafe" >/dev/null 2>&1 || true
   "$DFIX" --format concise "$w/Dockerfile.unsafe" >"$w/findings-after.txt" 2>&1 || true
-  variants=(orig safe)
-  fixed=safe
+  variants=(orig)
+  fixed=orig # a file dfix leaves as it is is not built twice
+  if ! cmp -s "$w/Dockerfile.orig" "$w/Dockerfile.safe"; then variants+=(safe); fixed=safe; fi
   if ! cmp -s "$w/Dockerfile.safe" "$w/Dockerfile.unsafe"; then variants+=(unsafe); fixed=unsafe; fi
   got=()
-  if cmp -s "$w/Dockerfile.orig" "$w/Dockerfile.$fixed"; then got+=(no-fix); fi
+  if [ $fixed = orig ]; then got+=(no-fix); fi
   times=()
   for v in "${variants[@]}"; do
     $DOCKER builder prune -af >/dev/null
@@ -263,11 +273,19 @@ for c in json.load(sys.stdin).get("BuildCache") or []:
       times+=("rebuild FAILED ${s}s"); got+=("build-fails-$fixed")
     fi
     while IFS= read -r path; do
-      inorig=$($DOCKER run --rm "rb-$name-orig" sh -c "ls -A $path 2>/dev/null" | head -n3 || true)
-      infixed=$($DOCKER run --rm "rb-$name-$fixed" sh -c "ls -A $path 2>/dev/null" | head -n3 || true)
+      inorig=$($DOCKER run --rm "rb-$name-orig" sh -c "ls -A $path 2>/dev/null" </dev/null | head -n3 || true)
+      infixed=$($DOCKER run --rm "rb-$name-$fixed" sh -c "ls -A $path 2>/dev/null" </dev/null | head -n3 || true)
       [ -n "$inorig" ] || log "$name: warning: $path is empty in the original image too"
       [ -z "$infixed" ] || { got+=(cache-in-image); log "$name: $path in the fixed image: $infixed"; }
     done < <(meta "$df" gone)
+    while IFS= read -r cmd; do
+      if ! $DOCKER run --rm "rb-$name-orig" sh -c "$cmd" </dev/null >/dev/null 2>&1; then
+        got+=(vacuous-check); log "$name: \`$cmd\` fails in the original image"
+      fi
+      if ! out=$($DOCKER run --rm "rb-$name-$fixed" sh -c "$cmd" </dev/null 2>&1); then
+        got+=(image-broken); log "$name: \`$cmd\` fails in the fixed image: $out"
+      fi
+    done < <(meta "$df" works)
   fi
   mapfile -t want < <(meta "$df" expect | sed 's/ .*//')
   got_s=$(printf '%s\n' "${got[@]}" | sed '/^$/d' | sort -u | paste -sd' ')
