@@ -50,7 +50,7 @@ sha256sum Dockerfile app.dockerfile Containerfile.prod Dockerfile.j2 vendor/Dock
 
 # `path rule` for every finding in dfix's human output, sorted
 findings() {
-  awk 'match($0, /^(error|warning|note)\[[a-z0-9-]+\]/) { r = substr($0, RSTART, RLENGTH); sub(/^[a-z]+\[/, "", r); sub(/\]$/, "", r) }
+  awk 'match($0, /^(error|warning|info)\[[a-z0-9-]+\]/) { r = substr($0, RSTART, RLENGTH); sub(/^[a-z]+\[/, "", r); sub(/\]$/, "", r) }
        match($0, /┌─ [^:]+:/) { p = substr($0, RSTART, RLENGTH); sub(/^┌─ /, "", p); sub(/:$/, "", p); print p " " r }' "$1" | sort
 }
 
