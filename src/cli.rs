@@ -5,7 +5,7 @@ use crate::diagnostic::Severity;
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
-use crate::rules::{FixAvailability, RULES, RuleMeta, Status};
+use crate::rules::{FixAvailability, RULES, RuleId, RuleMeta, Status};
 use crate::settings::{Layer, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
@@ -703,14 +703,14 @@ fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
         "excluded: {}\nrules:\n",
         settings.is_excluded(&absolute(&probe))
     ));
-    for m in settings.enabled_rules() {
-        text.push_str(&format!("  {} ({})\n", m.name, settings.severity_of(m).as_str()));
+    for id in settings.enabled_rules() {
+        text.push_str(&format!("  {id} ({})\n", settings.severity_of(id).as_str()));
     }
     let options: Vec<_> = settings.options.iter().collect();
     if !options.is_empty() {
         text.push_str("options:\n");
-        for (rule, key, value) in options {
-            text.push_str(&format!("  {rule}.{key} = {value}\n"));
+        for o in options {
+            text.push_str(&format!("  {}.{} = {}\n", o.rule, o.key, o.value));
         }
     }
     if out.write_all(text.as_bytes()).is_err() {
@@ -729,18 +729,15 @@ fn plural_es(n: usize) -> &'static str {
 }
 
 fn statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    // per rule: findings, fixable ones
+    let mut counts: Vec<(RuleId, usize, usize)> = RuleId::all().map(|id| (id, 0, 0)).collect();
     for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        let fixable = usize::from(d.fix.is_some());
-        match counts.iter_mut().find(|c| c.0 == d.rule) {
-            Some(c) => {
-                c.1 += 1;
-                c.2 += fixable;
-            }
-            None => counts.push((d.rule, 1, fixable)),
-        }
+        let c = &mut counts[d.rule.index()];
+        c.1 += 1;
+        c.2 += usize::from(d.fix.is_some());
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    counts.retain(|c| c.1 > 0);
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.name().cmp(b.0.name())));
     for (rule, n, fixable) in counts {
         writeln!(
             out,
@@ -758,11 +755,8 @@ fn statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
 fn explain(args: ExplainArgs) -> u8 {
     let mut out = io::stdout().lock();
     let metas: Vec<_> = match &args.rule {
-        Some(name) => match RULES
-            .iter()
-            .find(|r| r.meta.name == name || r.meta.sources.contains(&name.as_str()))
-        {
-            Some(r) => vec![r.meta],
+        Some(name) => match crate::settings::rule_index(name) {
+            Some(id) => vec![id.meta()],
             None => {
                 let hint = crate::suggest::did_you_mean(name, RULES.iter().map(|r| r.meta.name));
                 error(format!("unknown rule `{name}`{hint}"));
@@ -813,7 +807,10 @@ fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
         };
         let default = if m.status == Status::Preview { "preview" } else { "on" };
         let aliases = m.sources.join(",");
-        row(out, [m.name, m.family, m.severity.as_str(), default, fix, &aliases])?;
+        row(
+            out,
+            [m.name, m.family.name(), m.severity.as_str(), default, fix, &aliases],
+        )?;
     }
     write!(out, "{EXPLAIN_LEGEND}")
 }

@@ -5,6 +5,7 @@
 //! rules' aliases.
 
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::rules::RuleId;
 use crate::settings::resolve;
 use crate::syntax::directives::{KNOWN, parse_line};
 use crate::syntax::model::Dockerfile;
@@ -33,7 +34,7 @@ pub struct Name {
     pub text: String,
     pub range: TextRange,
     /// The rules it stands for (empty when unknown, or for a group without rules).
-    pub rules: Vec<usize>,
+    pub rules: Vec<RuleId>,
     /// Neither a rule, an alias nor a group (a typo, or a rule dfix does not have).
     pub unknown: bool,
 }
@@ -54,7 +55,7 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    pub fn covers_rule(&self, rule: usize) -> bool {
+    pub fn covers_rule(&self, rule: RuleId) -> bool {
         self.all || self.names.iter().any(|n| n.rules.contains(&rule))
     }
 }
@@ -63,7 +64,7 @@ impl Suppression {
 fn buildkit_names(list: &str, base: usize) -> Vec<Name> {
     let mut out = names(list, base);
     for n in out.iter_mut().filter(|n| n.text == "all") {
-        n.rules = resolve("buildkit").map(|(r, _)| r).unwrap_or_default();
+        n.rules = resolve("buildkit").map(|s| s.rules).unwrap_or_default();
     }
     out
 }
@@ -83,7 +84,7 @@ fn names(list: &str, base: usize) -> Vec<Name> {
             text: part.to_string(),
             range: TextRange::new(base + start, base + start + part.len()),
             unknown: resolved.is_err(),
-            rules: resolved.map(|(rules, _)| rules).unwrap_or_default(),
+            rules: resolved.map(|s| s.rules).unwrap_or_default(),
         });
     }
     out
@@ -263,9 +264,7 @@ fn reaches(s: &Suppression, model: &Dockerfile, range: TextRange) -> bool {
 pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<bool>> {
     let mut used: Vec<Vec<bool>> = sups.iter().map(|s| vec![false; s.names.len().max(1)]).collect();
     diagnostics.retain(|d| {
-        let Some(rule) = crate::rules::RULES.iter().position(|r| r.meta.name == d.rule) else {
-            return true;
-        };
+        let rule = d.rule;
         let mut kept = true;
         for (k, s) in sups.iter().enumerate() {
             if s.breaks_directives || !reaches(s, model, d.range) {
@@ -340,8 +339,8 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
             Some(i) => per_instruction.entry(i).or_default(),
             None => &mut file_level,
         };
-        if !list.contains(&d.rule) {
-            list.push(d.rule);
+        if !list.contains(&d.rule.name()) {
+            list.push(d.rule.name());
         }
     }
     let mut edits: Vec<Edit> = Vec::new();

@@ -70,7 +70,10 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
 }
 
 fn count(rule: &str, text: &str, settings: &Settings) -> usize {
-    dfix::lint(text, settings).iter().filter(|d| d.rule == rule).count()
+    dfix::lint(text, settings)
+        .iter()
+        .filter(|d| d.rule.name() == rule)
+        .count()
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> 
             d.fix
                 .as_ref()
                 .filter(|f| eligible(f, unsafe_fixes) && !f.edits.is_empty())
-                .map(|f| (f, d.rule, i))
+                .map(|f| (f, d.rule.name(), i))
         })
         .collect();
     fixes.sort_by_key(|(f, _, i)| (f.range().start, *i));

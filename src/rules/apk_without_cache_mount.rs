@@ -1,10 +1,9 @@
 use super::apt_without_cache_mount::later_call_relies;
 use super::common::{basename, commands};
-use super::missing_mount::{self, Found, Spec, add_option};
+use super::missing_mount::{self, Found, Prefer, Spec, add_option};
 use super::tools::{APK_CACHE, Call};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::scope::UserInfo;
 use crate::syntax::shell::{Command, ConnectorKind};
@@ -12,13 +11,16 @@ use std::borrow::Cow;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apk-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3019"],
     related: &[],
     summary: "`apk add` without a BuildKit cache mount on apk's cache and without `--no-cache`",
+    options: &[missing_mount::PREFER],
+    fix_priority: 300,
+    after_suppressions: false,
     doc: include_str!("../../rules/apk-without-cache-mount.md"),
 };
 

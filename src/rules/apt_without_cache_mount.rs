@@ -1,9 +1,8 @@
 use super::common::{basename, commands, word};
-use super::missing_mount::{self, Found, Spec, append_command};
+use super::missing_mount::{self, Found, Prefer, Spec, append_command};
 use super::tools::{self, Call};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, Kind};
 use crate::syntax::scope::scope_at;
 use crate::syntax::shell::{Command, Word};
@@ -11,13 +10,16 @@ use std::borrow::Cow;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apt-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3009"],
     related: &[],
     summary: "`apt-get install` without BuildKit cache mounts on apt's caches and without removing the package lists",
+    options: &[missing_mount::PREFER],
+    fix_priority: 280,
+    after_suppressions: false,
     doc: include_str!("../../rules/apt-without-cache-mount.md"),
 };
 

@@ -2,14 +2,28 @@
 //! cache directories no cache or tmpfs mount of the RUN covers, and that does not keep its
 //! cache out of the image some other way (the tool's "no cache" switch or its clean-up).
 
-use super::Context;
 use super::common::{self, covers, mount_target};
 use super::tools::{self, CacheDir, Call, never_mount};
+use super::{Context, OptionKind, OptionSpec};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::settings::Prefer;
 use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType, clean_path};
 use crate::syntax::scope::{Scope, UserInfo};
+
+/// The option every `<tool>-without-cache-mount` rule takes.
+pub const PREFER: OptionSpec = OptionSpec {
+    name: "prefer",
+    kind: OptionKind::OneOf(&["mount", "clean"]),
+    default: "mount",
+    doc: "what the fix adds: a cache mount, or the tool's own clean-up",
+};
+
+/// What a cache rule's `--write` adds (its `prefer` option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefer {
+    Mount,
+    Clean,
+}
 
 /// Edits a mount fix needs besides the mount.
 pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
@@ -179,7 +193,10 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
                 None => Vec::new(),
             };
             reported = true;
-            let prefer = ctx.settings.options.prefer(ctx.rule_name());
+            let prefer = match ctx.settings.options.string(ctx.rule(), PREFER.name) {
+                "clean" => Prefer::Clean,
+                _ => Prefer::Mount,
+            };
             let (fix, no_fix_reason) = match prefer {
                 Prefer::Clean => match spec.clean.and_then(|f| f(call, r.eff)) {
                     Some(fix) => (Some(fix), None),

@@ -7,47 +7,6 @@ use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
 
-mod apk_no_cache_with_mount;
-mod apk_without_cache_mount;
-mod apt_cache_mount_incomplete;
-mod apt_cache_wiped_with_mount;
-mod apt_without_cache_mount;
-mod bundler_without_cache_mount;
-mod cache_mount_conflict;
-mod cache_mount_mode_redundant;
-mod cache_mount_not_writable_by_user;
-mod cache_mount_target_mismatch;
-mod cache_wiped_with_mount;
-mod cargo_without_cache_mount;
-mod composer_without_cache_mount;
-mod conda_without_cache_mount;
-mod dnf_without_cache_mount;
-mod go_without_cache_mount;
-mod gradle_without_cache_mount;
-mod invalid_mount;
-mod maven_without_cache_mount;
-mod missing_syntax_directive;
-mod mount_not_cache_type;
-mod npm_without_cache_mount;
-mod parser_directive_duplicate;
-mod parser_directive_ignored;
-mod pip_cache_disabled_with_mount;
-mod pip_no_cache_dir_env_falsy;
-mod pip_without_cache_mount;
-mod pipenv_without_cache_mount;
-mod pnpm_without_cache_mount;
-mod poetry_without_cache_mount;
-mod syntax_directive_experimental;
-mod syntax_error;
-mod syntax_too_old_for_feature;
-mod unused_suppression;
-mod uv_cache_disabled_with_mount;
-mod uv_link_mode_not_copy;
-mod uv_without_cache_mount;
-mod yarn_without_cache_mount;
-mod yum_without_cache_mount;
-mod zypper_without_cache_mount;
-
 pub mod common;
 mod contradiction;
 pub mod features;
@@ -70,10 +29,65 @@ pub enum Status {
     Preview,
 }
 
+/// A rule's family: a selector (`--select cache`) and the folder it may live in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Directives,
+    Cache,
+    Core,
+    Instructions,
+}
+
+impl Family {
+    pub const ALL: [Family; 4] = [Family::Directives, Family::Cache, Family::Core, Family::Instructions];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Directives => "directives",
+            Family::Cache => "cache",
+            Family::Core => "core",
+            Family::Instructions => "instructions",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The type of a rule option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptionKind {
+    Bool,
+    String,
+    OneOf(&'static [&'static str]),
+    StringList,
+}
+
+/// An option a rule takes (`[rules.<name>]` in `dfix.toml`); `settings.rs` validates values
+/// against it.
+#[derive(Debug, Serialize)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// The value when none is set, as `dfix.toml` would spell it.
+    pub default: &'static str,
+    /// One line.
+    pub doc: &'static str,
+}
+
 #[derive(Debug, Serialize)]
 pub struct RuleMeta {
     pub name: &'static str,
-    pub family: &'static str,
+    pub family: Family,
     pub severity: Severity,
     pub fix: FixAvailability,
     pub status: Status,
@@ -84,191 +98,72 @@ pub struct RuleMeta {
     pub related: &'static [&'static str],
     /// One line.
     pub summary: &'static str,
+    /// What `[rules.<name>]` may set.
+    #[serde(skip)]
+    pub options: &'static [OptionSpec],
+    /// Fixes tie-break (zero-width inserts at one offset) and rules run in this order, lowest
+    /// first, then by name.
+    #[serde(skip)]
+    pub fix_priority: u32,
+    /// Runs after the other rules and after suppressions were applied, and sees them
+    /// (`Context::suppressions`): `unused-suppression`.
+    #[serde(skip)]
+    pub after_suppressions: bool,
     /// The rule's page in `rules/`.
     #[serde(skip)]
     pub doc: &'static str,
 }
 
+/// A rule's place in the registry: what a finding, the settings and a suppression hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(u16);
+
+impl RuleId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self.index()]
+    }
+    pub fn meta(self) -> &'static RuleMeta {
+        RULES[self.index()].meta
+    }
+    pub fn name(self) -> &'static str {
+        self.meta().name
+    }
+    /// Every rule, in registry order.
+    pub fn all() -> impl Iterator<Item = RuleId> {
+        RULES.iter().map(|r| r.id)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 pub struct Rule {
+    pub id: RuleId,
     pub meta: &'static RuleMeta,
     pub check: fn(&mut Context),
 }
 
-/// Every rule, in the order fixes are tie-broken.
-pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &syntax_error::META,
-        check: syntax_error::check,
-    },
-    Rule {
-        meta: &invalid_mount::META,
-        check: invalid_mount::check,
-    },
-    Rule {
-        meta: &syntax_directive_experimental::META,
-        check: syntax_directive_experimental::check,
-    },
-    Rule {
-        meta: &missing_syntax_directive::META,
-        check: missing_syntax_directive::check,
-    },
-    Rule {
-        meta: &syntax_too_old_for_feature::META,
-        check: syntax_too_old_for_feature::check,
-    },
-    Rule {
-        meta: &parser_directive_ignored::META,
-        check: parser_directive_ignored::check,
-    },
-    Rule {
-        meta: &parser_directive_duplicate::META,
-        check: parser_directive_duplicate::check,
-    },
-    Rule {
-        meta: &pip_without_cache_mount::META,
-        check: pip_without_cache_mount::check,
-    },
-    Rule {
-        meta: &cache_mount_not_writable_by_user::META,
-        check: cache_mount_not_writable_by_user::check,
-    },
-    Rule {
-        meta: &mount_not_cache_type::META,
-        check: mount_not_cache_type::check,
-    },
-    Rule {
-        meta: &cache_mount_conflict::META,
-        check: cache_mount_conflict::check,
-    },
-    Rule {
-        meta: &cache_mount_target_mismatch::META,
-        check: cache_mount_target_mismatch::check,
-    },
-    Rule {
-        meta: &cache_mount_mode_redundant::META,
-        check: cache_mount_mode_redundant::check,
-    },
-    Rule {
-        meta: &npm_without_cache_mount::META,
-        check: npm_without_cache_mount::check,
-    },
-    Rule {
-        meta: &yarn_without_cache_mount::META,
-        check: yarn_without_cache_mount::check,
-    },
-    Rule {
-        meta: &pnpm_without_cache_mount::META,
-        check: pnpm_without_cache_mount::check,
-    },
-    Rule {
-        meta: &go_without_cache_mount::META,
-        check: go_without_cache_mount::check,
-    },
-    Rule {
-        meta: &cargo_without_cache_mount::META,
-        check: cargo_without_cache_mount::check,
-    },
-    Rule {
-        meta: &maven_without_cache_mount::META,
-        check: maven_without_cache_mount::check,
-    },
-    Rule {
-        meta: &gradle_without_cache_mount::META,
-        check: gradle_without_cache_mount::check,
-    },
-    Rule {
-        meta: &composer_without_cache_mount::META,
-        check: composer_without_cache_mount::check,
-    },
-    Rule {
-        meta: &bundler_without_cache_mount::META,
-        check: bundler_without_cache_mount::check,
-    },
-    Rule {
-        meta: &uv_without_cache_mount::META,
-        check: uv_without_cache_mount::check,
-    },
-    Rule {
-        meta: &uv_link_mode_not_copy::META,
-        check: uv_link_mode_not_copy::check,
-    },
-    Rule {
-        meta: &poetry_without_cache_mount::META,
-        check: poetry_without_cache_mount::check,
-    },
-    Rule {
-        meta: &pipenv_without_cache_mount::META,
-        check: pipenv_without_cache_mount::check,
-    },
-    Rule {
-        meta: &conda_without_cache_mount::META,
-        check: conda_without_cache_mount::check,
-    },
-    Rule {
-        meta: &apt_without_cache_mount::META,
-        check: apt_without_cache_mount::check,
-    },
-    Rule {
-        meta: &apt_cache_mount_incomplete::META,
-        check: apt_cache_mount_incomplete::check,
-    },
-    Rule {
-        meta: &apk_without_cache_mount::META,
-        check: apk_without_cache_mount::check,
-    },
-    Rule {
-        meta: &dnf_without_cache_mount::META,
-        check: dnf_without_cache_mount::check,
-    },
-    Rule {
-        meta: &yum_without_cache_mount::META,
-        check: yum_without_cache_mount::check,
-    },
-    Rule {
-        meta: &zypper_without_cache_mount::META,
-        check: zypper_without_cache_mount::check,
-    },
-    Rule {
-        meta: &pip_cache_disabled_with_mount::META,
-        check: pip_cache_disabled_with_mount::check,
-    },
-    Rule {
-        meta: &pip_no_cache_dir_env_falsy::META,
-        check: pip_no_cache_dir_env_falsy::check,
-    },
-    Rule {
-        meta: &uv_cache_disabled_with_mount::META,
-        check: uv_cache_disabled_with_mount::check,
-    },
-    Rule {
-        meta: &apt_cache_wiped_with_mount::META,
-        check: apt_cache_wiped_with_mount::check,
-    },
-    Rule {
-        meta: &apk_no_cache_with_mount::META,
-        check: apk_no_cache_with_mount::check,
-    },
-    Rule {
-        meta: &cache_wiped_with_mount::META,
-        check: cache_wiped_with_mount::check,
-    },
-    // runs after the others: it judges the suppressions their findings used
-    Rule {
-        meta: &unused_suppression::META,
-        check: unused_suppression::check,
-    },
-];
-
-pub fn find(name: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.meta.name == name)
-}
+// `mod` declarations, `RULES`, `RuleId::<RULE_NAME>` and `find` (see build.rs)
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 /// What a rule's `check` works with.
 pub struct Context<'a> {
     pub src: &'a str,
     pub model: &'a Dockerfile,
     pub settings: &'a Settings,
-    meta: &'static RuleMeta,
+    rule: RuleId,
     out: &'a mut Vec<Diagnostic>,
     /// For `unused-suppression`: the file's suppressions and which of their names were used.
     pub suppressions: Option<(&'a [Suppression], &'a [Vec<bool>])>,
@@ -279,8 +174,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    pub fn rule(&self) -> RuleId {
+        self.rule
+    }
+
     pub fn rule_name(&self) -> &'static str {
-        self.meta.name
+        self.rule.name()
     }
 
     /// Every valid RUN of the file (ONBUILD triggers included), with its package-manager calls.
@@ -296,8 +195,8 @@ impl<'a> Context<'a> {
 
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic {
-            rule: self.meta.name,
-            severity: self.settings.severity_of(self.meta),
+            rule: self.rule,
+            severity: self.settings.severity_of(self.rule),
             message: message.into(),
             range,
             fix: None,
@@ -318,13 +217,13 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     let mut out = Vec::new();
     let runs = common::runs(model);
     let calls: Vec<Vec<tools::Call>> = runs.iter().map(|r| tools::calls(src, &r.commands, &r.scope)).collect();
-    let judges = |r: &&Rule| std::ptr::eq(r.meta, &unused_suppression::META);
-    for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && !judges(r)) {
+    let judges = |r: &&Rule| r.meta.after_suppressions;
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && !judges(r)) {
         let mut ctx = Context {
             src,
             model,
             settings,
-            meta: rule.meta,
+            rule: rule.id,
             out: &mut out,
             suppressions: None,
             runs: &runs,
@@ -334,13 +233,13 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     }
     let sups = crate::suppress::collect(src, model);
     let used = crate::suppress::apply(model, &sups, &mut out);
-    for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && judges(r)) {
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && judges(r)) {
         let mut judged = Vec::new();
         let mut ctx = Context {
             src,
             model,
             settings,
-            meta: rule.meta,
+            rule: rule.id,
             out: &mut judged,
             suppressions: Some((&sups, &used)),
             runs: &runs,

@@ -1,4 +1,4 @@
-use super::{Context, FixAvailability, RULES, RuleMeta, Status};
+use super::{Context, Family, FixAvailability, RULES, RuleId, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::settings::selector_names;
 use crate::suppress::Origin;
@@ -6,13 +6,16 @@ use crate::syntax::text::{LineIndex, TextRange};
 
 pub static META: RuleMeta = RuleMeta {
     name: "unused-suppression",
-    family: "core",
+    family: Family::Core,
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "a `# dfix:` suppression that suppresses nothing",
+    options: &[],
+    fix_priority: 400,
+    after_suppressions: true,
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 
@@ -43,7 +46,7 @@ pub fn check(ctx: &mut Context) {
             if !used[0]
                 && RULES
                     .iter()
-                    .all(|r| ctx.settings.is_enabled(r.meta) || r.meta.status == Status::Preview)
+                    .all(|r| ctx.settings.is_enabled(r.id) || r.meta.status == Status::Preview)
             {
                 let fix = Fix::safe(
                     "Remove the unused suppression",
@@ -55,7 +58,7 @@ pub fn check(ctx: &mut Context) {
         }
         // a name is judged only when one of its rules ran; an unknown name is reported but
         // never removed: it is a typo to correct, not a suppression to delete
-        let ran = |rules: &[usize]| rules.iter().any(|&i| ctx.settings.is_enabled(RULES[i].meta));
+        let ran = |rules: &[RuleId]| rules.iter().any(|&id| ctx.settings.is_enabled(id));
         let unused: Vec<usize> = (0..s.names.len())
             .filter(|&n| !used[n] && !s.names[n].unknown && ran(&s.names[n].rules))
             .collect();
