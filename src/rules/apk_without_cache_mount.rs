@@ -1,12 +1,13 @@
 use super::apt_without_cache_mount::later_call_relies;
 use super::common::{basename, commands};
-use super::missing_mount::{self, Found, Prefer, Spec, add_option};
+use super::edits::{self, add_option};
+use super::missing_mount::{self, Found, Prefer, Spec};
 use super::tools::{APK_CACHE, Call};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::scope::UserInfo;
-use crate::syntax::shell::{Command, ConnectorKind};
+use crate::syntax::shell::Command;
 use std::borrow::Cow;
 
 pub static META: RuleMeta = RuleMeta {
@@ -83,20 +84,7 @@ fn amend(f: &Found, d: &mut Diagnostic) {
 /// Inserts the link before `cmd` when that runs it exactly when `cmd` runs: not after `||`,
 /// not in a pipeline.
 fn link_edit(all: &[Cow<'_, Command>], cmd: &Command) -> Option<Edit> {
-    if cmd
-        .connector
-        .is_some_and(|c| matches!(c.kind, ConnectorKind::Or | ConnectorKind::Pipe))
-    {
-        return None;
-    }
-    let next = all
-        .iter()
-        .filter_map(|c| c.connector.filter(|k| k.range.start >= cmd.range.end))
-        .min_by_key(|k| k.range.start);
-    if next.is_some_and(|k| k.kind == ConnectorKind::Pipe) {
-        return None;
-    }
-    Some(Edit::insert(cmd.range.start, format!("{LINK} && ")))
+    edits::prepend_before(all, cmd, LINK)
 }
 
 /// `/etc/apk/cache` is made (a link or a directory) before offset `before` of this RUN or in an

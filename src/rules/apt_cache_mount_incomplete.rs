@@ -1,3 +1,4 @@
+use super::edits;
 use super::apt_without_cache_mount::{KEEP_PACKAGES, debian_based, docker_clean_removed};
 use super::common::{basename, covers, mount_target};
 use super::tools::{APT_CACHE, APT_LISTS};
@@ -65,7 +66,7 @@ pub fn check(ctx: &mut Context) {
             let eol = model.line_ending.as_str();
             let keep = Fix::unsafe_(
                 "Remove `docker-clean` in a `RUN` before this one",
-                vec![Edit::insert(ins.range.start, format!("{KEEP_PACKAGES}{eol}"))],
+                vec![edits::insert_line_above(ins, KEEP_PACKAGES, eol)],
             );
             ctx.report(
                 m.range,

@@ -1,8 +1,9 @@
 use super::common::{basename, commands, word};
-use super::missing_mount::{self, Found, Prefer, Spec, append_command};
+use super::edits::{append_to_run, insert_line_above};
+use super::missing_mount::{self, Found, Prefer, Spec};
 use super::tools::{self, Call};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind};
 use crate::syntax::scope::scope_at;
 use crate::syntax::shell::{Command, Word};
@@ -39,17 +40,16 @@ pub fn check(ctx: &mut Context) {
 fn amend(f: &Found, d: &mut Diagnostic) {
     let ins = f.model.instructions[f.index].effective();
     if f.prefer == Prefer::Clean {
-        d.fix = append_command(f.src, ins, CLEAN)
+        d.fix = append_to_run(f.src, ins, CLEAN)
             .map(|e| Fix::safe("Remove the package lists at the end of the `RUN`", vec![e]));
     } else if let Some(fix) = &d.fix
         && debian_based(f.scope.base.as_deref())
         && !docker_clean_removed(f.src, f.model, f.index, f.call.cmd.range.start)
     {
         // keeping the downloaded packages too needs the image's apt configuration changed
-        let at = f.model.instructions[f.index].range.start;
         let eol = f.model.line_ending.as_str();
         let mut edits = fix.edits.clone();
-        edits.push(Edit::insert(at, format!("{KEEP_PACKAGES}{eol}")));
+        edits.push(insert_line_above(&f.model.instructions[f.index], KEEP_PACKAGES, eol));
         d.alternatives.push(Fix::unsafe_(
             "Mount apt's caches and remove `docker-clean` so that downloaded packages are kept",
             edits,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 pub mod common;
 mod contradiction;
+pub mod edits;
 pub mod features;
 mod lang;
 mod missing_mount;

@@ -1,4 +1,5 @@
-use super::missing_mount::{self, Spec, add_option};
+use super::edits::add_option;
+use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 

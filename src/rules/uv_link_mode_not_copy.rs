@@ -1,5 +1,5 @@
 use super::common::{basename, env_of, is_covered};
-use super::missing_mount::add_option;
+use super::edits::add_option;
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 
