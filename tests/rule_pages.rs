@@ -58,7 +58,7 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
         ..Selection::default()
     };
     let mut s = Settings::from_selection(&selection).unwrap();
-    for (k, v) in options.iter().filter(|(k, _)| k != "extend") {
+    for (k, v) in options.iter().filter(|(k, _)| k != "extend" && k != "unsafe") {
         let value = match dfix::settings::option_kind(rule, k) {
             Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
             Some(_) => OptionValue::String(v.clone()),
@@ -123,7 +123,8 @@ fn every_rule_page_is_true() {
                 }
                 "fixed" => {
                     let bad = last_bad.unwrap_or_else(|| panic!("{at}: `fixed` without a `bad` before it"));
-                    let outcome = dfix::fix(&bad.text, &settings, false);
+                    let unsafe_fixes = b.options.iter().any(|(k, v)| k == "unsafe" && v == "true");
+                    let outcome = dfix::fix(&bad.text, &settings, unsafe_fixes);
                     assert!(outcome.failure.is_none(), "{at}: {:?}", outcome.failure);
                     if outcome.text != b.text {
                         failures.push(format!("{at}: the fix gives\n{}\nnot\n{}", outcome.text, b.text));
