@@ -89,6 +89,13 @@ fn every_rule_page_is_true() {
         for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
             assert!(page.contains(section), "rules/{name}.md lacks `{section}`");
         }
+        for o in rule.meta.options {
+            assert!(
+                page.contains("## Options") && page.contains(&format!("`{}", o.name)),
+                "rules/{name}.md does not document its option `{}` under `## Options`",
+                o.name
+            );
+        }
         if rule.meta.fix != FixAvailability::None {
             assert!(page.contains("## Fix safety"), "rules/{name}.md lacks `## Fix safety`");
         }

@@ -254,3 +254,51 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_is_in_fix_priority_order_and_ids_are_positions() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.id.index(), i);
+            assert_eq!(find(r.meta.name).map(|f| f.id), Some(r.id));
+        }
+        for w in RULES.windows(2) {
+            let key = |r: &Rule| (r.meta.fix_priority, r.meta.name);
+            assert!(key(&w[0]) < key(&w[1]), "{} before {}", w[0].meta.name, w[1].meta.name);
+        }
+        assert!(find("nope").is_none());
+        // the order fixes tie-break in: the first rules are today's first ones
+        let first: Vec<&str> = RULES.iter().take(3).map(|r| r.meta.name).collect();
+        assert_eq!(
+            first,
+            ["syntax-error", "invalid-mount", "syntax-directive-experimental"]
+        );
+    }
+
+    #[test]
+    fn only_unused_suppression_judges_suppressions() {
+        let judges: Vec<RuleId> = RULES
+            .iter()
+            .filter(|r| r.meta.after_suppressions)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(judges, [RuleId::UNUSED_SUPPRESSION]);
+    }
+
+    #[test]
+    fn every_option_default_is_valid_for_its_kind() {
+        for r in RULES {
+            for o in r.meta.options {
+                let ok = match o.kind {
+                    OptionKind::Bool => matches!(o.default, "true" | "false"),
+                    OptionKind::OneOf(values) => values.contains(&o.default),
+                    OptionKind::String | OptionKind::StringList => true,
+                };
+                assert!(ok, "{}.{}: default {:?}", r.meta.name, o.name, o.default);
+            }
+        }
+    }
+}
