@@ -755,7 +755,7 @@ fn statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
 fn explain(args: ExplainArgs) -> u8 {
     let mut out = io::stdout().lock();
     let metas: Vec<_> = match &args.rule {
-        Some(name) => match crate::settings::rule_index(name) {
+        Some(name) => match crate::settings::rule_id(name) {
             Some(id) => vec![id.meta()],
             None => {
                 let hint = crate::suggest::did_you_mean(name, RULES.iter().map(|r| r.meta.name));

@@ -8,7 +8,7 @@ use crate::diagnostic::Severity;
 use crate::rules::RULES;
 use crate::settings::{
     Layer, OptionKind, OptionValue, PathGlob, PerFileIgnore, RuleOption, Settings, SeverityOverride, option_keys,
-    option_kind, resolve, rule_index,
+    option_kind, resolve, rule_id,
 };
 use crate::suggest::did_you_mean;
 use std::collections::HashMap;
@@ -248,7 +248,7 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
     for (rule, table) in raw.rules.iter().flat_map(|p| &p.0) {
         let name = rule.get_ref();
         if crate::rules::find(name).is_none() {
-            let hint = match rule_index(name) {
+            let hint = match rule_id(name) {
                 Some(id) => format!("; did you mean `{id}`?"),
                 None => did_you_mean(name, RULES.iter().map(|r| r.meta.name)),
             };

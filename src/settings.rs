@@ -271,7 +271,7 @@ fn is_buildkit(s: &str) -> bool {
 }
 
 /// The rule a name or alias stands for (the first, for an alias that covers several).
-pub fn rule_index(name: &str) -> Option<RuleId> {
+pub fn rule_id(name: &str) -> Option<RuleId> {
     match resolve(name) {
         Ok(Selected { rules, by_name: true }) => rules.first().copied(),
         _ => None,

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     fix_priority: 410,
     after_suppressions: false,
-    doc: include_str!("../../rules/maintainer-deprecated.md"),
+    doc: include_str!("../../../rules/maintainer-deprecated.md"),
 };
 
 pub fn check(ctx: &mut Context) {
