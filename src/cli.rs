@@ -397,7 +397,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
             if let Some(f) = failure {
                 out.errors.push(format!("{display}: {f}"));
             }
-            out.fixes_applied = applied.iter().map(|(_, n)| n).sum();
+            out.fixes_applied = applied.iter().map(|a| a.count).sum();
             fixed
         };
         if job.args.diff {

@@ -159,6 +159,13 @@ pub struct Rule {
 // `mod` declarations, `RULES`, `RuleId::<RULE_NAME>` and `find` (see build.rs)
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
+/// The file's suppressions and, per suppression and name, whether it suppressed a finding.
+#[derive(Clone, Copy)]
+pub struct Judged<'a> {
+    pub suppressions: &'a [Suppression],
+    pub used: &'a [Vec<bool>],
+}
+
 /// What a rule's `check` works with.
 pub struct Context<'a> {
     pub src: &'a str,
@@ -166,8 +173,8 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     rule: RuleId,
     out: &'a mut Vec<Diagnostic>,
-    /// For `unused-suppression`: the file's suppressions and which of their names were used.
-    pub suppressions: Option<(&'a [Suppression], &'a [Vec<bool>])>,
+    /// For a rule with `after_suppressions` (`unused-suppression`).
+    pub suppressions: Option<Judged<'a>>,
     /// The file's RUNs and the package-manager calls in each (`calls[i]` in `runs[i]`), worked
     /// out once per file for all rules.
     runs: &'a [common::RunRef<'a>],
@@ -242,7 +249,10 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             settings,
             rule: rule.id,
             out: &mut judged,
-            suppressions: Some((&sups, &used)),
+            suppressions: Some(Judged {
+                suppressions: &sups,
+                used: &used,
+            }),
             runs: &runs,
             calls: &calls,
         };

@@ -27,11 +27,11 @@ fn whole_line(src: &str, comment: TextRange) -> TextRange {
     TextRange::new(index.line_start(line), end)
 }
 
-/// Runs after the other rules and the suppressions: `ctx.suppressions()` says which were used.
+/// Runs after the other rules and the suppressions: `ctx.suppressions` says which were used.
 /// Only `# dfix:` comments are judged (hadolint pragmas and `# check=` directives are left
 /// alone), and only names whose rules ran.
 pub fn check(ctx: &mut Context) {
-    let Some((sups, used)) = ctx.suppressions else { return };
+    let Some(super::Judged { suppressions: sups, used }) = ctx.suppressions else { return };
     let src = ctx.src;
     for (s, used) in sups.iter().zip(used) {
         if s.origin != Origin::Dfix {
