@@ -5,7 +5,7 @@ use crate::diagnostic::Severity;
 use crate::fix::write::{WriteTarget, write_fixed};
 use crate::fix::{FixOutcome, diff};
 use crate::report::{self, FileReport, Format};
-use crate::rules::{FixAvailability, RULES, RuleId, RuleMeta, Status};
+use crate::rules::{Family, FixAvailability, RULES, RuleId, RuleMeta, Status};
 use crate::settings::{Layer, Settings};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
@@ -793,9 +793,12 @@ fn explain(args: ExplainArgs) -> u8 {
 
 /// `dfix explain`: one row per rule under a header, then what the columns mean.
 fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
+    // columns as wide as the longest rule and family names
+    let nw = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0) + 2;
+    let fw = Family::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
     let row = |out: &mut dyn Write, cells: [&str; 6]| {
         let [name, family, severity, default, fix, aliases] = cells;
-        let line = format!("{name:<34} {family:<10} {severity:<8} {default:<7} {fix:<9} {aliases}");
+        let line = format!("{name:<nw$} {family:<fw$} {severity:<8} {default:<7} {fix:<9} {aliases}");
         writeln!(out, "{}", line.trim_end())
     };
     row(out, ["rule", "family", "severity", "default", "fix", "aliases"])?;

@@ -1,4 +1,7 @@
-//! The rule registry. A rule is one file: its `META` and its `check`.
+//! The rule registry. A rule is one file: its `META` and its `check`. `build.rs` finds the rule
+//! files (those that declare `pub static META: RuleMeta`, in `src/rules/` or one folder below)
+//! and generates their `mod` lines, `RULES`, the `RuleId` constants and `find`; the modules
+//! declared here by hand are the helpers rules share.
 
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::settings::Settings;
