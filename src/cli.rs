@@ -774,7 +774,7 @@ fn explain(args: ExplainArgs) -> u8 {
                         "name": m.name, "family": m.family, "severity": m.severity,
                         "default": if m.status == Status::Preview { "preview" } else { "on" },
                         "fix": m.fix, "status": m.status, "sources": m.sources, "related": m.related,
-                        "summary": m.summary,
+                        "summary": m.summary, "options": m.options,
                     })
                 })
                 .collect();
