@@ -7,7 +7,8 @@
 use crate::diagnostic::Severity;
 use crate::rules::RULES;
 use crate::settings::{
-    Layer, OptionKind, OptionValue, PathGlob, Settings, option_keys, option_kind, resolve, rule_index,
+    Layer, OptionKind, OptionValue, PathGlob, PerFileIgnore, RuleOption, Settings, SeverityOverride, option_keys,
+    option_kind, resolve, rule_id,
 };
 use crate::suggest::did_you_mean;
 use std::collections::HashMap;
@@ -224,7 +225,10 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
                 ),
             )
         })?;
-        layer.severity.push((rule.get_ref().clone(), s));
+        layer.severity.push(SeverityOverride {
+            selector: rule.get_ref().clone(),
+            severity: s,
+        });
     }
     for (pattern, rules) in raw.per_file_ignores.iter().flat_map(|p| &p.0) {
         let glob = PathGlob::new(&base, pattern.get_ref()).map_err(|e| {
@@ -239,13 +243,13 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
             .iter()
             .map(|r| check_selector(path, &text, r))
             .collect::<Result<_, _>>()?;
-        layer.per_file_ignores.push((glob, rules));
+        layer.per_file_ignores.push(PerFileIgnore { glob, selectors: rules });
     }
     for (rule, table) in raw.rules.iter().flat_map(|p| &p.0) {
         let name = rule.get_ref();
         if crate::rules::find(name).is_none() {
-            let hint = match rule_index(name) {
-                Some(i) => format!("; did you mean `{}`?", RULES[i].meta.name),
+            let hint = match rule_id(name) {
+                Some(id) => format!("; did you mean `{id}`?"),
                 None => did_you_mean(name, RULES.iter().map(|r| r.meta.name)),
             };
             return Err(located(
@@ -299,7 +303,11 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
                 }
                 (OptionKind::StringList, _) => return Err(bad("a list of strings")),
             };
-            layer.options.push((name.clone(), key.get_ref().clone(), v));
+            layer.options.push(RuleOption {
+                rule: name.clone(),
+                key: key.get_ref().clone(),
+                value: v,
+            });
         }
     }
     let extends = raw.extend.as_ref().map(|e| base.join(e.get_ref()));
@@ -380,7 +388,10 @@ pub fn load_hadolint(path: &Path) -> Result<Layer, ConfigError> {
                 .filter_map(Yaml::as_str)
                 .filter(|c| known(c))
             {
-                layer.severity.push((c.to_string(), sev));
+                layer.severity.push(SeverityOverride {
+                    selector: c.to_string(),
+                    severity: sev,
+                });
             }
         }
     }
@@ -392,15 +403,19 @@ pub fn load_hadolint(path: &Path) -> Result<Layer, ConfigError> {
     };
     if let Some(list) = doc["trustedRegistries"].as_vec() {
         let regs = list.iter().filter_map(Yaml::as_str).map(str::to_string).collect();
-        layer
-            .options
-            .push(("hadolint".into(), "trusted-registries".into(), OptionValue::List(regs)));
+        layer.options.push(RuleOption {
+            rule: "hadolint".into(),
+            key: "trusted-registries".into(),
+            value: OptionValue::List(regs),
+        });
     }
     if let Some(map) = doc["label-schema"].as_hash() {
         let labels = map.keys().filter_map(Yaml::as_str).map(str::to_string).collect();
-        layer
-            .options
-            .push(("hadolint".into(), "label-schema".into(), OptionValue::List(labels)));
+        layer.options.push(RuleOption {
+            rule: "hadolint".into(),
+            key: "label-schema".into(),
+            value: OptionValue::List(labels),
+        });
     }
     Ok(layer)
 }
@@ -505,7 +520,7 @@ impl Resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::find;
+    use crate::rules::{RuleId, find};
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);
@@ -549,25 +564,28 @@ strict = true
         );
         let layers = load_chain(&p).unwrap();
         let s = Settings::from_layers(&layers).unwrap();
-        assert!(!s.is_enabled(find("pip-without-cache-mount").unwrap().meta));
-        assert!(s.is_enabled(find("missing-syntax-directive").unwrap().meta));
-        assert!(!s.is_enabled(find("invalid-mount").unwrap().meta));
+        assert!(!s.is_enabled(find("pip-without-cache-mount").unwrap().id));
+        assert!(s.is_enabled(find("missing-syntax-directive").unwrap().id));
+        assert!(!s.is_enabled(find("invalid-mount").unwrap().id));
         assert!(s.preview && s.unsafe_fixes);
         assert_eq!(s.fail_level, Severity::Warning);
         assert_eq!(
-            s.severity_of(find("cache-mount-not-writable-by-user").unwrap().meta),
+            s.severity_of(find("cache-mount-not-writable-by-user").unwrap().id),
             Severity::Error
         );
-        assert_eq!(s.options.syntax_value(), "mirror.example/docker/dockerfile:1");
-        assert!(s.options.bool("missing-syntax-directive", "strict"));
+        assert_eq!(
+            s.options.string(RuleId::MISSING_SYNTAX_DIRECTIVE, "value"),
+            "mirror.example/docker/dockerfile:1"
+        );
+        assert!(s.options.bool(RuleId::MISSING_SYNTAX_DIRECTIVE, "strict"));
         assert!(s.is_excluded(&d.path().join("vendor/x/Dockerfile")));
         assert!(s.is_excluded(&d.path().join("a/b.generated.Dockerfile")));
         assert!(!s.is_excluded(&d.path().join("a/Dockerfile")));
         let legacy = s.for_path(&d.path().join("legacy/svc/Dockerfile"));
-        assert!(!legacy.is_enabled(find("missing-syntax-directive").unwrap().meta));
+        assert!(!legacy.is_enabled(find("missing-syntax-directive").unwrap().id));
         assert!(
             s.for_path(&d.path().join("new/Dockerfile"))
-                .is_enabled(find("missing-syntax-directive").unwrap().meta)
+                .is_enabled(find("missing-syntax-directive").unwrap().id)
         );
     }
 
@@ -590,12 +608,9 @@ strict = true
             "extend = \"../dfix.toml\"\nextend-select = [\"directives\"]\n",
         );
         let s = Settings::from_layers(&load_chain(&p).unwrap()).unwrap();
-        assert!(s.is_enabled(find("pip-without-cache-mount").unwrap().meta));
-        assert!(s.is_enabled(find("missing-syntax-directive").unwrap().meta));
-        assert_eq!(
-            s.options.prefer("pip-without-cache-mount"),
-            crate::settings::Prefer::Clean
-        );
+        assert!(s.is_enabled(find("pip-without-cache-mount").unwrap().id));
+        assert!(s.is_enabled(find("missing-syntax-directive").unwrap().id));
+        assert_eq!(s.options.string(RuleId::PIP_WITHOUT_CACHE_MOUNT, "prefer"), "clean");
         assert_eq!(s.sources.len(), 3);
         // a loop is an error
         write(d.path(), "loop/a.toml", "extend = \"b.toml\"\n");
@@ -712,7 +727,7 @@ strict = true
         assert_eq!(layer.ignore, ["DL3042"]);
         assert_eq!(layer.fail_level, Some(Severity::Warning));
         let s = Settings::from_layers(&[layer]).unwrap();
-        assert!(!s.is_enabled(find("pip-without-cache-mount").unwrap().meta));
+        assert!(!s.is_enabled(find("pip-without-cache-mount").unwrap().id));
         assert_eq!(
             s.options.get("hadolint", "trusted-registries"),
             Some(&OptionValue::List(vec!["docker.io".into()]))

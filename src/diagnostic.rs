@@ -124,7 +124,7 @@ impl Fix {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: crate::rules::RuleId,
     pub severity: Severity,
     pub message: String,
     pub range: TextRange,

@@ -65,8 +65,8 @@ pub fn process(src: &str, settings: &Settings, action: Action) -> Processed {
 fn add_ignore(src: &str, settings: &Settings) -> Processed {
     let model = crate::syntax::parse(src);
     let original = crate::rules::check_all(src, &model, settings);
-    let breaks_build = |d: &&Diagnostic| crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build());
-    let mut not_suppressed: Vec<&'static str> = original.iter().filter(breaks_build).map(|d| d.rule).collect();
+    let breaks_build = |d: &&Diagnostic| d.rule.meta().breaks_build;
+    let mut not_suppressed: Vec<&'static str> = original.iter().filter(breaks_build).map(|d| d.rule.name()).collect();
     not_suppressed.sort_unstable();
     not_suppressed.dedup();
     let changes = original.len() - original.iter().filter(breaks_build).count();

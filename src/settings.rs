@@ -3,17 +3,10 @@
 //! layer only adjusts what the ones before it said.
 
 use crate::diagnostic::Severity;
-use crate::rules::{RULES, RuleMeta, Status};
+pub use crate::rules::OptionKind;
+use crate::rules::{Family, RULES, RuleId, RuleMeta, Status};
 use globset::GlobMatcher;
 use std::path::{Path, PathBuf};
-
-/// What a cache rule's `--write` adds: a cache mount, or the tool's own clean-up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Prefer {
-    #[default]
-    Mount,
-    Clean,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OptionValue {
@@ -32,80 +25,76 @@ impl std::fmt::Display for OptionValue {
     }
 }
 
-/// The type of a rule option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OptionKind {
-    Bool,
-    String,
-    OneOf(&'static [&'static str]),
-    StringList,
-}
-
-/// The options a rule takes. Cache rules that have a clean-up alternative take `prefer`.
+/// The type of option `key` of `rule`, as the rule's `META.options` declares it.
 pub fn option_kind(rule: &str, key: &str) -> Option<OptionKind> {
-    match (rule, key) {
-        ("missing-syntax-directive", "value") => Some(OptionKind::String),
-        ("missing-syntax-directive", "strict") => Some(OptionKind::Bool),
-        (r, "prefer") if r.ends_with("-without-cache-mount") => Some(OptionKind::OneOf(&["mount", "clean"])),
-        _ => None,
-    }
+    let rule = crate::rules::find(rule)?;
+    rule.meta.options.iter().find(|o| o.name == key).map(|o| o.kind)
 }
-
-/// Every option key some rule takes (for suggestions; [`option_kind`] says which rule takes it).
-const OPTION_KEYS: [&str; 3] = ["value", "strict", "prefer"];
 
 /// The option keys `rule` takes.
-pub fn option_keys(rule: &str) -> impl Iterator<Item = &'static str> + '_ {
-    OPTION_KEYS.into_iter().filter(move |k| option_kind(rule, k).is_some())
+pub fn option_keys(rule: &str) -> impl Iterator<Item = &'static str> {
+    crate::rules::find(rule)
+        .into_iter()
+        .flat_map(|r| r.meta.options.iter().map(|o| o.name))
 }
 
-/// Rule options: `(rule, key, value)`, the last one set winning.
+/// One rule option set by a layer: `[rules.<rule>] <key> = <value>` (`rule` may also be
+/// `hadolint`, for what a `.hadolint.yaml` sets that no rule reads yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleOption {
+    pub rule: String,
+    pub key: String,
+    pub value: OptionValue,
+}
+
+/// Rule options, the last one set winning.
 #[derive(Clone, Debug, Default)]
 pub struct RuleOptions {
-    values: Vec<(String, String, OptionValue)>,
+    values: Vec<RuleOption>,
 }
 
 impl RuleOptions {
     pub fn set(&mut self, rule: &str, key: &str, value: OptionValue) {
-        self.values.retain(|(r, k, _)| !(r == rule && k == key));
-        self.values.push((rule.to_string(), key.to_string(), value));
+        self.values.retain(|o| !(o.rule == rule && o.key == key));
+        self.values.push(RuleOption {
+            rule: rule.to_string(),
+            key: key.to_string(),
+            value,
+        });
     }
 
     pub fn get(&self, rule: &str, key: &str) -> Option<&OptionValue> {
         self.values
             .iter()
-            .find(|(r, k, _)| r == rule && k == key)
-            .map(|(_, _, v)| v)
+            .find(|o| o.rule == rule && o.key == key)
+            .map(|o| &o.value)
     }
 
-    pub fn string(&self, rule: &str, key: &str) -> Option<&str> {
-        match self.get(rule, key) {
-            Some(OptionValue::String(s)) => Some(s),
-            _ => None,
+    /// A string option of `rule`, else the default its `META.options` declares.
+    pub fn string(&self, rule: RuleId, key: &str) -> &str {
+        match self.get(rule.name(), key) {
+            Some(OptionValue::String(s)) => s,
+            _ => default_of(rule, key),
         }
     }
 
-    pub fn bool(&self, rule: &str, key: &str) -> bool {
-        matches!(self.get(rule, key), Some(OptionValue::Bool(true)))
-    }
-
-    /// What a cache rule's fix adds.
-    pub fn prefer(&self, rule: &str) -> Prefer {
-        match self.string(rule, "prefer") {
-            Some("clean") => Prefer::Clean,
-            _ => Prefer::Mount,
+    /// A boolean option of `rule`, else the default its `META.options` declares.
+    pub fn bool(&self, rule: RuleId, key: &str) -> bool {
+        match self.get(rule.name(), key) {
+            Some(OptionValue::Bool(b)) => *b,
+            _ => default_of(rule, key) == "true",
         }
     }
 
-    /// `missing-syntax-directive.value`.
-    pub fn syntax_value(&self) -> &str {
-        self.string("missing-syntax-directive", "value")
-            .unwrap_or("docker/dockerfile:1")
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &(String, String, OptionValue)> {
+    pub fn iter(&self) -> impl Iterator<Item = &RuleOption> {
         self.values.iter()
     }
+}
+
+fn default_of(rule: RuleId, key: &str) -> &'static str {
+    let spec = rule.meta().options.iter().find(|o| o.name == key);
+    spec.unwrap_or_else(|| panic!("rule {rule} declares no option `{key}`"))
+        .default
 }
 
 /// A glob with the directory it is relative to.
@@ -164,11 +153,25 @@ pub struct Layer {
     pub unsafe_fixes: Option<bool>,
     pub fail_level: Option<Severity>,
     /// Severity overrides: rule name or alias → severity.
-    pub severity: Vec<(String, Severity)>,
-    pub per_file_ignores: Vec<(PathGlob, Vec<String>)>,
+    pub severity: Vec<SeverityOverride>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
     pub exclude: Option<Vec<PathGlob>>,
     pub extend_exclude: Vec<PathGlob>,
-    pub options: Vec<(String, String, OptionValue)>,
+    pub options: Vec<RuleOption>,
+}
+
+/// `[severity] <selector> = <severity>`.
+#[derive(Clone, Debug)]
+pub struct SeverityOverride {
+    pub selector: String,
+    pub severity: Severity,
+}
+
+/// `[per-file-ignores] <glob> = [<selector>, …]`.
+#[derive(Clone, Debug)]
+pub struct PerFileIgnore {
+    pub glob: PathGlob,
+    pub selectors: Vec<String>,
 }
 
 /// Rule selection alone (the command line's, or a test's).
@@ -182,7 +185,7 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     pub fail_level: Severity,
     pub options: RuleOptions,
-    per_file_ignores: Vec<(PathGlob, Vec<usize>)>,
+    per_file_ignores: Vec<(PathGlob, Vec<RuleId>)>,
     exclude: Vec<PathGlob>,
     /// The configuration files in effect, outermost first.
     pub sources: Vec<PathBuf>,
@@ -194,35 +197,42 @@ impl Default for Settings {
     }
 }
 
-/// The rules a selector names, and whether it named them (by name or alias) rather than by a
-/// group.
-pub fn resolve(token: &str) -> Result<(Vec<usize>, bool), String> {
-    let pick = |f: &dyn Fn(&RuleMeta) -> bool| {
-        RULES
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| f(r.meta))
-            .map(|(i, _)| i)
-            .collect::<Vec<_>>()
-    };
+/// What a selector stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selected {
+    pub rules: Vec<RuleId>,
+    /// It named them (by name or alias) rather than by a group.
+    pub by_name: bool,
+}
+
+/// The rules a selector names.
+pub fn resolve(token: &str) -> Result<Selected, String> {
+    let pick = |f: &dyn Fn(&RuleMeta) -> bool| RULES.iter().filter(|r| f(r.meta)).map(|r| r.id).collect::<Vec<_>>();
+    let group = |rules| Ok(Selected { rules, by_name: false });
     if token == "ALL" {
-        return Ok(((0..RULES.len()).collect(), false));
+        return group(RuleId::all().collect());
     }
-    if let Some(i) = RULES.iter().position(|r| r.meta.name == token) {
-        return Ok((vec![i], true));
+    if let Some(r) = crate::rules::find(token) {
+        return Ok(Selected {
+            rules: vec![r.id],
+            by_name: true,
+        });
     }
     let by_alias = pick(&|m| m.sources.contains(&token));
     if !by_alias.is_empty() {
-        return Ok((by_alias, true));
+        return Ok(Selected {
+            rules: by_alias,
+            by_name: true,
+        });
     }
-    let group = match token {
-        "hadolint" => pick(&|m| m.sources.iter().any(|s| is_hadolint(s))),
-        "shellcheck" => pick(&|m| m.sources.iter().any(|s| s.starts_with("SC"))),
-        "buildkit" => pick(&|m| m.sources.iter().any(|s| is_buildkit(s))),
-        _ => pick(&|m| m.family == token),
-    };
-    if !group.is_empty() || is_family(token) {
-        return Ok((group, false));
+    if let Some(family) = Family::parse(token) {
+        return group(pick(&|m| m.family == family));
+    }
+    match token {
+        "hadolint" => return group(pick(&|m| m.sources.iter().any(|s| is_hadolint(s)))),
+        "shellcheck" => return group(pick(&|m| m.sources.iter().any(|s| s.starts_with("SC")))),
+        "buildkit" => return group(pick(&|m| m.sources.iter().any(|s| is_buildkit(s)))),
+        _ => {}
     }
     let prefix = pick(&|m| {
         m.sources
@@ -230,7 +240,7 @@ pub fn resolve(token: &str) -> Result<(Vec<usize>, bool), String> {
             .any(|s| s.len() > token.len() && s.starts_with(token) && (is_hadolint(s) || s.starts_with("SC")))
     });
     if !prefix.is_empty() {
-        return Ok((prefix, false));
+        return group(prefix);
     }
     Err(format!(
         "unknown rule or group `{token}`{}",
@@ -238,12 +248,19 @@ pub fn resolve(token: &str) -> Result<(Vec<usize>, bool), String> {
     ))
 }
 
-/// The names a selector can be spelled as (rule names, groups, `ALL`), for suggestions.
+/// The names a selector can be spelled as (rule names, families, groups, `ALL`), for
+/// suggestions.
 pub fn selector_names() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|r| r.meta.name).chain(GROUPS).chain(["ALL"])
+    RULES
+        .iter()
+        .map(|r| r.meta.name)
+        .chain(Family::ALL.map(Family::name))
+        .chain(GROUPS)
+        .chain(["ALL"])
 }
 
-const GROUPS: [&str; 6] = ["core", "directives", "cache", "hadolint", "buildkit", "shellcheck"];
+/// Groups by upstream tool (families are [`Family`]).
+const GROUPS: [&str; 3] = ["hadolint", "buildkit", "shellcheck"];
 
 fn is_hadolint(s: &str) -> bool {
     s.starts_with("DL") && s[2..].chars().all(|c| c.is_ascii_digit())
@@ -253,14 +270,10 @@ fn is_buildkit(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !is_hadolint(s) && !s.starts_with("SC")
 }
 
-fn is_family(token: &str) -> bool {
-    GROUPS.contains(&token)
-}
-
 /// The rule a name or alias stands for (the first, for an alias that covers several).
-pub fn rule_index(name: &str) -> Option<usize> {
+pub fn rule_id(name: &str) -> Option<RuleId> {
     match resolve(name) {
-        Ok((rules, true)) => rules.first().copied(),
+        Ok(Selected { rules, by_name: true }) => rules.first().copied(),
         _ => None,
     }
 }
@@ -293,49 +306,49 @@ impl Settings {
                 enabled = vec![false; n];
                 explicit = vec![false; n];
                 for token in select {
-                    let (rules, named) = resolve(token)?;
-                    for i in rules {
-                        enabled[i] = true;
-                        explicit[i] |= named;
+                    let sel = resolve(token)?;
+                    for id in sel.rules {
+                        enabled[id.index()] = true;
+                        explicit[id.index()] |= sel.by_name;
                     }
                 }
             }
             for token in &layer.extend_select {
-                let (rules, named) = resolve(token)?;
-                for i in rules {
-                    enabled[i] = true;
-                    explicit[i] |= named;
+                let sel = resolve(token)?;
+                for id in sel.rules {
+                    enabled[id.index()] = true;
+                    explicit[id.index()] |= sel.by_name;
                 }
             }
             for token in &layer.ignore {
-                let (rules, named) = resolve(token)?;
-                for i in rules {
-                    enabled[i] = false;
-                    explicit[i] = false;
-                    ignored_by_name |= named && RULES[i].meta.name == "syntax-error";
+                let sel = resolve(token)?;
+                for id in sel.rules {
+                    enabled[id.index()] = false;
+                    explicit[id.index()] = false;
+                    ignored_by_name |= sel.by_name && id == RuleId::SYNTAX_ERROR;
                 }
             }
             s.preview = layer.preview.unwrap_or(s.preview);
             s.unsafe_fixes = layer.unsafe_fixes.unwrap_or(s.unsafe_fixes);
             s.fail_level = layer.fail_level.unwrap_or(s.fail_level);
-            for (rule, sev) in &layer.severity {
-                for i in resolve(rule)?.0 {
-                    s.severity[i] = *sev;
+            for o in &layer.severity {
+                for id in resolve(&o.selector)?.rules {
+                    s.severity[id.index()] = o.severity;
                 }
             }
-            for (glob, rules) in &layer.per_file_ignores {
-                let mut idx = Vec::new();
-                for r in rules {
-                    idx.extend(resolve(r)?.0);
+            for p in &layer.per_file_ignores {
+                let mut ids = Vec::new();
+                for r in &p.selectors {
+                    ids.extend(resolve(r)?.rules);
                 }
-                s.per_file_ignores.push((glob.clone(), idx));
+                s.per_file_ignores.push((p.glob.clone(), ids));
             }
             if let Some(ex) = &layer.exclude {
                 s.exclude = ex.clone();
             }
             s.exclude.extend(layer.extend_exclude.iter().cloned());
-            for (rule, key, value) in &layer.options {
-                s.options.set(rule, key, value.clone());
+            for o in &layer.options {
+                s.options.set(&o.rule, &o.key, o.value.clone());
             }
             s.sources.extend(layer.source.clone());
         }
@@ -343,29 +356,25 @@ impl Settings {
             if rule.meta.status == Status::Preview && !s.preview && !explicit[i] {
                 enabled[i] = false;
             }
-            // a file BuildKit would refuse is always worth saying
-            if rule.meta.name == "syntax-error" && !ignored_by_name {
-                enabled[i] = true;
-            }
+        }
+        // a file BuildKit would refuse is always worth saying
+        if !ignored_by_name {
+            enabled[RuleId::SYNTAX_ERROR.index()] = true;
         }
         s.enabled = enabled;
         Ok(s)
     }
 
-    pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        index_of(meta).is_some_and(|i| self.enabled[i])
+    pub fn is_enabled(&self, rule: RuleId) -> bool {
+        self.enabled[rule.index()]
     }
 
-    pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
-        index_of(meta).map_or(meta.severity, |i| self.severity[i])
+    pub fn severity_of(&self, rule: RuleId) -> Severity {
+        self.severity[rule.index()]
     }
 
-    pub fn enabled_rules(&self) -> impl Iterator<Item = &'static RuleMeta> + '_ {
-        RULES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.enabled[*i])
-            .map(|(_, r)| r.meta)
+    pub fn enabled_rules(&self) -> impl Iterator<Item = RuleId> + '_ {
+        RuleId::all().filter(|id| self.enabled[id.index()])
     }
 
     /// The settings for one file: its `per-file-ignores` switched off.
@@ -373,8 +382,8 @@ impl Settings {
         let mut s = self.clone();
         for (glob, rules) in &self.per_file_ignores {
             if glob.is_match(path) {
-                for &i in rules {
-                    s.enabled[i] = false;
+                for &id in rules {
+                    s.enabled[id.index()] = false;
                 }
             }
         }
@@ -393,10 +402,6 @@ impl Settings {
     pub fn per_file_ignores(&self) -> impl Iterator<Item = (&PathGlob, Vec<&'static str>)> {
         self.per_file_ignores
             .iter()
-            .map(|(g, r)| (g, r.iter().map(|&i| RULES[i].meta.name).collect()))
+            .map(|(g, r)| (g, r.iter().map(|id| id.name()).collect()))
     }
-}
-
-fn index_of(meta: &RuleMeta) -> Option<usize> {
-    RULES.iter().position(|r| std::ptr::eq(r.meta, meta))
 }

@@ -5,6 +5,7 @@
 //! rules' aliases.
 
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::rules::RuleId;
 use crate::settings::resolve;
 use crate::syntax::directives::{KNOWN, parse_line};
 use crate::syntax::model::Dockerfile;
@@ -34,7 +35,7 @@ pub struct Name {
     pub text: String,
     pub range: TextRange,
     /// The rules it stands for (empty when unknown, or for a group without rules).
-    pub rules: Vec<usize>,
+    pub rules: Vec<RuleId>,
     /// Neither a rule, an alias nor a group (a typo, or a rule dfix does not have).
     pub unknown: bool,
 }
@@ -55,7 +56,7 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    pub fn covers_rule(&self, rule: usize) -> bool {
+    pub fn covers_rule(&self, rule: RuleId) -> bool {
         self.all || self.names.iter().any(|n| n.rules.contains(&rule))
     }
 }
@@ -64,7 +65,7 @@ impl Suppression {
 fn buildkit_names(list: &str, base: usize) -> Vec<Name> {
     let mut out = names(list, base);
     for n in out.iter_mut().filter(|n| n.text == "all") {
-        n.rules = resolve("buildkit").map(|(r, _)| r).unwrap_or_default();
+        n.rules = resolve("buildkit").map(|s| s.rules).unwrap_or_default();
     }
     out
 }
@@ -84,7 +85,7 @@ fn names(list: &str, base: usize) -> Vec<Name> {
             text: part.to_string(),
             range: TextRange::new(base + start, base + start + part.len()),
             unknown: resolved.is_err(),
-            rules: resolved.map(|(rules, _)| rules).unwrap_or_default(),
+            rules: resolved.map(|s| s.rules).unwrap_or_default(),
         });
     }
     out
@@ -279,9 +280,7 @@ pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Dia
         }
     }
     diagnostics.retain(|d| {
-        let Some(rule) = crate::rules::RULES.iter().position(|r| r.meta.name == d.rule) else {
-            return true;
-        };
+        let rule = d.rule;
         // the instruction that holds the finding's start: the last one that starts at or
         // before it, or the one before when their ranges touch
         let n = model.instructions.partition_point(|i| i.range.start <= d.range.start);
@@ -373,16 +372,14 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
     }
     let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
     let mut file_level: Vec<&'static str> = Vec::new();
-    let suppressible = diagnostics
-        .iter()
-        .filter(|d| !crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()));
+    let suppressible = diagnostics.iter().filter(|d| !d.rule.meta().breaks_build);
     for d in suppressible {
         let list = match instruction_of(model, d.range) {
             Some(i) => per_instruction.entry(i).or_default(),
             None => &mut file_level,
         };
-        if !list.contains(&d.rule) {
-            list.push(d.rule);
+        if !list.contains(&d.rule.name()) {
+            list.push(d.rule.name());
         }
     }
     let mut edits: Vec<Edit> = Vec::new();

@@ -887,6 +887,12 @@ fn explain() {
     assert_eq!(pip["fix"], "sometimes");
     assert_eq!(pip["status"], "stable");
     assert_eq!(pip["sources"], serde_json::json!(["DL3042"]));
+    assert_eq!(pip["options"][0]["name"], "prefer");
+    assert_eq!(
+        pip["options"][0]["kind"],
+        serde_json::json!({ "one-of": ["mount", "clean"] })
+    );
+    assert_eq!(pip["options"][0]["default"], "mount");
     let o = run(d.path(), &["explain"]);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();

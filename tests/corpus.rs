@@ -399,7 +399,7 @@ fn corpus_add_ignore_adopts_every_file() {
         }
         counts
     };
-    let breaks_build = |rule: &str| dfix::rules::find(rule).is_some_and(|r| r.meta.breaks_build());
+    let breaks_build = |rule: &str| dfix::rules::find(rule).is_some_and(|r| r.meta.breaks_build);
     let o = run(&["--preview", "--format", "concise", "."]);
     let mut kept = findings(&o);
     kept.retain(|(_, rule), _| breaks_build(rule));

@@ -92,7 +92,7 @@ fn concise(path: &str, text: &str, settings: &Settings) -> String {
 
 /// The names of the rules that find something in `text`.
 fn rules_found(text: &str, settings: &Settings) -> BTreeSet<&'static str> {
-    dfix::lint(text, settings).iter().map(|d| d.rule).collect()
+    dfix::lint(text, settings).iter().map(|d| d.rule.name()).collect()
 }
 
 fn check(rule: &str, name: &str, file: &Path) -> Result<(), Failed> {

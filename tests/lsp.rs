@@ -417,7 +417,7 @@ fn quick_fixes_preferred_first_unsafe_labelled_and_ignore() {
     let settings = dfix::settings::Settings::from_layers(&[]).unwrap();
     let apt_only: Vec<_> = dfix::lint(text, &settings)
         .into_iter()
-        .filter(|d| d.rule == "apt-without-cache-mount")
+        .filter(|d| d.rule.name() == "apt-without-cache-mount")
         .collect();
     assert_eq!(
         dfix::suppress::add_ignores(text, &model, &apt_only).as_deref(),

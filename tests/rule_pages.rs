@@ -58,7 +58,7 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
         ..Selection::default()
     };
     let mut s = Settings::from_selection(&selection).unwrap();
-    for (k, v) in options.iter().filter(|(k, _)| k != "extend") {
+    for (k, v) in options.iter().filter(|(k, _)| k != "extend" && k != "unsafe") {
         let value = match dfix::settings::option_kind(rule, k) {
             Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
             Some(_) => OptionValue::String(v.clone()),
@@ -70,7 +70,10 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
 }
 
 fn count(rule: &str, text: &str, settings: &Settings) -> usize {
-    dfix::lint(text, settings).iter().filter(|d| d.rule == rule).count()
+    dfix::lint(text, settings)
+        .iter()
+        .filter(|d| d.rule.name() == rule)
+        .count()
 }
 
 #[test]
@@ -85,6 +88,13 @@ fn every_rule_page_is_true() {
         );
         for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
             assert!(page.contains(section), "rules/{name}.md lacks `{section}`");
+        }
+        for o in rule.meta.options {
+            assert!(
+                page.contains("## Options") && page.contains(&format!("`{}", o.name)),
+                "rules/{name}.md does not document its option `{}` under `## Options`",
+                o.name
+            );
         }
         if rule.meta.fix != FixAvailability::None {
             assert!(page.contains("## Fix safety"), "rules/{name}.md lacks `## Fix safety`");
@@ -120,7 +130,8 @@ fn every_rule_page_is_true() {
                 }
                 "fixed" => {
                     let bad = last_bad.unwrap_or_else(|| panic!("{at}: `fixed` without a `bad` before it"));
-                    let outcome = dfix::fix(&bad.text, &settings, false);
+                    let unsafe_fixes = b.options.iter().any(|(k, v)| k == "unsafe" && v == "true");
+                    let outcome = dfix::fix(&bad.text, &settings, unsafe_fixes);
                     assert!(outcome.failure.is_none(), "{at}: {:?}", outcome.failure);
                     if outcome.text != b.text {
                         failures.push(format!("{at}: the fix gives\n{}\nnot\n{}", outcome.text, b.text));
@@ -196,4 +207,64 @@ fn rule_index_is_generated() {
         have, want,
         "rules/README.md is out of date: run `DFIX_BLESS=1 cargo test --test rule_pages`"
     );
+}
+
+/// `scripts/new-rule` in a copy of the parts of the tree it reads: what it refuses, and that
+/// what it makes is a rule file `build.rs` takes, a page with what this test requires and a
+/// fixture.
+#[test]
+fn the_scaffold_makes_a_rule_and_refuses_bad_names() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let status = std::process::Command::new("cp")
+        .args(["-r", "--parents", "scripts/new-rule", "src/rules"])
+        .arg(root)
+        .current_dir(repo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::create_dir_all(root.join("rules")).unwrap();
+    std::fs::create_dir_all(root.join("tests/fixtures")).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(root.join("scripts/new-rule"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for bad in [
+        &["Demo", "core"][..],
+        &["demo--rule", "core"],
+        &["demo_rule", "core"],
+        &["pip-without-cache-mount", "cache"],
+        &["demo-rule", "nosuch"],
+        &["demo-rule"],
+    ] {
+        let out = run(bad);
+        assert!(!out.status.success(), "{bad:?} was accepted");
+        assert!(!root.join("rules/demo-rule.md").exists());
+    }
+
+    let out = run(&["demo-rule", "instructions"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let last = RULES.iter().map(|r| r.meta.fix_priority).max().unwrap();
+    let file = std::fs::read_to_string(root.join("src/rules/instructions/demo_rule.rs")).unwrap();
+    for want in [
+        "pub static META: RuleMeta = RuleMeta {".to_string(),
+        "    name: \"demo-rule\",\n".to_string(),
+        "    family: Family::Instructions,\n".to_string(),
+        format!("    fix_priority: {},\n", last + 10),
+        "    doc: include_str!(\"../../../rules/demo-rule.md\"),\n".to_string(),
+        "pub fn check(ctx: &mut Context) {".to_string(),
+    ] {
+        assert!(file.contains(&want), "no `{want}` in\n{file}");
+    }
+    let page = std::fs::read_to_string(root.join("rules/demo-rule.md")).unwrap();
+    assert!(page.starts_with("# demo-rule\n"));
+    for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
+        assert!(page.contains(section), "the page lacks `{section}`");
+    }
+    assert!(blocks(&page).iter().any(|b| b.tag == "bad"));
+    assert!(root.join("tests/fixtures/demo-rule/basic.df").is_file());
+    assert!(!run(&["demo-rule", "core"]).status.success(), "a second demo-rule");
 }

@@ -1,17 +1,14 @@
 //! `dfix explain`: a rule's page, or the table of every rule.
 
 use super::{ERROR, ExplainArgs, ExplainFormat, OK, error};
-use crate::rules::{FixAvailability, RULES, RuleMeta, Status};
+use crate::rules::{Family, FixAvailability, RULES, RuleMeta, Status};
 use std::io::{self, Write};
 
 pub(super) fn explain(args: ExplainArgs) -> u8 {
     let mut out = io::stdout().lock();
     let metas: Vec<_> = match &args.rule {
-        Some(name) => match RULES
-            .iter()
-            .find(|r| r.meta.name == name || r.meta.sources.contains(&name.as_str()))
-        {
-            Some(r) => vec![r.meta],
+        Some(name) => match crate::settings::rule_id(name) {
+            Some(id) => vec![id.meta()],
             None => {
                 let hint = crate::suggest::did_you_mean(name, RULES.iter().map(|r| r.meta.name));
                 error(format!("unknown rule `{name}`{hint}"));
@@ -29,7 +26,7 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
                         "name": m.name, "family": m.family, "severity": m.severity,
                         "default": if m.status == Status::Preview { "preview" } else { "on" },
                         "fix": m.fix, "status": m.status, "sources": m.sources, "related": m.related,
-                        "summary": m.summary,
+                        "summary": m.summary, "options": m.options,
                     })
                 })
                 .collect();
@@ -48,9 +45,12 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
 
 /// `dfix explain`: one row per rule under a header, then what the columns mean.
 fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
+    // columns as wide as the longest rule and family names
+    let nw = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0) + 2;
+    let fw = Family::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
     let row = |out: &mut dyn Write, cells: [&str; 6]| {
         let [name, family, severity, default, fix, aliases] = cells;
-        let line = format!("{name:<34} {family:<10} {severity:<8} {default:<7} {fix:<9} {aliases}");
+        let line = format!("{name:<nw$} {family:<fw$} {severity:<8} {default:<7} {fix:<9} {aliases}");
         writeln!(out, "{}", line.trim_end())
     };
     row(out, ["rule", "family", "severity", "default", "fix", "aliases"])?;
@@ -62,7 +62,10 @@ fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
         };
         let default = if m.status == Status::Preview { "preview" } else { "on" };
         let aliases = m.sources.join(",");
-        row(out, [m.name, m.family, m.severity.as_str(), default, fix, &aliases])?;
+        row(
+            out,
+            [m.name, m.family.name(), m.severity.as_str(), default, fix, &aliases],
+        )?;
     }
     write!(out, "{EXPLAIN_LEGEND}")
 }

@@ -56,14 +56,14 @@ pub(super) fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
         "excluded: {}\nrules:\n",
         settings.is_excluded(&absolute(&probe))
     ));
-    for m in settings.enabled_rules() {
-        text.push_str(&format!("  {} ({})\n", m.name, settings.severity_of(m).as_str()));
+    for id in settings.enabled_rules() {
+        text.push_str(&format!("  {id} ({})\n", settings.severity_of(id).as_str()));
     }
     let options: Vec<_> = settings.options.iter().collect();
     if !options.is_empty() {
         text.push_str("options:\n");
-        for (rule, key, value) in options {
-            text.push_str(&format!("  {rule}.{key} = {value}\n"));
+        for o in options {
+            text.push_str(&format!("  {}.{} = {}\n", o.rule, o.key, o.value));
         }
     }
     if out.write_all(text.as_bytes()).is_err() {

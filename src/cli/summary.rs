@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::report::{FileReport, Format};
+use crate::rules::RuleId;
 use std::io::{self, Write};
 
 /// Why a path or a file was not (entirely) handled: each error line has one, and the summary
@@ -157,23 +158,18 @@ struct RuleCount {
 
 /// The findings per rule, most frequent first: what `--statistics` prints and the summary sums.
 fn rule_counts(reports: &[FileReport], unsafe_fixes: &[bool]) -> Vec<RuleCount> {
-    let mut counts: Vec<RuleCount> = Vec::new();
+    let mut counts: Vec<RuleCount> = RuleId::all()
+        .map(|id| RuleCount {
+            rule: id.name(),
+            aliases: id.meta().sources,
+            count: 0,
+            fixable: 0,
+            unsafe_fixable: 0,
+        })
+        .collect();
     for (r, &u) in reports.iter().zip(unsafe_fixes) {
         for d in &r.diagnostics {
-            let i = match counts.iter().position(|c| c.rule == d.rule) {
-                Some(i) => i,
-                None => {
-                    counts.push(RuleCount {
-                        rule: d.rule,
-                        aliases: crate::rules::find(d.rule).map_or(&[], |r| r.meta.sources),
-                        count: 0,
-                        fixable: 0,
-                        unsafe_fixable: 0,
-                    });
-                    counts.len() - 1
-                }
-            };
-            let c = &mut counts[i];
+            let c = &mut counts[d.rule.index()];
             c.count += 1;
             match fixable(d, u) {
                 Fixable::Write => c.fixable += 1,
@@ -182,6 +178,7 @@ fn rule_counts(reports: &[FileReport], unsafe_fixes: &[bool]) -> Vec<RuleCount> 
             }
         }
     }
+    counts.retain(|c| c.count > 0);
     counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
     counts
 }

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod write;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::rules::RuleId;
 use crate::settings::Settings;
 
 /// The most passes before giving up.
@@ -15,7 +16,7 @@ pub struct FixOutcome {
     /// The fixed text (the original when nothing applied or the fix failed).
     pub text: String,
     /// How many fixes were applied, per rule.
-    pub applied: Vec<(&'static str, usize)>,
+    pub applied: Vec<Applied>,
     /// Set when fixing had to stop: the text is then the original.
     pub failure: Option<String>,
     /// The findings in the original text.
@@ -24,10 +25,22 @@ pub struct FixOutcome {
     pub remaining: Vec<Diagnostic>,
 }
 
+/// The fixes of one rule that were applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub rule: RuleId,
+    pub count: usize,
+}
+
 impl FixOutcome {
     pub fn count(&self) -> usize {
-        self.applied.iter().map(|(_, n)| n).sum()
+        self.applied.iter().map(|a| a.count).sum()
     }
+}
+
+/// `a, b` for a message.
+fn names(rules: impl Iterator<Item = RuleId>) -> String {
+    rules.map(RuleId::name).collect::<Vec<_>>().join(", ")
 }
 
 pub fn eligible(fix: &Fix, unsafe_fixes: bool) -> bool {
@@ -39,9 +52,9 @@ pub fn eligible(fix: &Fix, unsafe_fixes: bool) -> bool {
 }
 
 /// Applies the fixes of one pass; returns the new text and the rules whose fixes were taken.
-pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<(String, Vec<&'static str>)> {
+pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<(String, Vec<RuleId>)> {
     // registry order is the diagnostics' order for equal starts: a stable tie-break
-    let mut fixes: Vec<(&Fix, &'static str, usize)> = diagnostics
+    let mut fixes: Vec<(&Fix, RuleId, usize)> = diagnostics
         .iter()
         .enumerate()
         .filter_map(|(i, d)| {
@@ -104,7 +117,7 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
     };
     let mut text = src.to_string();
     let mut diagnostics: Option<Vec<Diagnostic>> = None; // `None`: those of `original`
-    let mut applied: Vec<(&'static str, usize)> = Vec::new();
+    let mut applied: Vec<Applied> = Vec::new();
     for _ in 0..MAX_PASSES {
         let Some((next, rules)) = apply_once(&text, diagnostics.as_ref().unwrap_or(&original), unsafe_fixes) else {
             return FixOutcome {
@@ -119,23 +132,22 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
         if model.errors.len() > baseline {
             let failure = format!(
                 "internal error: a fix by {} would make the file fail to parse; nothing was changed",
-                rules.join(", ")
+                names(rules.into_iter())
             );
             return failed(original, failure);
         }
-        for r in rules {
-            match applied.iter_mut().find(|(n, _)| *n == r) {
-                Some((_, c)) => *c += 1,
-                None => applied.push((r, 1)),
+        for rule in rules {
+            match applied.iter_mut().find(|a| a.rule == rule) {
+                Some(a) => a.count += 1,
+                None => applied.push(Applied { rule, count: 1 }),
             }
         }
         diagnostics = Some(crate::rules::check_all(&next, &model, settings));
         text = next;
     }
-    let rules: Vec<&str> = applied.iter().map(|(r, _)| *r).collect();
     let failure = format!(
         "internal error: fixes did not converge after {MAX_PASSES} passes ({}); nothing was changed",
-        rules.join(", ")
+        names(applied.iter().map(|a| a.rule))
     );
     failed(original, failure)
 }

@@ -78,7 +78,7 @@ pub fn code_actions(
                 }));
             }
             // a file that does not build must not pass: no "Ignore" for those rules
-            if !crate::rules::find(d.rule).is_some_and(|r| r.meta.breaks_build()) {
+            if !d.rule.meta().breaks_build {
                 out.push(CodeActionOrCommand::CodeAction(ignore_action(
                     doc, enc, style, model, d, lsp,
                 )));

@@ -2,6 +2,7 @@
 //! and diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::RuleId;
 use crate::syntax::text::{LineIndex, TextRange};
 use lsp_types::{
     ClientCapabilities, CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrString, Position,
@@ -91,12 +92,12 @@ pub fn diagnostic(d: &Diagnostic, text: &str, index: &LineIndex, enc: Encoding) 
         range: enc.range(text, index, d.range),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.to_string())),
-        code_description: rule_page(d.rule).map(|href| CodeDescription { href }),
+        code_description: rule_page(d.rule.name()).map(|href| CodeDescription { href }),
         source: Some("dfix".to_string()),
         message: d.message.clone(),
         related_information: None,
         // a suppression that suppresses nothing is dead text: editors grey it out
-        tags: (d.rule == "unused-suppression").then(|| vec![DiagnosticTag::UNNECESSARY]),
+        tags: (d.rule == RuleId::UNUSED_SUPPRESSION).then(|| vec![DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }

@@ -6,12 +6,13 @@
 use super::convert::Encoding;
 use super::document::Document;
 use super::reference;
+use crate::rules::RuleId;
 use crate::syntax::model::{Body, Dockerfile};
 use crate::syntax::text::TextRange;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 pub fn hover(doc: &Document, enc: Encoding, offset: usize) -> Option<Hover> {
-    let mut rules: Vec<&'static str> = Vec::new();
+    let mut rules: Vec<RuleId> = Vec::new();
     let mut range = None;
     for d in &doc.diagnostics {
         if d.range.start <= offset && offset <= d.range.end && !rules.contains(&d.rule) {
@@ -19,11 +20,7 @@ pub fn hover(doc: &Document, enc: Encoding, offset: usize) -> Option<Hover> {
             range.get_or_insert(d.range);
         }
     }
-    let mut pages: Vec<String> = rules
-        .iter()
-        .filter_map(|r| crate::rules::find(r))
-        .map(|r| r.meta.doc.trim_end().to_string())
-        .collect();
+    let mut pages: Vec<String> = rules.iter().map(|r| r.meta().doc.trim_end().to_string()).collect();
     let model = &*doc.model;
     if let Some((at, text)) = describe(&doc.text, model, offset) {
         pages.push(text);

@@ -23,7 +23,7 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 at.column,
                 d.severity.as_str(),
                 attr(&d.message),
-                attr(d.rule)
+                attr(d.rule.name())
             )?;
         }
         writeln!(out, "  </file>")?;

@@ -78,7 +78,7 @@ mod tests {
             path: "d/Docker,file".into(),
             source: "FROM a\nRUN x \\\n  y\n".into(),
             diagnostics: vec![Diagnostic {
-                rule: "syntax-error",
+                rule: crate::rules::RuleId::SYNTAX_ERROR,
                 severity: Severity::Info,
                 message: "100% bad".into(),
                 range: TextRange::new(7, 18),

@@ -53,7 +53,7 @@ pub fn fingerprints(file: &FileReport, path: &str) -> Vec<String> {
             let mut key = Vec::new();
             for part in [
                 path,
-                d.rule,
+                d.rule.name(),
                 &normalise(context, model.escape),
                 &normalise(own, model.escape),
             ] {
@@ -100,7 +100,7 @@ mod tests {
         let diagnostics = source
             .match_indices(needle)
             .map(|(i, _)| Diagnostic {
-                rule: "pip-without-cache-mount",
+                rule: crate::rules::RuleId::PIP_WITHOUT_CACHE_MOUNT,
                 severity: Severity::Warning,
                 message: "m".into(),
                 range: TextRange::new(i, i + needle.len()),

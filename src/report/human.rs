@@ -57,7 +57,7 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write, color: bool, show_fixes: 
                 term::emit_to_write_style(&mut w, &config, &file, &diag).map_err(io::Error::other)?;
             }
             if d.severity == Severity::Info {
-                rename_note_header(&mut buf, d.rule);
+                rename_note_header(&mut buf, d.rule.name());
             }
             out.write_all(&buf)?;
         }
@@ -97,7 +97,7 @@ mod tests {
 
     fn finding(severity: Severity) -> Diagnostic {
         Diagnostic {
-            rule: "unused-suppression",
+            rule: crate::rules::RuleId::UNUSED_SUPPRESSION,
             severity,
             message: "m".into(),
             range: TextRange::new(0, 4),

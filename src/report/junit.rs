@@ -33,7 +33,7 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 r#"    <testcase classname="{path}" name="{} at {}:{}" file="{path}" line="{}">"#,
-                attr(d.rule),
+                attr(d.rule.name()),
                 at.line,
                 at.column,
                 at.line

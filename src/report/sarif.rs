@@ -130,9 +130,7 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write, opts: &Options) -> io::Re
                 } }],
                 "partialFingerprints": { "dfix/v1": print },
             });
-            if let Some(i) = RULES.iter().position(|r| r.meta.name == d.rule) {
-                result["ruleIndex"] = json!(i);
-            }
+            result["ruleIndex"] = json!(d.rule.index());
             let fixes: Vec<Value> = d.fix.iter().chain(&d.alternatives).map(|x| fix(x, &location)).collect();
             if !fixes.is_empty() {
                 result["fixes"] = Value::Array(fixes);

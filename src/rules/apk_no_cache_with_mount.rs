@@ -1,18 +1,22 @@
 use super::contradiction::{self, CacheRun, cache_runs, remove_word};
 use super::tools::Call;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::RunForm;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apk-no-cache-with-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &["DL3019"],
     summary: "`apk --no-cache` in a RUN that mounts a cache for apk",
+    options: &[],
+    fix_priority: 380,
+    after_suppressions: false,
     doc: include_str!("../../rules/apk-no-cache-with-mount.md"),
 };
 

@@ -1,23 +1,27 @@
 use super::common::{basename, done_before};
-use super::missing_mount::{self, Found, Spec, add_option};
+use super::edits::{self, add_option};
+use super::missing_mount::{self, Found, Prefer, Spec};
 use super::tools::{APK_CACHE, Call};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::settings::Prefer;
 use crate::syntax::model::RunForm;
 use crate::syntax::scope::UserInfo;
-use crate::syntax::shell::{Command, ConnectorKind};
+use crate::syntax::shell::Command;
 use std::borrow::Cow;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apk-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3019"],
     related: &[],
     summary: "`apk add` without a BuildKit cache mount on apk's cache and without `--no-cache`",
+    options: &[missing_mount::PREFER],
+    fix_priority: 300,
+    after_suppressions: false,
     doc: include_str!("../../rules/apk-without-cache-mount.md"),
 };
 
@@ -86,20 +90,7 @@ fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], made: &[bool]) {
 /// Inserts the link before `cmd` when that runs it exactly when `cmd` runs: not after `||`,
 /// not in a pipeline.
 fn link_edit(all: &[Cow<'_, Command>], cmd: &Command) -> Option<Edit> {
-    if cmd
-        .connector
-        .is_some_and(|c| matches!(c.kind, ConnectorKind::Or | ConnectorKind::Pipe))
-    {
-        return None;
-    }
-    let next = all
-        .iter()
-        .filter_map(|c| c.connector.filter(|k| k.range.start >= cmd.range.end))
-        .min_by_key(|k| k.range.start);
-    if next.is_some_and(|k| k.kind == ConnectorKind::Pipe) {
-        return None;
-    }
-    Some(Edit::insert(cmd.range.start, format!("{LINK} && ")))
+    edits::prepend_before(all, cmd, LINK)
 }
 
 /// The command makes `/etc/apk/cache` (a link or a directory).

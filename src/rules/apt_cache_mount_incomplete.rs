@@ -1,19 +1,24 @@
 use super::apt_without_cache_mount::{KEEP_PACKAGES, debian_based, docker_clean_removed, touches_docker_clean};
+use super::edits;
 use super::common::{basename, covers, mount_target};
 use super::tools::{APT_CACHE, APT_LISTS};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::{Mount, MountType};
 
 pub static META: RuleMeta = RuleMeta {
     name: "apt-cache-mount-incomplete",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "An apt cache mount without `sharing=locked`, emptied by `docker-clean`, or on only one of apt's two directories",
+    options: &[],
+    fix_priority: 290,
+    after_suppressions: false,
     doc: include_str!("../../rules/apt-cache-mount-incomplete.md"),
 };
 
@@ -63,7 +68,7 @@ pub fn check(ctx: &mut Context) {
             let eol = model.line_ending.as_str();
             let keep = Fix::unsafe_(
                 "Remove `docker-clean` in a `RUN` before this one",
-                vec![Edit::insert(ins.range.start, format!("{KEEP_PACKAGES}{eol}"))],
+                vec![edits::insert_line_above(ins, KEEP_PACKAGES, eol)],
             );
             ctx.report(
                 m.range,

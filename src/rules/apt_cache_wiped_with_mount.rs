@@ -3,19 +3,23 @@ use super::contradiction::{
     self, CacheRun, Place, cache_runs, first_operand, remove_command, remove_word, rm_operands,
 };
 use super::tools::{APT_CACHE, APT_LISTS};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::shell::Command;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apt-cache-wiped-with-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &["DL3009"],
     summary: "apt's cache or package lists deleted in the RUN that mounts a cache on them",
+    options: &[],
+    fix_priority: 370,
+    after_suppressions: false,
     doc: include_str!("../../rules/apt-cache-wiped-with-mount.md"),
 };
 

@@ -1,21 +1,25 @@
 use super::common::{Commands, basename, word};
-use super::missing_mount::{self, Found, Spec, append_command};
+use super::edits::{append_to_run, insert_line_above};
+use super::missing_mount::{self, Found, Prefer, Spec};
 use super::tools::Call;
-use super::{Context, FixAvailability, RuleMeta, Status};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::settings::Prefer;
+use super::{Context, Family, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apt-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3009"],
     related: &[],
     summary: "`apt-get install` without BuildKit cache mounts on apt's caches and without removing the package lists",
+    options: &[missing_mount::PREFER],
+    fix_priority: 280,
+    after_suppressions: false,
     doc: include_str!("../../rules/apt-without-cache-mount.md"),
 };
 
@@ -41,17 +45,16 @@ pub fn check(ctx: &mut Context) {
 fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], cleaned: &[bool]) {
     let ins = f.model.instructions[f.index].effective();
     if f.prefer == Prefer::Clean {
-        d.fix = append_command(f.src, ins, CLEAN)
+        d.fix = append_to_run(f.src, ins, CLEAN)
             .map(|e| Fix::safe("Remove the package lists at the end of the `RUN`", vec![e]));
     } else if let Some(fix) = &d.fix
         && debian_based(f.scope.base.as_deref())
         && !docker_clean_removed(f.src, f.commands, cleaned[f.index], f.call.cmd.range.start)
     {
         // keeping the downloaded packages too needs the image's apt configuration changed
-        let at = f.model.instructions[f.index].range.start;
         let eol = f.model.line_ending.as_str();
         let mut edits = fix.edits().to_vec();
-        edits.push(Edit::insert(at, format!("{KEEP_PACKAGES}{eol}")));
+        edits.push(insert_line_above(&f.model.instructions[f.index], KEEP_PACKAGES, eol));
         d.alternatives.push(Fix::unsafe_(
             "Mount apt's caches and remove `docker-clean` so that downloaded packages are kept",
             edits,

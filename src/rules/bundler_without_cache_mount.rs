@@ -1,17 +1,21 @@
 use super::lang::{self, Keeps};
-use super::missing_mount::Spec;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "bundler-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::None,
     status: Status::Preview,
     sources: &[],
     related: &[],
     summary: "`bundle install`/`gem install` without a BuildKit cache mount",
+    options: &[missing_mount::PREFER],
+    fix_priority: 220,
+    after_suppressions: false,
     doc: include_str!("../../rules/bundler-without-cache-mount.md"),
 };
 

@@ -1,6 +1,6 @@
 use super::common::{self, covers, mount_target};
 use super::tools::Call;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Instruction, Kind};
@@ -10,13 +10,17 @@ use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-mount-conflict",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "cache mounts that hide each other, a read-only cache an install writes to, or one cache id used two ways",
+    options: &[],
+    fix_priority: 110,
+    after_suppressions: false,
     doc: include_str!("../../rules/cache-mount-conflict.md"),
 };
 

@@ -1,17 +1,21 @@
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 use crate::syntax::model::Kind;
 use crate::syntax::mounts::MountType;
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-mount-mode-redundant",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::None,
     status: Status::Preview,
     sources: &[],
     related: &[],
     summary: "`mode=0755` on a cache mount: the default, which only gives the cache another identity",
+    options: &[],
+    fix_priority: 130,
+    after_suppressions: false,
     doc: include_str!("../../rules/cache-mount-mode-redundant.md"),
 };
 

@@ -1,18 +1,22 @@
 use super::common::{self, mount_target};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::MountType;
 use crate::syntax::scope::UserInfo;
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-mount-not-writable-by-user",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["cache-mount-without-mode"],
     related: &[],
     summary: "a cache mount the RUN's non-root user cannot write to",
+    options: &[],
+    fix_priority: 90,
+    after_suppressions: false,
     doc: include_str!("../../rules/cache-mount-not-writable-by-user.md"),
 };
 

@@ -1,7 +1,7 @@
 use super::common::{self, covers, mount_target};
 use super::missing_mount::misplaced_mount;
 use super::tools::{Call, never_mount};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind, Run};
 use crate::syntax::mounts::{Mount, MountType};
@@ -10,13 +10,17 @@ use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-mount-target-mismatch",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &["DL3042"],
     summary: "a cache mount meant for a package manager that misses the directory the tool really uses",
+    options: &[],
+    fix_priority: 120,
+    after_suppressions: false,
     doc: include_str!("../../rules/cache-mount-target-mismatch.md"),
 };
 

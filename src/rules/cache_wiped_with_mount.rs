@@ -3,19 +3,23 @@ use super::contradiction::{
     self, CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
 };
 use super::tools::{APT_CACHE, APT_LISTS, Call};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::shell::{Command, Word};
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-wiped-with-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &["DL3032", "DL3036", "DL3040", "DL3060"],
     summary: "a package manager's cache cleaned in the RUN that mounts a cache on it",
+    options: &[],
+    fix_priority: 390,
+    after_suppressions: false,
     doc: include_str!("../../rules/cache-wiped-with-mount.md"),
 };
 

@@ -1,7 +1,6 @@
 //! What several rules need: the commands a RUN executes, the environment a command sees,
 //! whether a mount covers a directory, and the edit that adds a mount.
 
-use crate::diagnostic::Edit;
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm};
 use crate::syntax::mounts::{Mount, MountType};
@@ -301,11 +300,6 @@ pub fn cache_mount_options(call: &super::tools::Call, scope: &Scope, d: &super::
     };
     let sharing = if d.locked { ",sharing=locked" } else { "" };
     Some(format!("target={}{sharing}{owner}", d.path))
-}
-
-/// Inserts `--mount=<spec> ` before the RUN's first flag or its command.
-pub fn insert_mount(run: &Run, spec: &str) -> Edit {
-    Edit::insert(run.flag_insert_at, format!("--mount={spec} "))
 }
 
 /// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,

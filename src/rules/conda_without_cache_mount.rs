@@ -1,16 +1,20 @@
 use super::missing_mount::{self, Spec};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "conda-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::None,
     status: Status::Preview,
     sources: &[],
     related: &[],
     summary: "`conda install` (also mamba, micromamba) without a BuildKit cache mount on the package cache",
+    options: &[missing_mount::PREFER],
+    fix_priority: 270,
+    after_suppressions: false,
     doc: include_str!("../../rules/conda-without-cache-mount.md"),
 };
 

@@ -1,17 +1,21 @@
 use super::common::basename;
 use super::missing_mount::{self, Spec};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "dnf-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3040"],
     related: &[],
     summary: "`dnf install` without a BuildKit cache mount on dnf's cache and without `dnf clean all`",
+    options: &[missing_mount::PREFER],
+    fix_priority: 310,
+    after_suppressions: false,
     doc: include_str!("../../rules/dnf-without-cache-mount.md"),
 };
 

@@ -4,11 +4,11 @@
 
 use super::Context;
 use super::common::{basename, commands};
+use super::edits;
 use super::missing_mount::Spec;
 use super::tools::Call;
-use crate::diagnostic::{Edit, Fix};
-use crate::syntax::model::{Instruction, Kind, RunForm};
-use crate::syntax::shell::ConnectorKind;
+use crate::diagnostic::Fix;
+use crate::syntax::model::{Instruction, Kind};
 
 /// How a file can show that it needs the tool's downloads in the image: a later offline call
 /// (it reads only what an earlier layer left there) or a `COPY --from=<stage>` of the cache.
@@ -77,34 +77,10 @@ pub fn check(ctx: &mut Context, spec: &Spec, keeps: &Keeps) {
     }
 }
 
-/// Appends ` && <command>` right after the call, when the call is a plain step of the RUN's
-/// top-level `&&`/`;` list (shell form, no heredoc): not inside `if`/`||`/a loop/`$(…)`, and not
-/// a member of a pipeline.
+/// The clean-up fix: ` && <command>` right after the call (see [`edits::append_after`]).
 pub fn append_clean(call: &Call, ins: &Instruction, command: &str) -> Option<Fix> {
-    let run = ins.run()?;
-    if !matches!(run.form, RunForm::Shell(_)) || !ins.heredocs.is_empty() {
-        return None;
-    }
-    let script = run.script.as_ref()?;
-    let cmd = call.cmd;
-    if script.has_error || cmd.nested || cmd.conditional || cmd.connector.is_some_and(|c| c.kind == ConnectorKind::Pipe)
-    {
-        return None;
-    }
-    let next = script.commands.iter().find(|c| c.range.start >= cmd.range.end);
-    if let Some(next) = next {
-        // `&&`, `;` or a newline (a first command of an `if`/loop has no connector: unknown)
-        let ok = next
-            .connector
-            .is_some_and(|c| matches!(c.kind, ConnectorKind::And | ConnectorKind::Seq));
-        if !ok {
-            return None;
-        }
-    }
-    Some(Fix::safe(
-        format!("Append `&& {command}`"),
-        vec![Edit::insert(cmd.range.end, format!(" && {command}"))],
-    ))
+    let edit = edits::append_after(call, ins, command)?;
+    Some(Fix::safe(format!("Append `&& {command}`"), vec![edit]))
 }
 
 /// A `COPY` source path is (or is inside) one of the `copied` directories.

@@ -2,15 +2,30 @@
 //! cache directories no cache or tmpfs mount of the RUN covers, and that does not keep its
 //! cache out of the image some other way (the tool's "no cache" switch or its clean-up).
 
-use super::Context;
 use super::common::{self, Commands, covers, mount_target};
+use super::edits;
 use super::tools::{self, CacheDir, Call, never_mount};
+use super::{Context, OptionKind, OptionSpec};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::settings::Prefer;
 use crate::syntax::go::clean_path;
-use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
+use crate::syntax::model::{Dockerfile, Instruction, Run};
 use crate::syntax::mounts::{Mount, MountType};
 use crate::syntax::scope::{Scope, UserInfo};
+
+/// The option every `<tool>-without-cache-mount` rule takes.
+pub const PREFER: OptionSpec = OptionSpec {
+    name: "prefer",
+    kind: OptionKind::OneOf(&["mount", "clean"]),
+    default: "mount",
+    doc: "what the fix adds: a cache mount, or the tool's own clean-up",
+};
+
+/// What a cache rule's `--write` adds (its `prefer` option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefer {
+    Mount,
+    Clean,
+}
 
 /// Edits a mount fix needs besides the mount.
 pub type ExtraEdits = fn(&Call, &Run) -> Option<Vec<Edit>>;
@@ -182,7 +197,10 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
                 None => Vec::new(),
             };
             reported = true;
-            let prefer = ctx.settings.options.prefer(ctx.rule_name());
+            let prefer = match ctx.settings.options.string(ctx.rule(), PREFER.name) {
+                "clean" => Prefer::Clean,
+                _ => Prefer::Mount,
+            };
             let (fix, no_fix_reason) = match prefer {
                 Prefer::Clean => match spec.clean.and_then(|f| f(call, r.eff)) {
                     Some(fix) => (Some(fix), None),
@@ -267,7 +285,7 @@ fn mount_fix(
     }
     let home = scope.home();
     let forbidden = never_mount(call.tool, home.as_deref());
-    let mut flags = String::new();
+    let mut mounts = Vec::new();
     for d in missing {
         // another mount there would shadow the new one or be shadowed by it
         if common::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
@@ -281,9 +299,9 @@ fn mount_fix(
                 _ => None,
             });
         };
-        flags.push_str(&format!("--mount=type=cache,{options} "));
+        mounts.push(format!("type=cache,{options}"));
     }
-    let mut edits = vec![Edit::insert(run.flag_insert_at, flags)];
+    let mut edits = vec![edits::add_mounts(run, &mounts)];
     if let Some(extra) = spec.extra {
         edits.extend(extra(call, run).ok_or(None)?);
     }
@@ -295,42 +313,11 @@ fn mount_fix(
     Ok(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits))
 }
 
-/// Inserts `option` after the subcommand word (exec form: as a new JSON element).
-pub fn add_option(call: &Call, ins: &Instruction, option: &str) -> Edit {
-    let at = call.words[call.sub].range.end;
-    match ins.run().map(|r| &r.form) {
-        Some(RunForm::Exec(_)) => Edit::insert(at, format!(", \"{option}\"")),
-        _ => Edit::insert(at, format!(" {option}")),
-    }
-}
-
-/// Appends ` && <command>` after the last command of a shell-form RUN, when that command ends
-/// the script's top-level sequence (nothing but blanks and line continuations after it, and
-/// not inside `$(…)`, a subshell or a compound command): the clean-up then runs once
-/// everything before it has succeeded. `None` otherwise.
-pub fn append_command(src: &str, ins: &Instruction, command: &str) -> Option<Edit> {
-    let run = ins.run()?;
-    let RunForm::Shell(body) = &run.form else { return None };
-    let script = run.script.as_ref().filter(|s| !s.has_error)?;
-    let last = script.commands.iter().max_by_key(|c| c.range.end)?;
-    if last.nested || last.range.end > body.end || last.range.end < body.start {
-        return None;
-    }
-    let rest = src.get(last.range.end..body.end)?;
-    if !rest
-        .bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'`'))
-    {
-        return None;
-    }
-    Some(Edit::insert(last.range.end, format!(" && {command}")))
-}
-
-/// With `prefer = "clean"`, the fix appends `command` to the RUN (see [`append_command`]).
+/// With `prefer = "clean"`, the fix appends `command` to the RUN (see [`edits::append_to_run`]).
 pub fn amend_clean(found: &Found, d: &mut Diagnostic, command: &str) {
     if found.prefer == Prefer::Clean {
         let ins = found.model.instructions[found.index].effective();
-        d.fix = append_command(found.src, ins, command)
+        d.fix = edits::append_to_run(found.src, ins, command)
             .map(|e| Fix::safe(format!("Append `{command}` to the `RUN`"), vec![e]));
     }
 }

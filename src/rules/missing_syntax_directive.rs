@@ -1,19 +1,38 @@
-use super::{Context, FixAvailability, RuleMeta, Status, features, parser_directive_ignored};
+use super::{Context, Family, FixAvailability, OptionKind, OptionSpec, RuleMeta, Status, features, parser_directive_ignored};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::directives::detect_syntax;
 use crate::syntax::model::Dockerfile;
 
 pub static META: RuleMeta = RuleMeta {
     name: "missing-syntax-directive",
-    family: "directives",
+    family: Family::Directives,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Always,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "BuildKit-only syntax without a `# syntax=` directive",
+    options: &OPTIONS,
+    fix_priority: 40,
+    after_suppressions: false,
     doc: include_str!("../../rules/missing-syntax-directive.md"),
 };
+
+const OPTIONS: [OptionSpec; 2] = [
+    OptionSpec {
+        name: "value",
+        kind: OptionKind::String,
+        default: "docker/dockerfile:1",
+        doc: "the frontend the fix writes",
+    },
+    OptionSpec {
+        name: "strict",
+        kind: OptionKind::Bool,
+        default: "false",
+        doc: "report every file without a `syntax` directive",
+    },
+];
 
 /// Any line of the file that reads as a `syntax` directive, effective or not.
 fn has_any_syntax_line(src: &str, model: &Dockerfile) -> bool {
@@ -41,13 +60,13 @@ pub fn check(ctx: &mut Context) {
     let found = features::uses(model).into_iter().next().map(|f| (f.what, f.range));
     let (what, range) = match found {
         Some(f) => f,
-        None if ctx.settings.options.bool(META.name, "strict") => {
+        None if ctx.settings.options.bool(ctx.rule(), "strict") => {
             let first = &model.instructions[0];
             ("this file".to_string(), first.keyword_range)
         }
         None => return,
     };
-    let value = ctx.settings.options.syntax_value().to_string();
+    let value = ctx.settings.options.string(ctx.rule(), "value").to_string();
     let at = directive_insert_offset(src, model);
     // a file without a final newline that has only a shebang line
     let lead = if at == src.len() && !src.is_empty() && !src.ends_with('\n') {

@@ -1,4 +1,7 @@
-//! The rule registry. A rule is one file: its `META` and its `check`.
+//! The rule registry. A rule is one file: its `META` and its `check`. `build.rs` finds the rule
+//! files (those that declare `pub static META: RuleMeta`, in `src/rules/` or one folder below)
+//! and generates their `mod` lines, `RULES`, the `RuleId` constants and `find`; the modules
+//! declared here by hand are the helpers rules share.
 
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::settings::Settings;
@@ -8,49 +11,9 @@ use crate::syntax::shell::Command;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
 
-mod apk_no_cache_with_mount;
-mod apk_without_cache_mount;
-mod apt_cache_mount_incomplete;
-mod apt_cache_wiped_with_mount;
-mod apt_without_cache_mount;
-mod bundler_without_cache_mount;
-mod cache_mount_conflict;
-mod cache_mount_mode_redundant;
-mod cache_mount_not_writable_by_user;
-mod cache_mount_target_mismatch;
-mod cache_wiped_with_mount;
-mod cargo_without_cache_mount;
-mod composer_without_cache_mount;
-mod conda_without_cache_mount;
-mod dnf_without_cache_mount;
-mod go_without_cache_mount;
-mod gradle_without_cache_mount;
-mod invalid_mount;
-mod maven_without_cache_mount;
-mod missing_syntax_directive;
-mod mount_not_cache_type;
-mod npm_without_cache_mount;
-mod parser_directive_duplicate;
-mod parser_directive_ignored;
-mod pip_cache_disabled_with_mount;
-mod pip_no_cache_dir_env_falsy;
-mod pip_without_cache_mount;
-mod pipenv_without_cache_mount;
-mod pnpm_without_cache_mount;
-mod poetry_without_cache_mount;
-mod syntax_directive_experimental;
-mod syntax_error;
-mod syntax_too_old_for_feature;
-mod unused_suppression;
-mod uv_cache_disabled_with_mount;
-mod uv_link_mode_not_copy;
-mod uv_without_cache_mount;
-mod yarn_without_cache_mount;
-mod yum_without_cache_mount;
-mod zypper_without_cache_mount;
-
 pub mod common;
 mod contradiction;
+pub mod edits;
 pub mod features;
 mod lang;
 mod missing_mount;
@@ -71,11 +34,69 @@ pub enum Status {
     Preview,
 }
 
+/// A rule's family: a selector (`--select cache`) and the folder it may live in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Directives,
+    Cache,
+    Core,
+    Instructions,
+}
+
+impl Family {
+    pub const ALL: [Family; 4] = [Family::Directives, Family::Cache, Family::Core, Family::Instructions];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Directives => "directives",
+            Family::Cache => "cache",
+            Family::Core => "core",
+            Family::Instructions => "instructions",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The type of a rule option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptionKind {
+    Bool,
+    String,
+    OneOf(&'static [&'static str]),
+    StringList,
+}
+
+/// An option a rule takes (`[rules.<name>]` in `dfix.toml`); `settings.rs` validates values
+/// against it.
+#[derive(Debug, Serialize)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// The value when none is set, as `dfix.toml` would spell it.
+    pub default: &'static str,
+    /// One line.
+    pub doc: &'static str,
+}
+
 #[derive(Debug, Serialize)]
 pub struct RuleMeta {
     pub name: &'static str,
-    pub family: &'static str,
+    pub family: Family,
     pub severity: Severity,
+    /// A finding means BuildKit refuses the file, or an old frontend does not build it as
+    /// written. `--add-ignore` and the editor's "Ignore" never suppress these.
+    pub breaks_build: bool,
     pub fix: FixAvailability,
     pub status: Status,
     /// Upstream names this rule answers for (hadolint codes, BuildKit checks, former names):
@@ -85,191 +106,71 @@ pub struct RuleMeta {
     pub related: &'static [&'static str],
     /// One line.
     pub summary: &'static str,
+    /// What `[rules.<name>]` may set.
+    #[serde(skip)]
+    pub options: &'static [OptionSpec],
+    /// Fixes tie-break (zero-width inserts at one offset) and rules run in this order, lowest
+    /// first, then by name.
+    #[serde(skip)]
+    pub fix_priority: u32,
+    /// Runs after the other rules and after suppressions were applied, and sees them
+    /// (`Context::suppressions`): `unused-suppression`.
+    #[serde(skip)]
+    pub after_suppressions: bool,
     /// The rule's page in `rules/`.
     #[serde(skip)]
     pub doc: &'static str,
 }
 
-impl RuleMeta {
-    /// A finding means BuildKit refuses the file, or an old frontend does not build it as
-    /// written: the rules whose default severity is error. `--add-ignore` never suppresses them.
-    pub fn breaks_build(&self) -> bool {
-        self.severity == Severity::Error
+/// A rule's place in the registry: what a finding, the settings and a suppression hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(u16);
+
+impl RuleId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self.index()]
+    }
+    pub fn meta(self) -> &'static RuleMeta {
+        RULES[self.index()].meta
+    }
+    pub fn name(self) -> &'static str {
+        self.meta().name
+    }
+    /// Every rule, in registry order.
+    pub fn all() -> impl Iterator<Item = RuleId> {
+        RULES.iter().map(|r| r.id)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
 pub struct Rule {
+    pub id: RuleId,
     pub meta: &'static RuleMeta,
     pub check: fn(&mut Context),
 }
 
-/// Every rule, in the order fixes are tie-broken.
-pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &syntax_error::META,
-        check: syntax_error::check,
-    },
-    Rule {
-        meta: &invalid_mount::META,
-        check: invalid_mount::check,
-    },
-    Rule {
-        meta: &syntax_directive_experimental::META,
-        check: syntax_directive_experimental::check,
-    },
-    Rule {
-        meta: &missing_syntax_directive::META,
-        check: missing_syntax_directive::check,
-    },
-    Rule {
-        meta: &syntax_too_old_for_feature::META,
-        check: syntax_too_old_for_feature::check,
-    },
-    Rule {
-        meta: &parser_directive_ignored::META,
-        check: parser_directive_ignored::check,
-    },
-    Rule {
-        meta: &parser_directive_duplicate::META,
-        check: parser_directive_duplicate::check,
-    },
-    Rule {
-        meta: &pip_without_cache_mount::META,
-        check: pip_without_cache_mount::check,
-    },
-    Rule {
-        meta: &cache_mount_not_writable_by_user::META,
-        check: cache_mount_not_writable_by_user::check,
-    },
-    Rule {
-        meta: &mount_not_cache_type::META,
-        check: mount_not_cache_type::check,
-    },
-    Rule {
-        meta: &cache_mount_conflict::META,
-        check: cache_mount_conflict::check,
-    },
-    Rule {
-        meta: &cache_mount_target_mismatch::META,
-        check: cache_mount_target_mismatch::check,
-    },
-    Rule {
-        meta: &cache_mount_mode_redundant::META,
-        check: cache_mount_mode_redundant::check,
-    },
-    Rule {
-        meta: &npm_without_cache_mount::META,
-        check: npm_without_cache_mount::check,
-    },
-    Rule {
-        meta: &yarn_without_cache_mount::META,
-        check: yarn_without_cache_mount::check,
-    },
-    Rule {
-        meta: &pnpm_without_cache_mount::META,
-        check: pnpm_without_cache_mount::check,
-    },
-    Rule {
-        meta: &go_without_cache_mount::META,
-        check: go_without_cache_mount::check,
-    },
-    Rule {
-        meta: &cargo_without_cache_mount::META,
-        check: cargo_without_cache_mount::check,
-    },
-    Rule {
-        meta: &maven_without_cache_mount::META,
-        check: maven_without_cache_mount::check,
-    },
-    Rule {
-        meta: &gradle_without_cache_mount::META,
-        check: gradle_without_cache_mount::check,
-    },
-    Rule {
-        meta: &composer_without_cache_mount::META,
-        check: composer_without_cache_mount::check,
-    },
-    Rule {
-        meta: &bundler_without_cache_mount::META,
-        check: bundler_without_cache_mount::check,
-    },
-    Rule {
-        meta: &uv_without_cache_mount::META,
-        check: uv_without_cache_mount::check,
-    },
-    Rule {
-        meta: &uv_link_mode_not_copy::META,
-        check: uv_link_mode_not_copy::check,
-    },
-    Rule {
-        meta: &poetry_without_cache_mount::META,
-        check: poetry_without_cache_mount::check,
-    },
-    Rule {
-        meta: &pipenv_without_cache_mount::META,
-        check: pipenv_without_cache_mount::check,
-    },
-    Rule {
-        meta: &conda_without_cache_mount::META,
-        check: conda_without_cache_mount::check,
-    },
-    Rule {
-        meta: &apt_without_cache_mount::META,
-        check: apt_without_cache_mount::check,
-    },
-    Rule {
-        meta: &apt_cache_mount_incomplete::META,
-        check: apt_cache_mount_incomplete::check,
-    },
-    Rule {
-        meta: &apk_without_cache_mount::META,
-        check: apk_without_cache_mount::check,
-    },
-    Rule {
-        meta: &dnf_without_cache_mount::META,
-        check: dnf_without_cache_mount::check,
-    },
-    Rule {
-        meta: &yum_without_cache_mount::META,
-        check: yum_without_cache_mount::check,
-    },
-    Rule {
-        meta: &zypper_without_cache_mount::META,
-        check: zypper_without_cache_mount::check,
-    },
-    Rule {
-        meta: &pip_cache_disabled_with_mount::META,
-        check: pip_cache_disabled_with_mount::check,
-    },
-    Rule {
-        meta: &pip_no_cache_dir_env_falsy::META,
-        check: pip_no_cache_dir_env_falsy::check,
-    },
-    Rule {
-        meta: &uv_cache_disabled_with_mount::META,
-        check: uv_cache_disabled_with_mount::check,
-    },
-    Rule {
-        meta: &apt_cache_wiped_with_mount::META,
-        check: apt_cache_wiped_with_mount::check,
-    },
-    Rule {
-        meta: &apk_no_cache_with_mount::META,
-        check: apk_no_cache_with_mount::check,
-    },
-    Rule {
-        meta: &cache_wiped_with_mount::META,
-        check: cache_wiped_with_mount::check,
-    },
-    // runs after the others: it judges the suppressions their findings used
-    Rule {
-        meta: &unused_suppression::META,
-        check: unused_suppression::check,
-    },
-];
+// `mod` declarations, `RULES`, `RuleId::<RULE_NAME>` and `find` (see build.rs)
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
-pub fn find(name: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.meta.name == name)
+/// The file's suppressions and, per suppression and name, whether it suppressed a finding.
+#[derive(Clone, Copy)]
+pub struct Judged<'a> {
+    pub suppressions: &'a [Suppression],
+    pub used: &'a [Vec<bool>],
 }
 
 /// What a rule's `check` works with.
@@ -277,10 +178,10 @@ pub struct Context<'a> {
     pub src: &'a str,
     pub model: &'a Dockerfile,
     pub settings: &'a Settings,
-    meta: &'static RuleMeta,
+    rule: RuleId,
     out: &'a mut Vec<Diagnostic>,
-    /// For `unused-suppression`: the file's suppressions and which of their names were used.
-    pub suppressions: Option<(&'a [Suppression], &'a [Vec<bool>])>,
+    /// For a rule with `after_suppressions` (`unused-suppression`).
+    pub suppressions: Option<Judged<'a>>,
     /// The file's RUNs and the package-manager calls in each (`calls[i]` in `runs[i]`), worked
     /// out once per file for all rules, when a rule of the cache family (the rules that read
     /// them) is enabled.
@@ -289,17 +190,22 @@ pub struct Context<'a> {
 }
 
 /// The family whose rules read [`Context::runs`].
-const RUN_FAMILY: &str = "cache";
+const RUN_FAMILY: Family = Family::Cache;
 
 impl<'a> Context<'a> {
+    pub fn rule(&self) -> RuleId {
+        self.rule
+    }
+
     pub fn rule_name(&self) -> &'static str {
-        self.meta.name
+        self.rule.name()
     }
 
     /// Every valid RUN of the file (ONBUILD triggers included), with its package-manager calls.
     pub fn runs(&self) -> impl Iterator<Item = (&'a common::RunRef<'a>, &'a [tools::Call<'a>])> + use<'a> {
         debug_assert_eq!(
-            self.meta.family, RUN_FAMILY,
+            self.rule.meta().family,
+            RUN_FAMILY,
             "RUN facts are worked out for the cache family"
         );
         self.runs.iter().zip(self.calls.iter().map(Vec::as_slice))
@@ -308,7 +214,8 @@ impl<'a> Context<'a> {
     /// The RUN at instruction `index`, if it is a valid one.
     pub fn run_at(&self, index: usize) -> Option<(&'a common::RunRef<'a>, &'a [tools::Call<'a>])> {
         debug_assert_eq!(
-            self.meta.family, RUN_FAMILY,
+            self.rule.meta().family,
+            RUN_FAMILY,
             "RUN facts are worked out for the cache family"
         );
         let i = self.runs.binary_search_by_key(&index, |r| r.index).ok()?;
@@ -369,8 +276,8 @@ impl<'a> Context<'a> {
 
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic {
-            rule: self.meta.name,
-            severity: self.settings.severity_of(self.meta),
+            rule: self.rule,
+            severity: self.settings.severity_of(self.rule),
             message: message.into(),
             range,
             fix: None,
@@ -392,19 +299,19 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     let source = tools::Source::new(src);
     let read_runs = RULES
         .iter()
-        .any(|r| r.meta.family == RUN_FAMILY && settings.is_enabled(r.meta));
+        .any(|r| r.meta.family == RUN_FAMILY && settings.is_enabled(r.id));
     let runs = if read_runs { common::runs(model) } else { Vec::new() };
     let calls: Vec<Vec<tools::Call>> = runs
         .iter()
         .map(|r| tools::calls(&source, &r.commands, &r.scope))
         .collect();
-    let judges = |r: &&Rule| std::ptr::eq(r.meta, &unused_suppression::META);
-    for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && !judges(r)) {
+    let judges = |r: &&Rule| r.meta.after_suppressions;
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && !judges(r)) {
         let mut ctx = Context {
             src,
             model,
             settings,
-            meta: rule.meta,
+            rule: rule.id,
             out: &mut out,
             suppressions: None,
             runs: &runs,
@@ -418,15 +325,18 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     }
     let sups = crate::suppress::collect(src, model);
     let used = crate::suppress::apply(model, &sups, &mut out);
-    for rule in RULES.iter().filter(|r| settings.is_enabled(r.meta) && judges(r)) {
+    for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && judges(r)) {
         let mut judged = Vec::new();
         let mut ctx = Context {
             src,
             model,
             settings,
-            meta: rule.meta,
+            rule: rule.id,
             out: &mut judged,
-            suppressions: Some((&sups, &used)),
+            suppressions: Some(Judged {
+                suppressions: &sups,
+                used: &used,
+            }),
             runs: &runs,
             calls: &calls,
         };
@@ -441,14 +351,57 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
 
 #[cfg(test)]
 mod tests {
-    use super::RULES;
+    use super::*;
 
-    /// A new rule with severity error must be one whose finding breaks the build.
+    #[test]
+    fn the_registry_is_in_fix_priority_order_and_ids_are_positions() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.id.index(), i);
+            assert_eq!(find(r.meta.name).map(|f| f.id), Some(r.id));
+        }
+        for w in RULES.windows(2) {
+            let key = |r: &Rule| (r.meta.fix_priority, r.meta.name);
+            assert!(key(&w[0]) < key(&w[1]), "{} before {}", w[0].meta.name, w[1].meta.name);
+        }
+        assert!(find("nope").is_none());
+        // the order fixes tie-break in: the first rules are today's first ones
+        let first: Vec<&str> = RULES.iter().take(3).map(|r| r.meta.name).collect();
+        assert_eq!(
+            first,
+            ["syntax-error", "invalid-mount", "syntax-directive-experimental"]
+        );
+    }
+
+    #[test]
+    fn only_unused_suppression_judges_suppressions() {
+        let judges: Vec<RuleId> = RULES
+            .iter()
+            .filter(|r| r.meta.after_suppressions)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(judges, [RuleId::UNUSED_SUPPRESSION]);
+    }
+
+    #[test]
+    fn every_option_default_is_valid_for_its_kind() {
+        for r in RULES {
+            for o in r.meta.options {
+                let ok = match o.kind {
+                    OptionKind::Bool => matches!(o.default, "true" | "false"),
+                    OptionKind::OneOf(values) => values.contains(&o.default),
+                    OptionKind::String | OptionKind::StringList => true,
+                };
+                assert!(ok, "{}.{}: default {:?}", r.meta.name, o.name, o.default);
+            }
+        }
+    }
+
+    /// The rules whose findings no suppression written by dfix may hide.
     #[test]
     fn the_rules_that_break_the_build() {
         let names: Vec<_> = RULES
             .iter()
-            .filter(|r| r.meta.breaks_build())
+            .filter(|r| r.meta.breaks_build)
             .map(|r| r.meta.name)
             .collect();
         assert_eq!(

@@ -1,7 +1,7 @@
 use super::common;
 use super::missing_mount::bind_on_cache_dir;
 use super::tools::never_mount;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::Kind;
 use crate::syntax::mounts::Mount;
@@ -9,13 +9,17 @@ use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "mount-not-cache-type",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "a `--mount` on a package manager's cache directory that is a bind mount, not a cache",
+    options: &[],
+    fix_priority: 100,
+    after_suppressions: false,
     doc: include_str!("../../rules/mount-not-cache-type.md"),
 };
 

@@ -1,15 +1,19 @@
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "parser-directive-duplicate",
-    family: "directives",
+    family: Family::Directives,
     severity: Severity::Error,
+    breaks_build: true,
     fix: FixAvailability::None,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "the same parser directive twice in the directive block",
+    options: &[],
+    fix_priority: 70,
+    after_suppressions: false,
     doc: include_str!("../../rules/parser-directive-duplicate.md"),
 };
 
@@ -34,7 +38,7 @@ mod tests {
         let settings = Settings::from_selection(&selection).unwrap();
         crate::lint("# escape=`\n# ESCAPE=\\\nFROM alpine\n", &settings)
             .into_iter()
-            .map(|d| (d.rule, d.message))
+            .map(|d| (d.rule.name(), d.message))
             .collect()
     }
 

@@ -1,5 +1,5 @@
 use super::missing_syntax_directive::directive_insert_offset;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::directives::{Directive, KNOWN, detect_syntax, parse_line};
 use crate::syntax::model::Dockerfile;
@@ -7,13 +7,17 @@ use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "parser-directive-ignored",
-    family: "directives",
+    family: Family::Directives,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "a parser directive BuildKit reads as a plain comment",
+    options: &[],
+    fix_priority: 60,
+    after_suppressions: false,
     doc: include_str!("../../rules/parser-directive-ignored.md"),
 };
 

@@ -1,18 +1,22 @@
 use super::contradiction::{self, CacheRun, cache_runs, outside_value, removal_edits, set_nonempty};
 use super::tools;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "pip-cache-disabled-with-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &["DL3042"],
     summary: "`--no-cache-dir` or `PIP_NO_CACHE_DIR` makes the RUN's pip cache mount useless",
+    options: &[],
+    fix_priority: 340,
+    after_suppressions: false,
     doc: include_str!("../../rules/pip-cache-disabled-with-mount.md"),
 };
 

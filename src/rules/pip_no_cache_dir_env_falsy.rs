@@ -1,16 +1,20 @@
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 use crate::syntax::model::{Body, Kind};
 
 pub static META: RuleMeta = RuleMeta {
     name: "pip-no-cache-dir-env-falsy",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::None,
     status: Status::Stable,
     sources: &[],
     related: &["DL3042"],
     summary: "`ENV PIP_NO_CACHE_DIR=0|false|no|off` disables pip's cache, not enables it",
+    options: &[],
+    fix_priority: 350,
+    after_suppressions: false,
     doc: include_str!("../../rules/pip-no-cache-dir-env-falsy.md"),
 };
 

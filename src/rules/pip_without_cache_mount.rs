@@ -1,16 +1,21 @@
-use super::missing_mount::{self, Spec, add_option};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::edits::add_option;
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     name: "pip-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3042"],
     related: &[],
     summary: "`pip install` without a BuildKit cache mount on pip's cache directory",
+    options: &[missing_mount::PREFER],
+    fix_priority: 80,
+    after_suppressions: false,
     doc: include_str!("../../rules/pip-without-cache-mount.md"),
 };
 

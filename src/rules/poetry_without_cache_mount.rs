@@ -1,16 +1,20 @@
 use super::missing_mount::{self, Spec};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "poetry-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "`poetry install` without BuildKit cache mounts on Poetry's `cache/` and `artifacts/` directories",
+    options: &[missing_mount::PREFER],
+    fix_priority: 250,
+    after_suppressions: false,
     doc: include_str!("../../rules/poetry-without-cache-mount.md"),
 };
 

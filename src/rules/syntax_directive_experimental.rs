@@ -1,17 +1,21 @@
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::directives::detect_syntax;
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "syntax-directive-experimental",
-    family: "directives",
+    family: Family::Directives,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Always,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "`# syntax=docker/dockerfile:experimental` pins a frozen 2020 frontend",
+    options: &[],
+    fix_priority: 30,
+    after_suppressions: false,
     doc: include_str!("../../rules/syntax-directive-experimental.md"),
 };
 

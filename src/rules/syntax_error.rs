@@ -1,16 +1,20 @@
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, Family, FixAvailability, RuleId, RuleMeta, Status};
 use crate::diagnostic::Severity;
 use crate::syntax::model::ErrorStage;
 
 pub static META: RuleMeta = RuleMeta {
     name: "syntax-error",
-    family: "core",
+    family: Family::Core,
     severity: Severity::Error,
+    breaks_build: true,
     fix: FixAvailability::None,
     status: Status::Stable,
     sources: &["DL1000"],
     related: &[],
     summary: "BuildKit refuses to parse the file",
+    options: &[],
+    fix_priority: 10,
+    after_suppressions: false,
     doc: include_str!("../../rules/syntax-error.md"),
 };
 
@@ -25,7 +29,7 @@ pub fn check(ctx: &mut Context) {
         .directives
         .duplicate
         .as_ref()
-        .filter(|_| ctx.settings.is_enabled(&super::parser_directive_duplicate::META))
+        .filter(|_| ctx.settings.is_enabled(RuleId::PARSER_DIRECTIVE_DUPLICATE))
         .map(|d| d.line_range);
     for e in &ctx.model.errors {
         if e.stage == ErrorStage::Parse && Some(e.range) == duplicate {

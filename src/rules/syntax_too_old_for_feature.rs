@@ -1,17 +1,21 @@
-use super::{Context, FixAvailability, RuleMeta, Status, features};
+use super::{Context, FixAvailability, Family, RuleMeta, Status, features};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::directives::detect_syntax;
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "syntax-too-old-for-feature",
-    family: "directives",
+    family: Family::Directives,
     severity: Severity::Error,
+    breaks_build: true,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "the pinned Dockerfile frontend predates a feature the file uses",
+    options: &[],
+    fix_priority: 50,
+    after_suppressions: false,
     doc: include_str!("../../rules/syntax-too-old-for-feature.md"),
 };
 

@@ -1,4 +1,4 @@
-use super::{Context, FixAvailability, RULES, RuleMeta, Status};
+use super::{Context, Family, FixAvailability, RULES, RuleId, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::settings::selector_names;
 use crate::suppress::Origin;
@@ -6,13 +6,17 @@ use crate::syntax::text::{LineIndex, TextRange};
 
 pub static META: RuleMeta = RuleMeta {
     name: "unused-suppression",
-    family: "core",
+    family: Family::Core,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "a `# dfix:` suppression that suppresses nothing",
+    options: &[],
+    fix_priority: 400,
+    after_suppressions: true,
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 
@@ -24,11 +28,11 @@ fn whole_line(src: &str, comment: TextRange) -> TextRange {
     TextRange::new(index.line_start(line), end)
 }
 
-/// Runs after the other rules and the suppressions: `ctx.suppressions()` says which were used.
+/// Runs after the other rules and the suppressions: `ctx.suppressions` says which were used.
 /// Only `# dfix:` comments are judged (hadolint pragmas and `# check=` directives are left
 /// alone), and only names whose rules ran.
 pub fn check(ctx: &mut Context) {
-    let Some((sups, used)) = ctx.suppressions else { return };
+    let Some(super::Judged { suppressions: sups, used }) = ctx.suppressions else { return };
     let src = ctx.src;
     for (s, used) in sups.iter().zip(used) {
         if s.origin != Origin::Dfix {
@@ -43,7 +47,7 @@ pub fn check(ctx: &mut Context) {
             if !used[0]
                 && RULES
                     .iter()
-                    .all(|r| ctx.settings.is_enabled(r.meta) || r.meta.status == Status::Preview)
+                    .all(|r| ctx.settings.is_enabled(r.id) || r.meta.status == Status::Preview)
             {
                 let fix = Fix::safe(
                     "Remove the unused suppression",
@@ -55,7 +59,7 @@ pub fn check(ctx: &mut Context) {
         }
         // a name is judged only when one of its rules ran; an unknown name is reported but
         // never removed: it is a typo to correct, not a suppression to delete
-        let ran = |rules: &[usize]| rules.iter().any(|&i| ctx.settings.is_enabled(RULES[i].meta));
+        let ran = |rules: &[RuleId]| rules.iter().any(|&id| ctx.settings.is_enabled(id));
         let unused: Vec<usize> = (0..s.names.len())
             .filter(|&n| !used[n] && !s.names[n].unknown && ran(&s.names[n].rules))
             .collect();

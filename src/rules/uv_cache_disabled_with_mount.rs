@@ -1,7 +1,7 @@
 use super::common::basename;
 use super::contradiction::{self, CacheRun, cache_runs, first_operand, outside_value, removal_edits};
 use super::tools::Call;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::scope::Var;
 use crate::syntax::shell::Word;
@@ -9,13 +9,17 @@ use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
     name: "uv-cache-disabled-with-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Warning,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "`uv --no-cache` or `UV_NO_CACHE` makes the RUN's uv cache mount useless",
+    options: &[],
+    fix_priority: 360,
+    after_suppressions: false,
     doc: include_str!("../../rules/uv-cache-disabled-with-mount.md"),
 };
 

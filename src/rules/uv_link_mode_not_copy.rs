@@ -1,17 +1,21 @@
 use super::common::{basename, env_of, is_covered};
-use super::missing_mount::add_option;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::edits::add_option;
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     name: "uv-link-mode-not-copy",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &[],
     related: &[],
     summary: "uv installs from a cache mount without `--link-mode=copy` or `UV_LINK_MODE=copy`",
+    options: &[],
+    fix_priority: 240,
+    after_suppressions: false,
     doc: include_str!("../../rules/uv-link-mode-not-copy.md"),
 };
 

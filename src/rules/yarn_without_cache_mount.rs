@@ -1,17 +1,21 @@
 use super::lang::{self, Keeps};
-use super::missing_mount::Spec;
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::missing_mount::{self, Spec};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "yarn-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3060"],
     related: &[],
     summary: "`yarn install` without a BuildKit cache mount on Yarn's cache",
+    options: &[missing_mount::PREFER],
+    fix_priority: 150,
+    after_suppressions: false,
     doc: include_str!("../../rules/yarn-without-cache-mount.md"),
 };
 

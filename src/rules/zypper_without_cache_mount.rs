@@ -1,16 +1,20 @@
 use super::missing_mount::{self, Spec};
-use super::{Context, FixAvailability, RuleMeta, Status};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "zypper-without-cache-mount",
-    family: "cache",
+    family: Family::Cache,
     severity: Severity::Info,
+    breaks_build: false,
     fix: FixAvailability::Sometimes,
     status: Status::Stable,
     sources: &["DL3036"],
     related: &[],
     summary: "`zypper install` without a BuildKit cache mount on zypper's cache and without `zypper clean --all`",
+    options: &[missing_mount::PREFER],
+    fix_priority: 330,
+    after_suppressions: false,
     doc: include_str!("../../rules/zypper-without-cache-mount.md"),
 };
 

@@ -1,0 +1,199 @@
+//! Edits fixes are made of, for any rule: add an option to a command, add mounts to a RUN,
+//! put a command before or after another, insert a line above an instruction. Each returns one
+//! [`Edit`] (or `None` where the edit would change what the RUN means); the rule makes the
+//! [`Fix`](crate::diagnostic::Fix) with its own title and safety.
+
+use super::tools::Call;
+use crate::diagnostic::Edit;
+use crate::syntax::model::{Instruction, Run, RunForm};
+use crate::syntax::shell::{Command, ConnectorKind};
+use std::borrow::Cow;
+
+/// Inserts `option` after the call's subcommand word (exec form: as a new JSON element).
+pub fn add_option(call: &Call, ins: &Instruction, option: &str) -> Edit {
+    let at = call.words[call.sub].range.end;
+    match ins.run().map(|r| &r.form) {
+        Some(RunForm::Exec(_)) => Edit::insert(at, format!(", \"{option}\"")),
+        _ => Edit::insert(at, format!(" {option}")),
+    }
+}
+
+/// Inserts `--mount=<spec> ` for each spec before the RUN's first flag or its command.
+pub fn add_mounts(run: &Run, specs: &[String]) -> Edit {
+    let flags: String = specs.iter().map(|s| format!("--mount={s} ")).collect();
+    Edit::insert(run.flag_insert_at, flags)
+}
+
+/// Inserts `line` and the file's line ending `eol` above the instruction.
+pub fn insert_line_above(ins: &Instruction, line: &str, eol: &str) -> Edit {
+    Edit::insert(ins.range.start, format!("{line}{eol}"))
+}
+
+/// Appends ` && <command>` after the last command of a shell-form RUN, when that command ends
+/// the script's top-level sequence (nothing but blanks and line continuations after it, and
+/// not inside `$(…)`, a subshell or a compound command): the command then runs once everything
+/// before it has succeeded. `None` otherwise.
+pub fn append_to_run(src: &str, ins: &Instruction, command: &str) -> Option<Edit> {
+    let run = ins.run()?;
+    let RunForm::Shell(body) = &run.form else { return None };
+    let script = run.script.as_ref().filter(|s| !s.has_error)?;
+    let last = script.commands.iter().max_by_key(|c| c.range.end)?;
+    if last.nested || last.range.end > body.end || last.range.end < body.start {
+        return None;
+    }
+    let rest = src.get(last.range.end..body.end)?;
+    if !rest
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'`'))
+    {
+        return None;
+    }
+    Some(Edit::insert(last.range.end, format!(" && {command}")))
+}
+
+/// Appends ` && <command>` right after the call, when the call is a plain step of the RUN's
+/// top-level `&&`/`;` list (shell form, no heredoc): not inside `if`/`||`/a loop/`$(…)`, and
+/// not a member of a pipeline.
+pub fn append_after(call: &Call, ins: &Instruction, command: &str) -> Option<Edit> {
+    let run = ins.run()?;
+    if !matches!(run.form, RunForm::Shell(_)) || !ins.heredocs.is_empty() {
+        return None;
+    }
+    let script = run.script.as_ref()?;
+    let cmd = call.cmd;
+    if script.has_error || cmd.nested || cmd.conditional || cmd.connector.is_some_and(|c| c.kind == ConnectorKind::Pipe)
+    {
+        return None;
+    }
+    let next = script.commands.iter().find(|c| c.range.start >= cmd.range.end);
+    if let Some(next) = next {
+        // `&&`, `;` or a newline (a first command of an `if`/loop has no connector: unknown)
+        let ok = next
+            .connector
+            .is_some_and(|c| matches!(c.kind, ConnectorKind::And | ConnectorKind::Seq));
+        if !ok {
+            return None;
+        }
+    }
+    Some(Edit::insert(cmd.range.end, format!(" && {command}")))
+}
+
+/// Inserts `<command> && ` before `cmd`, unless `cmd` follows `||` or `|`, or pipes into the
+/// next command (`all` is every command of the RUN): there the new command would change what
+/// runs, or what the pipe reads.
+pub fn prepend_before(all: &[Cow<'_, Command>], cmd: &Command, command: &str) -> Option<Edit> {
+    if cmd
+        .connector
+        .is_some_and(|c| matches!(c.kind, ConnectorKind::Or | ConnectorKind::Pipe))
+    {
+        return None;
+    }
+    let next = all
+        .iter()
+        .filter_map(|c| c.connector.filter(|k| k.range.start >= cmd.range.end))
+        .min_by_key(|k| k.range.start);
+    if next.is_some_and(|k| k.kind == ConnectorKind::Pipe) {
+        return None;
+    }
+    Some(Edit::insert(cmd.range.start, format!("{command} && ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::apply_edits;
+    use crate::rules::common;
+    use crate::syntax::parse;
+
+    /// `f` applied to the file's first RUN and its first package-manager call.
+    fn edit(src: &str, f: impl Fn(&Call, &Instruction, &Run, &[Cow<Command>]) -> Option<Edit>) -> Option<String> {
+        let model = parse(src);
+        let runs = common::runs(&model);
+        let r = &runs[0];
+        let source = crate::rules::tools::Source::new(src);
+        let calls = crate::rules::tools::calls(&source, &r.commands, &r.scope);
+        let e = f(&calls[0], r.eff, r.run, &r.commands)?;
+        Some(apply_edits(src, &[&e]))
+    }
+
+    #[test]
+    fn adds_an_option_after_the_subcommand() {
+        let add = |c: &Call, i: &Instruction, _: &Run, _: &[Cow<Command>]| Some(add_option(c, i, "--no-cache-dir"));
+        assert_eq!(
+            edit("FROM python\nRUN pip install flask\n", add).unwrap(),
+            "FROM python\nRUN pip install --no-cache-dir flask\n"
+        );
+        assert_eq!(
+            edit("FROM python\nRUN [\"pip\", \"install\", \"flask\"]\n", add).unwrap(),
+            "FROM python\nRUN [\"pip\", \"install\", \"--no-cache-dir\", \"flask\"]\n"
+        );
+    }
+
+    #[test]
+    fn adds_mounts_before_the_first_flag() {
+        let add = |_: &Call, _: &Instruction, r: &Run, _: &[Cow<Command>]| {
+            Some(add_mounts(
+                r,
+                &["type=cache,target=/a".into(), "type=tmpfs,target=/b".into()],
+            ))
+        };
+        assert_eq!(
+            edit("FROM python\nRUN --network=none pip install flask\n", add).unwrap(),
+            "FROM python\nRUN --mount=type=cache,target=/a --mount=type=tmpfs,target=/b --network=none pip install flask\n"
+        );
+    }
+
+    #[test]
+    fn inserts_a_line_with_the_files_line_ending() {
+        let line = |_: &Call, i: &Instruction, _: &Run, _: &[Cow<Command>]| Some(insert_line_above(i, "# hi", "\r\n"));
+        assert_eq!(
+            edit("FROM python\r\nRUN pip install flask\r\n", line).unwrap(),
+            "FROM python\r\n# hi\r\nRUN pip install flask\r\n"
+        );
+    }
+
+    #[test]
+    fn appends_to_the_run_only_at_the_end_of_its_top_level_sequence() {
+        let append = |_: &Call, i: &Instruction, _: &Run, _: &[Cow<Command>]| {
+            let src = "FROM debian\nRUN apt-get update && apt-get install -y curl \\\n  \n";
+            append_to_run(src, i, "rm -rf /x")
+        };
+        assert_eq!(
+            edit(
+                "FROM debian\nRUN apt-get update && apt-get install -y curl \\\n  \n",
+                append
+            )
+            .unwrap(),
+            "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /x \\\n  \n"
+        );
+        let src = "FROM debian\nRUN (apt-get install -y curl)\n";
+        assert_eq!(edit(src, |_, i, _, _| append_to_run(src, i, "rm -rf /x")), None);
+        let src = "FROM debian\nRUN [\"apt-get\", \"install\", \"curl\"]\n";
+        assert_eq!(edit(src, |_, i, _, _| append_to_run(src, i, "rm -rf /x")), None);
+    }
+
+    #[test]
+    fn appends_after_a_plain_step_only() {
+        let append =
+            |c: &Call, i: &Instruction, _: &Run, _: &[Cow<Command>]| append_after(c, i, "npm cache clean --force");
+        assert_eq!(
+            edit("FROM node\nRUN npm install; echo done\n", append).unwrap(),
+            "FROM node\nRUN npm install && npm cache clean --force; echo done\n"
+        );
+        assert_eq!(edit("FROM node\nRUN npm install | tee log\n", append), None);
+        assert_eq!(edit("FROM node\nRUN npm install || true\n", append), None);
+        assert_eq!(edit("FROM node\nRUN if true; then npm install; fi\n", append), None);
+    }
+
+    #[test]
+    fn prepends_unless_it_would_change_what_runs() {
+        let prepend =
+            |c: &Call, _: &Instruction, _: &Run, all: &[Cow<Command>]| prepend_before(all, c.cmd, "mkdir -p /x");
+        assert_eq!(
+            edit("FROM alpine\nRUN apk add curl\n", prepend).unwrap(),
+            "FROM alpine\nRUN mkdir -p /x && apk add curl\n"
+        );
+        assert_eq!(edit("FROM alpine\nRUN true || apk add curl\n", prepend), None);
+        assert_eq!(edit("FROM alpine\nRUN apk add curl | tee log\n", prepend), None);
+    }
+}
