@@ -25,8 +25,8 @@ pub struct Processed {
     pub changes: usize,
     /// The findings in the original text.
     pub original: Vec<Diagnostic>,
-    /// The findings in `text`.
-    pub remaining: Vec<Diagnostic>,
+    /// The findings in `text` when it differs from the original (`None`: they are `original`).
+    pub remaining: Option<Vec<Diagnostic>>,
     /// Why the action changed nothing, when it had to stop.
     pub failure: Option<String>,
     /// With [`Action::AddIgnore`], the rules whose findings were kept because they break the
@@ -41,7 +41,7 @@ pub fn process(src: &str, settings: &Settings, action: Action) -> Processed {
             Processed {
                 text: src.to_string(),
                 changes: 0,
-                remaining: original.clone(),
+                remaining: None,
                 original,
                 failure: None,
                 not_suppressed: Vec::new(),
@@ -73,9 +73,9 @@ fn add_ignore(src: &str, settings: &Settings) -> Processed {
     let (text, remaining) = match crate::suppress::add_ignores(src, &model, &original) {
         Some(text) => {
             let remaining = crate::lint(&text, settings);
-            (text, remaining)
+            (text, Some(remaining))
         }
-        None => (src.to_string(), original.clone()),
+        None => (src.to_string(), None),
     };
     Processed {
         text,

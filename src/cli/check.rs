@@ -161,7 +161,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
         (source, processed.original)
     } else if stdin {
         out.stdout_text = Some(processed.text.clone());
-        (processed.text, processed.remaining)
+        (processed.text, processed.remaining.unwrap_or(processed.original))
     } else if processed.text == source {
         (source, processed.original)
     } else {
@@ -172,7 +172,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
             roots: job.roots,
         };
         match write_fixed(&target, processed.text.as_bytes()) {
-            Ok(()) => (processed.text, processed.remaining),
+            Ok(()) => (processed.text, processed.remaining.unwrap_or(processed.original)),
             Err(e) => {
                 out.errors.push((Failure::NotWritten, format!("{display}: {e}")));
                 out.fixes_applied = 0;

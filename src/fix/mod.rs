@@ -21,8 +21,8 @@ pub struct FixOutcome {
     pub failure: Option<String>,
     /// The findings in the original text.
     pub original: Vec<Diagnostic>,
-    /// The findings in `text` (what is left).
-    pub remaining: Vec<Diagnostic>,
+    /// The findings in `text` when it differs from the original (`None`: they are `original`).
+    pub remaining: Option<Vec<Diagnostic>>,
 }
 
 /// The fixes of one rule that were applied.
@@ -112,7 +112,7 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
         text: src.to_string(),
         applied: Vec::new(),
         failure: Some(failure),
-        remaining: original.clone(),
+        remaining: None,
         original,
     };
     let mut text = src.to_string();
@@ -124,7 +124,7 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
                 text,
                 applied,
                 failure: None,
-                remaining: diagnostics.unwrap_or_else(|| original.clone()),
+                remaining: diagnostics,
                 original,
             };
         };
