@@ -23,11 +23,15 @@ impl Unquoted {
         let mut i = 0;
         while let Some(c) = raw[i..].chars().next() {
             let next = i + c.len_utf8();
-            if c == escape {
-                if let Some(resume) = continuation_end(raw, next) {
-                    i = resume;
-                    continue;
-                }
+            // A line continuation uses the file's escape character; the peeler's own escape
+            // is always `\` (BuildKit's `extractBuilderFlags`).
+            if c == escape
+                && let Some(resume) = continuation_end(raw, next)
+            {
+                i = resume;
+                continue;
+            }
+            if c == '\\' {
                 // The escape drops itself and copies what follows; at the end it is dropped.
                 if let Some(d) = raw[next..].chars().next() {
                     let end = next + d.len_utf8();
