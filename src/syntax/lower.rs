@@ -4,6 +4,7 @@
 
 use super::check::check_raw;
 use super::json::parse_string_array;
+use super::lexer::word_value;
 use super::model::*;
 use super::mounts::parse_mount;
 use super::scan::{RawInstruction, is_split_space, physical_lines, scan};
@@ -303,7 +304,9 @@ fn lower_instruction(
         Kind::Run => Body::Run(lower_run(src, raw, &ins, escape, reuse)),
         Kind::Onbuild => lower_onbuild(src, raw, escape, reuse).map_or(Body::Other, |i| Body::Onbuild(Box::new(i))),
         Kind::From => Body::From(lower_from(src, raw, escape)),
-        Kind::Env | Kind::Label | Kind::Arg | Kind::User | Kind::Workdir => lower_with_tree(src, &ins, escape),
+        // the whole argument is one word, read by BuildKit's lexer (`WORKDIR "/my app"`)
+        Kind::Workdir => Body::Workdir(word_value(&ins.args_text, ins.args, escape)),
+        Kind::Env | Kind::Label | Kind::Arg | Kind::User => lower_with_tree(src, &ins, escape),
         Kind::Shell => match &ins.json {
             Some(items) => Body::Shell(items.iter().map(|w| w.value.clone()).collect()),
             None => Body::Other,
@@ -673,7 +676,16 @@ fn lower_with_tree(src: &str, ins: &Instruction, escape: char) -> Body {
                         key_range: range(key),
                         value: p
                             .child_by_field_name(value_field)
-                            .map(|v| node_value(v, text, shift))
+                            .map(|v| {
+                                // the value as BuildKit's lexer reads it; the tree only
+                                // delimits it (one spread over lines is left to the tree)
+                                let raw = &text[v.byte_range()];
+                                if raw.contains('\n') {
+                                    node_value(v, text, shift)
+                                } else {
+                                    word_value(raw, range(v), escape)
+                                }
+                            })
                             .or_else(|| {
                                 // `KEY=` with nothing after: an empty value
                                 (pair_kind != "arg_pair" || p.utf8_text(text.as_bytes()).is_ok_and(|t| t.contains('=')))

@@ -5,6 +5,7 @@ pub mod debug;
 pub mod directives;
 pub mod go;
 mod json;
+mod lexer;
 mod lower;
 pub mod model;
 pub mod mounts;
