@@ -24,6 +24,7 @@ mod tests;
 mod unquote;
 mod validate;
 mod word;
+mod write;
 
 use super::go;
 use crate::syntax::text::TextRange;
@@ -32,6 +33,7 @@ use serde::Serialize;
 use unquote::Unquoted;
 use validate::Checker;
 pub use validate::{ALL_KEYS, SHARING_MODES};
+pub use write::{NewMount, write_field, write_value};
 
 /// The `type=` of a mount.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
