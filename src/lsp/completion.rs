@@ -13,7 +13,7 @@ use super::document::Document;
 use super::reference::{self, MountOption};
 use crate::rules::{common, tools};
 use crate::syntax::model::{Body, Dockerfile, Instruction, Kind};
-use crate::syntax::mounts::MountType;
+use crate::syntax::mounts::{MountType, NewMount, write_field, write_value};
 use crate::syntax::scope::scope_at;
 use crate::syntax::text::TextRange;
 use lsp_types::{
@@ -577,18 +577,18 @@ fn cache_dirs(text: &str, model: &Dockerfile, index: usize, word: TextRange, pre
             if out.iter().any(|i| i.label == d.path) {
                 continue;
             }
-            let options = common::cache_mount_options(&call, &scope, d).unwrap_or_else(|| format!("target={}", d.path));
-            let mut fields = options.split(',');
-            let mut new_text = fields
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches("target=")
-                .to_string();
-            for f in fields {
-                let key = f.split('=').next().unwrap_or_default();
+            let mount = common::cache_mount(&call, &scope, d).unwrap_or_else(|| NewMount::cache(d.path.as_str()));
+            // the path as BuildKit reads it back; one that needs quoting is offered only
+            // where the mount's text is not inside quotes already
+            let Some(mut new_text) = write_value("target", &d.path, model.escape)
+                .filter(|t| *t == d.path || !quoted_before(text, word.start))
+            else {
+                continue;
+            };
+            for (key, value) in mount.fields().into_iter().skip(2) {
                 if !present.contains(&key) {
                     new_text.push(',');
-                    new_text.push_str(f);
+                    new_text.push_str(&write_field(key, &value, model.escape).unwrap_or_default());
                 }
             }
             let name = common::call_name(&call);
@@ -604,6 +604,14 @@ fn cache_dirs(text: &str, model: &Dockerfile, index: usize, word: TextRange, pre
         }
     }
     out
+}
+
+/// Whether a quote comes before `at` in the `--mount=` flag that holds it (on its line).
+fn quoted_before(text: &str, at: usize) -> bool {
+    let before = &text[line_start(text, at)..at];
+    before
+        .rfind("--mount=")
+        .is_some_and(|m| before[m..].contains(['"', '\'']))
 }
 
 #[cfg(test)]

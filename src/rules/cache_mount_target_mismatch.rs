@@ -4,7 +4,7 @@ use super::tools::{Call, never_mount};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind, Run};
-use crate::syntax::mounts::{Mount, MountType};
+use crate::syntax::mounts::{Mount, MountType, write_field};
 use crate::syntax::scope::{Scope, UserInfo};
 use crate::syntax::text::TextRange;
 
@@ -72,7 +72,7 @@ pub fn check(ctx: &mut Context) {
                 "cache mount `{target}` does not cover {wanted}, where `{what}` keeps its cache: the mount stays unused and every build downloads again"
             );
             let fix = (ins.kind != Kind::Onbuild)
-                .then(|| retarget(src, run, scope, m, &meant))
+                .then(|| retarget(src, model.escape, run, scope, m, &meant))
                 .flatten();
             ctx.report_with_fix(m.range, message, fix);
         }
@@ -113,7 +113,7 @@ fn home_unknown(scope: &Scope) -> bool {
 
 /// Points the mount at the tool's directory: only with one cache mount in the RUN, one tool,
 /// one fully resolved directory, and a target written plainly.
-fn retarget(src: &str, run: &Run, scope: &Scope, m: &Mount, meant: &[&Call]) -> Option<Fix> {
+fn retarget(src: &str, escape: char, run: &Run, scope: &Scope, m: &Mount, meant: &[&Call]) -> Option<Fix> {
     let tool = meant[0].tool;
     if meant.iter().any(|c| c.tool != tool)
         || run
@@ -136,18 +136,14 @@ fn retarget(src: &str, run: &Run, scope: &Scope, m: &Mount, meant: &[&Call]) -> 
     }
     // (with one cache mount, which covers none of the tool's directories, all are uncovered)
     let dir = dir?;
-    let plain = |s: &str| {
-        s.starts_with('/')
-            && !s
-                .chars()
-                .any(|c| c.is_whitespace() || matches!(c, ',' | '"' | '\'' | '$' | '\\' | '`' | '='))
-    };
+    // the field is replaced whole, written as BuildKit reads it back (a comma needs the whole
+    // field quoted); only when nothing around it is quoted
     let field = m.field("target")?;
-    let range: TextRange = field.value_range?;
-    if !plain(dir) || field.written.as_deref() != Some(range.slice(src)) || !src[..m.range.start].ends_with("--mount=")
-    {
+    let range: TextRange = field.range;
+    if !dir.starts_with('/') || range.slice(src) != field.text || !src[..m.range.start].ends_with("--mount=") {
         return None;
     }
+    let written = write_field(field.key_range.slice(src), dir, escape)?;
     // another mount there would shadow the new target, or the tool installs there
     let forbidden = never_mount(tool, scope.home().as_deref());
     if forbidden.iter().any(|f| covers(dir, f))
@@ -167,6 +163,6 @@ fn retarget(src: &str, run: &Run, scope: &Scope, m: &Mount, meant: &[&Call]) -> 
     };
     Some(Fix::safe(
         format!("Mount the cache at `{dir}`{keep}"),
-        vec![Edit::replace(range, dir)],
+        vec![Edit::replace(range, written)],
     ))
 }

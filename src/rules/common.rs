@@ -3,7 +3,7 @@
 
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm};
-use crate::syntax::mounts::{Mount, MountType};
+use crate::syntax::mounts::{Mount, MountType, NewMount};
 use crate::syntax::scope::{self, Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
@@ -288,18 +288,26 @@ pub fn unknown_uid(user: &str) -> String {
     format!("the uid of user `{user}` could not be determined (from `USER` or an earlier `useradd -u`)")
 }
 
-/// The options after `type=cache,` of the mount that caches `d` for `call`, as the fixes write
-/// them: the target, `sharing=locked` when the tool locks the directory, and the `uid`/`gid` the
-/// tool's user needs to write there. `None` when that user's uid is unknown.
-pub fn cache_mount_options(call: &super::tools::Call, scope: &Scope, d: &super::tools::CacheDir) -> Option<String> {
+/// The mount that caches `d` for `call`, as the fixes and completion write it: the target,
+/// `sharing=locked` when the tool locks the directory, and the `uid`/`gid` the tool's user
+/// needs to write there. `None` when that user's uid is unknown.
+pub fn cache_mount(call: &super::tools::Call, scope: &Scope, d: &super::tools::CacheDir) -> Option<NewMount> {
     // the tool's user: `sudo` makes it root whatever `USER` says
-    let owner = match call.cmd.effective().user {
-        Some("root" | "0") => String::new(),
-        Some(_) => return None,
-        None => owner_options(scope)?,
+    let (uid, gid) = match (call.cmd.effective().user, &scope.user) {
+        (Some("root" | "0"), _) | (None, UserInfo::Root) => (None, None),
+        (
+            None,
+            UserInfo::NonRoot {
+                uid: Some(uid), gid, ..
+            },
+        ) => (Some(*uid), *gid),
+        _ => return None,
     };
-    let sharing = if d.locked { ",sharing=locked" } else { "" };
-    Some(format!("target={}{sharing}{owner}", d.path))
+    let mut mount = NewMount::cache(d.path.as_str());
+    mount.sharing = d.locked.then(|| "locked".to_string());
+    mount.uid = uid;
+    mount.gid = gid;
+    Some(mount)
 }
 
 /// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,

@@ -6,6 +6,7 @@
 use super::tools::Call;
 use crate::diagnostic::Edit;
 use crate::syntax::model::{Instruction, Run, RunForm};
+use crate::syntax::mounts::NewMount;
 use crate::syntax::shell::{Command, ConnectorKind};
 use std::borrow::Cow;
 
@@ -18,10 +19,16 @@ pub fn add_option(call: &Call, ins: &Instruction, option: &str) -> Edit {
     }
 }
 
-/// Inserts `--mount=<spec> ` for each spec before the RUN's first flag or its command.
-pub fn add_mounts(run: &Run, specs: &[String]) -> Edit {
-    let flags: String = specs.iter().map(|s| format!("--mount={s} ")).collect();
-    Edit::insert(run.flag_insert_at, flags)
+/// Inserts `--mount=… ` for each mount before the RUN's first flag or its command, written
+/// for a file whose escape character is `escape` ([`NewMount::flag`]); `None` when a value
+/// cannot be written so that BuildKit reads it back.
+pub fn add_mounts(run: &Run, mounts: &[NewMount], escape: char) -> Option<Edit> {
+    let mut flags = String::new();
+    for m in mounts {
+        flags.push_str(&m.flag(escape)?);
+        flags.push(' ');
+    }
+    Some(Edit::insert(run.flag_insert_at, flags))
 }
 
 /// Inserts `line` and the file's line ending `eol` above the instruction.
@@ -103,6 +110,7 @@ mod tests {
     use super::*;
     use crate::fix::apply_edits;
     use crate::rules::common;
+    use crate::syntax::mounts::MountType;
     use crate::syntax::parse;
 
     /// `f` applied to the file's first RUN and its first package-manager call.
@@ -132,10 +140,11 @@ mod tests {
     #[test]
     fn adds_mounts_before_the_first_flag() {
         let add = |_: &Call, _: &Instruction, r: &Run, _: &[Cow<Command>]| {
-            Some(add_mounts(
-                r,
-                &["type=cache,target=/a".into(), "type=tmpfs,target=/b".into()],
-            ))
+            let tmpfs = NewMount {
+                kind: MountType::Tmpfs,
+                ..NewMount::cache("/b")
+            };
+            add_mounts(r, &[NewMount::cache("/a"), tmpfs], '\\')
         };
         assert_eq!(
             edit("FROM python\nRUN --network=none pip install flask\n", add).unwrap(),

@@ -206,7 +206,7 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
                     Some(fix) => (Some(fix), None),
                     None => (None, spec.no_fix_reason.map(str::to_string)),
                 },
-                Prefer::Mount => match mount_fix(spec, call, run, scope, &missing, r.is_onbuild()) {
+                Prefer::Mount => match mount_fix(spec, call, run, scope, &missing, r.is_onbuild(), model.escape) {
                     Ok(fix) => (Some(fix), None),
                     Err(reason) => (None, reason),
                 },
@@ -262,6 +262,9 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
     }
 }
 
+/// Why a mount fix is not offered for a directory the writer cannot write.
+pub const UNWRITABLE: &str = "the cache directory cannot be written in a `--mount` value that BuildKit reads back as the same path (a line break, a control character, or a non-ASCII character, which BuildKit's flag parser re-encodes)";
+
 /// The mount fix, or why there is none (when that can be said in a line).
 fn mount_fix(
     spec: &Spec,
@@ -270,6 +273,7 @@ fn mount_fix(
     scope: &Scope,
     missing: &[&tools::CacheDir],
     onbuild: bool,
+    escape: char,
 ) -> Result<Fix, Option<String>> {
     if !spec.fix {
         return Err(spec.no_fix_reason.map(str::to_string));
@@ -291,7 +295,7 @@ fn mount_fix(
         if common::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
             return Err(None);
         }
-        let Some(options) = common::cache_mount_options(call, scope, d) else {
+        let Some(mount) = common::cache_mount(call, scope, d) else {
             return Err(match &scope.user {
                 UserInfo::NonRoot { name, .. } if call.cmd.effective().user.is_none() => {
                     Some(common::unknown_uid(name))
@@ -299,9 +303,12 @@ fn mount_fix(
                 _ => None,
             });
         };
-        mounts.push(format!("type=cache,{options}"));
+        mounts.push(mount);
     }
-    let mut edits = vec![edits::add_mounts(run, &mounts)];
+    let Some(add) = edits::add_mounts(run, &mounts, escape) else {
+        return Err(Some(UNWRITABLE.to_string()));
+    };
+    let mut edits = vec![add];
     if let Some(extra) = spec.extra {
         edits.extend(extra(call, run).ok_or(None)?);
     }
