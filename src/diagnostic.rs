@@ -76,6 +76,17 @@ pub struct Fix {
     pub applicability: Applicability,
     /// Sorted by start, none overlapping another (checked on construction).
     edits: Vec<Edit>,
+    /// The cache mounts the fix adds, checked once it is applied (`fix::fix_all`).
+    #[serde(skip)]
+    added_mounts: Vec<AddedMount>,
+}
+
+/// A cache mount a fix writes: the offset of the instruction's text where its flag goes, and
+/// the target BuildKit must read from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddedMount {
+    pub at: usize,
+    pub target: String,
 }
 
 impl Fix {
@@ -94,7 +105,16 @@ impl Fix {
             title,
             applicability,
             edits,
+            added_mounts: Vec::new(),
         }
+    }
+    /// The same fix, which adds these cache mounts.
+    pub fn with_added_mounts(mut self, mounts: Vec<AddedMount>) -> Fix {
+        self.added_mounts = mounts;
+        self
+    }
+    pub fn added_mounts(&self) -> &[AddedMount] {
+        &self.added_mounts
     }
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
         Fix::new(title, Applicability::Safe, edits)
@@ -110,7 +130,7 @@ impl Fix {
     pub fn with_edit(self, edit: Edit) -> Fix {
         let mut edits = self.edits;
         edits.push(edit);
-        Fix::new(self.title, self.applicability, edits)
+        Fix::new(self.title, self.applicability, edits).with_added_mounts(self.added_mounts)
     }
     /// The range every edit lies in.
     pub fn range(&self) -> TextRange {

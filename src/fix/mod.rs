@@ -4,9 +4,10 @@
 pub mod diff;
 pub mod write;
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{AddedMount, Applicability, Diagnostic, Edit, Fix};
 use crate::rules::RuleId;
 use crate::settings::Settings;
+use crate::syntax::mounts::MountType;
 
 /// The most passes before giving up.
 pub const MAX_PASSES: usize = 10;
@@ -51,8 +52,16 @@ pub fn eligible(fix: &Fix, unsafe_fixes: bool) -> bool {
     }
 }
 
-/// Applies the fixes of one pass; returns the new text and the rules whose fixes were taken.
-pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<(String, Vec<RuleId>)> {
+/// What one pass did: the new text, the rules whose fixes were taken, and the cache mounts
+/// those fixes add, with their offsets in the new text.
+pub struct Pass {
+    pub text: String,
+    pub rules: Vec<RuleId>,
+    pub mounts: Vec<(RuleId, AddedMount)>,
+}
+
+/// Applies the fixes of one pass.
+pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<Pass> {
     // registry order is the diagnostics' order for equal starts: a stable tie-break
     let mut fixes: Vec<(&Fix, RuleId, usize)> = diagnostics
         .iter()
@@ -69,6 +78,7 @@ pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> 
     let mut rules = Vec::new();
     let mut last_end: Option<usize> = None;
     let mut seen: Vec<&Fix> = Vec::new();
+    let mut mounts: Vec<(RuleId, AddedMount)> = Vec::new();
     for (fix, rule, _) in fixes {
         if seen.contains(&fix) {
             continue; // the same fix reported twice (e.g. one mount for two commands)
@@ -81,12 +91,42 @@ pub fn apply_once(src: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> 
         taken.extend(fix.edits());
         rules.push(rule);
         seen.push(fix);
+        mounts.extend(fix.added_mounts().iter().map(|m| (rule, m.clone())));
     }
     if taken.is_empty() {
         return None;
     }
-    let out = apply_edits(src, &taken);
-    Some((out, rules))
+    // an offset of the old text in the new one (after whatever was inserted there)
+    for (_, m) in &mut mounts {
+        let shift: isize = taken
+            .iter()
+            .filter(|e| e.range.end <= m.at)
+            .map(|e| e.content.len() as isize - (e.range.end - e.range.start) as isize)
+            .sum();
+        m.at = (m.at as isize + shift) as usize;
+    }
+    let text = apply_edits(src, &taken);
+    Some(Pass { text, rules, mounts })
+}
+
+/// The first added mount that the parsed result does not have: no cache mount of the
+/// instruction at its offset reads back with its target.
+fn mount_not_read_back<'a>(
+    model: &crate::syntax::model::Dockerfile,
+    mounts: &'a [(RuleId, AddedMount)],
+) -> Option<&'a (RuleId, AddedMount)> {
+    mounts.iter().find(|(_, m)| {
+        let run = model
+            .instructions
+            .iter()
+            .find(|i| i.range.start <= m.at && m.at <= i.range.end)
+            .and_then(|i| i.effective().run());
+        !run.is_some_and(|r| {
+            r.mounts.iter().any(|x| {
+                matches!(x.kind, MountType::Cache | MountType::Tmpfs) && x.target.as_deref() == Some(m.target.as_str())
+            })
+        })
+    })
 }
 
 /// Applies non-overlapping edits, sorted by start.
@@ -119,7 +159,12 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
     let mut diagnostics: Option<Vec<Diagnostic>> = None; // `None`: those of `original`
     let mut applied: Vec<Applied> = Vec::new();
     for _ in 0..MAX_PASSES {
-        let Some((next, rules)) = apply_once(&text, diagnostics.as_ref().unwrap_or(&original), unsafe_fixes) else {
+        let Some(Pass {
+            text: next,
+            rules,
+            mounts,
+        }) = apply_once(&text, diagnostics.as_ref().unwrap_or(&original), unsafe_fixes)
+        else {
             return FixOutcome {
                 text,
                 applied,
@@ -133,6 +178,14 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
             let failure = format!(
                 "internal error: a fix by {} would make the file fail to parse; nothing was changed",
                 names(rules.into_iter())
+            );
+            return failed(original, failure);
+        }
+        if let Some((rule, m)) = mount_not_read_back(&model, &mounts) {
+            let failure = format!(
+                "internal error: a fix by {} would add a cache mount that BuildKit does not read as `{}`; nothing was changed",
+                rule.name(),
+                m.target
             );
             return failed(original, failure);
         }
@@ -150,4 +203,47 @@ pub fn fix_all(src: &str, settings: &Settings, unsafe_fixes: bool) -> FixOutcome
         names(applied.iter().map(|a| a.rule))
     );
     failed(original, failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Selection, Settings};
+
+    fn added(src: &str, target: &str) -> Vec<(RuleId, AddedMount)> {
+        let at = src.find("RUN ").unwrap() + 4;
+        vec![(
+            RuleId::PIP_WITHOUT_CACHE_MOUNT,
+            AddedMount {
+                at,
+                target: target.into(),
+            },
+        )]
+    }
+
+    #[test]
+    fn an_added_mount_must_read_back_with_its_target() {
+        // what the fix wrote before the writer: BuildKit reads `/a` and runs a command `b`
+        let bad = "FROM a\nRUN --mount=type=cache,target=/a b pip install x\n";
+        let model = crate::syntax::parse(bad);
+        assert!(mount_not_read_back(&model, &added(bad, "/a b")).is_some());
+        let good = "FROM a\nRUN --mount=type=cache,target='/a b' pip install x\n";
+        let model = crate::syntax::parse(good);
+        assert!(mount_not_read_back(&model, &added(good, "/a b")).is_none());
+    }
+
+    #[test]
+    fn the_mounts_of_a_pass_are_found_at_their_new_offsets() {
+        let src = "FROM python:3.12\nRUN pip install x\nRUN pip install --cache-dir \"/a b\" x\n";
+        let settings = Settings::from_selection(&Selection::default()).unwrap();
+        let model = crate::syntax::parse(src);
+        let diagnostics = crate::rules::check_all(src, &model, &settings);
+        let pass = apply_once(src, &diagnostics, false).unwrap();
+        // the second mount's offset moved with the first mount's text
+        assert_eq!(pass.mounts.len(), 2, "{}", pass.text);
+        assert!(pass.mounts[1].1.at > src.rfind("RUN").unwrap() + 4);
+        let model = crate::syntax::parse(&pass.text);
+        assert!(mount_not_read_back(&model, &pass.mounts).is_none());
+        assert!(fix_all(src, &settings, false).failure.is_none());
+    }
 }

@@ -2,7 +2,7 @@ use super::common::{self, covers, mount_target};
 use super::missing_mount::misplaced_mount;
 use super::tools::{Call, never_mount};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
-use crate::diagnostic::{Edit, Fix, Severity};
+use crate::diagnostic::{AddedMount, Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind, Run};
 use crate::syntax::mounts::{Mount, MountType, write_field};
 use crate::syntax::scope::{Scope, UserInfo};
@@ -164,5 +164,9 @@ fn retarget(src: &str, escape: char, run: &Run, scope: &Scope, m: &Mount, meant:
     Some(Fix::safe(
         format!("Mount the cache at `{dir}`{keep}"),
         vec![Edit::replace(range, written)],
-    ))
+    )
+    .with_added_mounts(vec![AddedMount {
+        at: m.range.start,
+        target: dir.to_string(),
+    }]))
 }

@@ -6,7 +6,7 @@ use super::common::{self, Commands, covers, mount_target};
 use super::edits;
 use super::tools::{self, CacheDir, Call, never_mount};
 use super::{Context, OptionKind, OptionSpec};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{AddedMount, Diagnostic, Edit, Fix};
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Run};
 use crate::syntax::mounts::{Mount, MountType};
@@ -317,7 +317,14 @@ fn mount_fix(
         .map(|d| format!("`{}`", d.path))
         .collect::<Vec<_>>()
         .join(" and ");
-    Ok(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits))
+    let added = mounts
+        .into_iter()
+        .map(|m| AddedMount {
+            at: run.flag_insert_at,
+            target: m.target,
+        })
+        .collect();
+    Ok(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits).with_added_mounts(added))
 }
 
 /// With `prefer = "clean"`, the fix appends `command` to the RUN (see [`edits::append_to_run`]).
