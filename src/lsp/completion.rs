@@ -742,6 +742,25 @@ mod tests {
                 present
             })
         );
+        // a cache directory is written as BuildKit reads it back, and not inside quotes
+        let texts = |src: &str| {
+            let (t, c) = ctx(src);
+            let Some(Context::MountValue {
+                index, word, present, ..
+            }) = c
+            else {
+                panic!("{src}")
+            };
+            let model = parse(&t);
+            let items = cache_dirs(&t, &model, index, word, &present);
+            items.into_iter().map(|i| i.new_text).collect::<Vec<_>>()
+        };
+        let src = "FROM a\nRUN --mount=type=cache,target=| pip install --cache-dir \"/a b\" x\n";
+        assert_eq!(texts(src), ["'/a b'"]);
+        let src = "FROM a\nRUN --mount=\"type=cache,target=|\" pip install --cache-dir \"/a b\" x\n";
+        assert!(texts(src).is_empty());
+        let src = "FROM a\nRUN --mount=\"type=cache,target=|\" pip install --cache-dir /c x\n";
+        assert_eq!(texts(src), ["/c"]);
         let (t, c) = ctx("FROM a\nRUN --mount=\"type=secret,required=|\" x\n");
         let word = TextRange::empty(t.rfind("=\"").unwrap() + 1);
         let (mount, key, present) = (MountType::Secret, "required", vec!["type"]);
