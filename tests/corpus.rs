@@ -306,12 +306,8 @@ fn corpus_diff_applied_with_git_equals_write() {
 #[test]
 #[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
 fn corpus_fixes_never_mount_install_directories() {
-    use dfix::rules::tools::never_mount;
-    use dfix::syntax::scope::scope_at;
-    const TOOLS: [&str; 17] = [
-        "pip", "uv", "poetry", "pipenv", "conda", "apt", "apk", "dnf", "yum", "zypper", "npm", "yarn", "pnpm", "go",
-        "cargo", "maven", "gradle",
-    ];
+    use dfix::semantic::scope::scope_at;
+    use dfix::semantic::tools::Tool;
     let settings = all_rules();
     let files: Vec<String> = oracle()
         .iter()
@@ -333,7 +329,7 @@ fn corpus_fixes_never_mount_install_directories() {
                 };
                 let scope = scope_at(&after, i);
                 let home = scope.home();
-                let forbidden: Vec<String> = TOOLS.iter().flat_map(|t| never_mount(t, home.as_deref())).collect();
+                let forbidden: Vec<String> = Tool::ALL.iter().flat_map(|t| t.never_mount(home.as_deref())).collect();
                 for m in rb
                     .mounts
                     .iter()

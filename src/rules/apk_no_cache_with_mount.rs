@@ -1,5 +1,5 @@
 use super::contradiction::{self, CacheRun, cache_runs, remove_word};
-use super::tools::Call;
+use crate::semantic::tools::{Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::RunForm;
@@ -26,7 +26,7 @@ const PACKAGE_CACHE: &str = "/etc/apk/cache";
 
 pub fn check(ctx: &mut Context) {
     for (cr, calls) in cache_runs(ctx) {
-        for (i, call) in calls.iter().enumerate().filter(|(_, c)| c.tool == "apk") {
+        for (i, call) in calls.iter().enumerate().filter(|(_, c)| c.tool == Tool::Apk) {
             let Some(flag) = call.words.iter().find(|w| w.value.as_deref() == Some("--no-cache")) else {
                 continue;
             };
@@ -65,7 +65,7 @@ fn fix(ctx: &Context, cr: &CacheRun, call: &Call, earlier: &[Call]) -> Option<Fi
             .any(|w| matches!(w.value.as_deref(), Some("-U" | "--update-cache" | "--update")))
         || earlier
             .iter()
-            .any(|c| c.tool == "apk" && c.subcommand() == "update" && !c.cmd.conditional && !c.cmd.nested);
+            .any(|c| c.tool == Tool::Apk && c.subcommand() == "update" && !c.cmd.conditional && !c.cmd.nested);
     let mut edits = Vec::new();
     for (n, w) in flags.iter().enumerate() {
         if n == 0 && !refreshed {

@@ -1,11 +1,11 @@
-use super::common::{basename, done_before};
+use crate::semantic::commands::{basename, done_before};
 use super::edits::{self, add_option};
 use super::missing_mount::{self, Found, Prefer, Spec};
-use super::tools::{APK_CACHE, Call};
+use crate::semantic::tools::{APK_CACHE, Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::syntax::model::RunForm;
-use crate::syntax::scope::UserInfo;
+use crate::semantic::scope::UserInfo;
 use crate::syntax::shell::Command;
 use std::borrow::Cow;
 
@@ -31,7 +31,7 @@ const SPEC: Spec = Spec {
         (call.subcommand() != "update")
             .then(|| Fix::safe("Add `--no-cache`", vec![add_option(call, ins, "--no-cache")]))
     }),
-    ..Spec::new("apk")
+    ..Spec::new(Tool::Apk)
 };
 
 /// apk keeps downloaded packages only where `/etc/apk/cache` exists; this link makes it keep
@@ -39,16 +39,16 @@ const SPEC: Spec = Spec {
 const LINK: &str = "ln -sf /var/cache/apk /etc/apk/cache";
 
 pub fn check(ctx: &mut Context) {
-    let relies = ctx.later_in_descendants(|r, calls| {
+    let relies = ctx.semantic().later_in_descendants(|r, calls| {
         let updated = first_update(&r.commands);
-        calls.iter().any(|c| c.tool == "apk" && !refreshes(updated, c))
+        calls.iter().any(|c| c.tool == Tool::Apk && !refreshes(updated, c))
     });
-    let made = ctx.earlier_in_chain(|c| makes_cache_dir(ctx.src, c));
+    let made = ctx.semantic().earlier_in_chain(|c| makes_cache_dir(ctx.src, c));
     missing_mount::check_amended(ctx, &SPEC, |f, d| amend(f, d, &relies, &made));
 }
 
-/// `relies`: a later RUN relies on the index ([`Context::later_in_descendants`]); `made`: an
-/// earlier RUN made `/etc/apk/cache` ([`Context::earlier_in_chain`]).
+/// `relies`: a later RUN relies on the index ([`Semantic::later_in_descendants`](crate::semantic::Semantic::later_in_descendants)); `made`: an
+/// earlier RUN made `/etc/apk/cache` ([`Semantic::earlier_in_chain`](crate::semantic::Semantic::earlier_in_chain)).
 fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], made: &[bool]) {
     if f.prefer != Prefer::Mount || d.fix.is_none() {
         return;

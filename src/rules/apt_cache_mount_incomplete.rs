@@ -1,7 +1,10 @@
-use super::apt_without_cache_mount::{KEEP_PACKAGES, debian_based, docker_clean_removed, touches_docker_clean};
+use super::common::KEEP_PACKAGES;
+use crate::semantic::image::debian_based;
+use crate::semantic::tools::system::{docker_clean_removed, touches_docker_clean};
 use super::edits;
-use super::common::{basename, covers, mount_target};
-use super::tools::{APT_CACHE, APT_LISTS};
+use crate::semantic::commands::basename;
+use crate::semantic::paths::{covers, mount_target};
+use crate::semantic::tools::{APT_CACHE, APT_LISTS, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::{Mount, MountType};
@@ -28,7 +31,7 @@ const LISTS: &str = "/var/lib/apt/lists";
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     let src = ctx.src;
-    let cleaned = ctx.earlier_in_chain(|c| touches_docker_clean(src, c));
+    let cleaned = ctx.semantic().earlier_in_chain(|c| touches_docker_clean(src, c));
     for (r, calls) in ctx.runs() {
         let (index, ins, run) = (r.index, r.ins, r.run);
         let all = &r.commands;
@@ -57,12 +60,12 @@ pub fn check(ctx: &mut Context) {
         for (m, t) in &mounts {
             sharing(ctx, m, t);
         }
-        let installs = calls.iter().find(|c| c.tool == "apt").map(|c| c.cmd.range.start);
+        let installs = calls.iter().find(|c| c.tool == Tool::Apt).map(|c| c.cmd.range.start);
         let Some(first_install) = installs else { continue };
         let archives = mounts.iter().find(|(_, t)| covers(t, ARCHIVES) || covers(APT_CACHE, t));
         let lists = mounts.iter().find(|(_, t)| covers(t, LISTS) || covers(APT_LISTS, t));
         if let Some((m, t)) = archives
-            && debian_based(scope.base.as_deref())
+            && scope.image.as_ref().is_some_and(debian_based)
             && !docker_clean_removed(src, all, cleaned[index], first_install)
         {
             let eol = model.line_ending.as_str();

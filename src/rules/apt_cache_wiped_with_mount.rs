@@ -1,8 +1,9 @@
-use super::common::{basename, covers};
+use crate::semantic::commands::basename;
+use crate::semantic::paths::covers;
 use super::contradiction::{
     self, CacheRun, Place, cache_runs, first_operand, remove_command, remove_word, rm_operands,
 };
-use super::tools::{APT_CACHE, APT_LISTS};
+use crate::semantic::tools::{APT_CACHE, APT_LISTS};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::shell::Command;

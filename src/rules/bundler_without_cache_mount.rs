@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::lang::{self, Keeps};
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -21,7 +22,7 @@ pub static META: RuleMeta = RuleMeta {
 
 const SPEC: Spec = Spec {
     fix: false,
-    ..Spec::new("bundler")
+    ..Spec::new(Tool::Bundler)
 };
 
 const KEEPS: Keeps = Keeps {

@@ -1,11 +1,11 @@
-use super::common::{self, covers, mount_target};
-use super::tools::Call;
+use crate::semantic::paths::{self, covers, mount_target};
+use crate::semantic::tools::{self, Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Instruction, Kind};
 use crate::syntax::mounts::{Mount, MountType};
-use crate::syntax::scope::{Scope, UserInfo};
+use crate::semantic::scope::{Scope, UserInfo};
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -47,7 +47,7 @@ struct Seen {
     line: usize,
     target: String,
     base: Base,
-    tools: Vec<&'static str>,
+    tools: Vec<Tool>,
     user: Option<String>,
 }
 
@@ -105,7 +105,7 @@ pub fn check(ctx: &mut Context) {
             }
             if mj.kind == MountType::Cache && mj.readonly {
                 let writer = calls.iter().filter(|c| !c.cache_off).find_map(|c| {
-                    let d = c.dirs.as_ref()?.iter().find(|d| common::holds(tj, &d.path))?;
+                    let d = c.dirs.as_ref()?.iter().find(|d| paths::holds(tj, &d.path))?;
                     Some((c, d))
                 });
                 if let Some((call, dir)) = writer {
@@ -113,7 +113,7 @@ pub fn check(ctx: &mut Context) {
                         mj.range,
                         format!(
                             "cache mount `{tj}` is read-only, but `{}` writes its cache to `{}`: nothing new reaches the cache, and the tool may fail",
-                            common::call_name(call),
+                            tools::call_name(call),
                             dir.path
                         ),
                     );
@@ -158,8 +158,8 @@ pub fn check(ctx: &mut Context) {
                     m.range,
                     format!(
                         "cache id `{id}` holds `{}`'s cache here and `{}`'s on line {} (`{}`): the two tools share one cache directory",
-                        here.tools.join("`, `"),
-                        e.tools.join("`, `"),
+                        names(&here.tools),
+                        names(&e.tools),
                         e.line,
                         e.target
                     ),
@@ -193,14 +193,18 @@ fn user_key(scope: &Scope) -> Option<String> {
     }
 }
 
+fn names(tools: &[Tool]) -> String {
+    tools.iter().map(|t| t.name()).collect::<Vec<_>>().join("`, `")
+}
+
 /// The tools of the RUN whose cache directories `target` covers.
-fn tools_of(calls: &[Call], target: &str) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
+fn tools_of(calls: &[Call], target: &str) -> Vec<Tool> {
+    let mut out: Vec<Tool> = Vec::new();
     for c in calls {
         let covered = c
             .dirs
             .as_ref()
-            .is_some_and(|ds| ds.iter().any(|d| common::holds(target, &d.path)));
+            .is_some_and(|ds| ds.iter().any(|d| paths::holds(target, &d.path)));
         if covered && !out.contains(&c.tool) {
             out.push(c.tool);
         }

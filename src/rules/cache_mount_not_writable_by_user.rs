@@ -1,8 +1,10 @@
-use super::common::{self, mount_target};
+use crate::semantic::paths::{self, mount_target};
+use crate::semantic::tools;
+use super::common;
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::mounts::MountType;
-use crate::syntax::scope::UserInfo;
+use crate::semantic::scope::UserInfo;
 
 pub static META: RuleMeta = RuleMeta {
     name: "cache-mount-not-writable-by-user",
@@ -39,7 +41,7 @@ pub fn check(ctx: &mut Context) {
                     c.dirs
                         .iter()
                         .flatten()
-                        .any(|d| target.as_deref().is_some_and(|t| common::holds(t, &d.path)))
+                        .any(|d| target.as_deref().is_some_and(|t| paths::holds(t, &d.path)))
                 })
                 .map(|c| c.cmd.effective().user)
                 .collect();
@@ -64,7 +66,7 @@ pub fn check(ctx: &mut Context) {
             } else if m.uid.is_some() || m.gid.is_some() {
                 (None, None)
             } else {
-                match common::owner_options(scope) {
+                match tools::owner_options(scope) {
                     Some(owner) if !owner.is_empty() => (
                         Some(Fix::safe(
                             format!("Add `{}` to the mount", owner.trim_start_matches(',')),

@@ -1,11 +1,11 @@
-use super::common::{self, covers, mount_target};
+use crate::semantic::paths::{self, covers, mount_target};
 use super::missing_mount::misplaced_mount;
-use super::tools::{Call, never_mount};
+use crate::semantic::tools::{self, Call};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind, Run};
 use crate::syntax::mounts::{Mount, MountType};
-use crate::syntax::scope::{Scope, UserInfo};
+use crate::semantic::scope::{Scope, UserInfo};
 use crate::syntax::text::TextRange;
 
 pub static META: RuleMeta = RuleMeta {
@@ -63,11 +63,11 @@ pub fn check(ctx: &mut Context) {
             let dirs = call.dirs.as_deref().unwrap_or_default();
             let wanted = dirs
                 .iter()
-                .filter(|d| !common::is_covered(run, scope, &d.path))
+                .filter(|d| !paths::is_covered(run, scope, &d.path))
                 .map(|d| format!("`{}`", d.path))
                 .collect::<Vec<_>>()
                 .join(" and ");
-            let what = common::call_name(call);
+            let what = tools::call_name(call);
             let message = format!(
                 "cache mount `{target}` does not cover {wanted}, where `{what}` keeps its cache: the mount stays unused and every build downloads again"
             );
@@ -149,7 +149,7 @@ fn retarget(src: &str, run: &Run, scope: &Scope, m: &Mount, meant: &[&Call]) -> 
         return None;
     }
     // another mount there would shadow the new target, or the tool installs there
-    let forbidden = never_mount(tool, scope.home().as_deref());
+    let forbidden = tool.never_mount(scope.home().as_deref());
     if forbidden.iter().any(|f| covers(dir, f))
         || run
             .mounts

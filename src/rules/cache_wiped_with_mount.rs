@@ -1,8 +1,9 @@
-use super::common::{basename, covers, word};
+use crate::semantic::commands::{basename, word};
+use crate::semantic::paths::covers;
 use super::contradiction::{
     self, CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
 };
-use super::tools::{APT_CACHE, APT_LISTS, Call};
+use crate::semantic::tools::{APT_CACHE, APT_LISTS, Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::shell::{Command, Word};
@@ -44,7 +45,7 @@ fn operand_after(words: &[Word], i: usize) -> Option<&str> {
 }
 
 /// A clean-up command: the tool whose cache it empties, and which part.
-fn clean_up(cmd: &Command) -> Option<(&'static str, Vec<Which>)> {
+fn clean_up(cmd: &Command) -> Option<(Tool, Vec<Which>)> {
     let words = cmd.effective().words;
     let name = basename(word(words, 0)?);
     let first = first_operand(words, 1)?;
@@ -52,7 +53,7 @@ fn clean_up(cmd: &Command) -> Option<(&'static str, Vec<Which>)> {
     let all = || Some(vec![Which::All]);
     match name {
         _ if versioned(name, "pip") && sub == "cache" => {
-            matches!(operand_after(words, first), Some("purge" | "remove")).then_some(("pip", vec![Which::All]))
+            matches!(operand_after(words, first), Some("purge" | "remove")).then_some((Tool::Pip, vec![Which::All]))
         }
         _ if versioned(name, "python") => {
             let m = words.iter().position(|w| w.value.as_deref() == Some("-m"))?;
@@ -61,13 +62,13 @@ fn clean_up(cmd: &Command) -> Option<(&'static str, Vec<Which>)> {
             }
             let c = first_operand(words, m + 2)?;
             (word(words, c) == Some("cache") && matches!(operand_after(words, c), Some("purge" | "remove")))
-                .then_some(("pip", vec![Which::All]))
+                .then_some((Tool::Pip, vec![Which::All]))
         }
         "npm" if sub == "cache" => {
-            matches!(operand_after(words, first), Some("clean" | "clear" | "rm")).then_some(("npm", all()?))
+            matches!(operand_after(words, first), Some("clean" | "clear" | "rm")).then_some((Tool::Npm, all()?))
         }
-        "yarn" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some(("yarn", all()?)),
-        "uv" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some(("uv", all()?)),
+        "yarn" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some((Tool::Yarn, all()?)),
+        "uv" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some((Tool::Uv, all()?)),
         "go" if sub == "clean" => {
             let mut which = Vec::new();
             for w in &words[first + 1..] {
@@ -77,17 +78,17 @@ fn clean_up(cmd: &Command) -> Option<(&'static str, Vec<Which>)> {
                     _ => {}
                 }
             }
-            (!which.is_empty()).then_some(("go", which))
+            (!which.is_empty()).then_some((Tool::Go, which))
         }
-        "conda" | "mamba" | "micromamba" if sub == "clean" => Some(("conda", vec![Which::All])),
+        "conda" | "mamba" | "micromamba" if sub == "clean" => Some((Tool::Conda, vec![Which::All])),
         "dnf" | "dnf5" | "dnf-3" | "yum" if sub == "clean" => {
             let what = operand_after(words, first)?;
             if !matches!(what, "all" | "packages" | "metadata" | "dbcache") {
                 return None;
             }
-            Some((if name == "yum" { "yum" } else { "dnf" }, vec![Which::All]))
+            Some((if name == "yum" { Tool::Yum } else { Tool::Dnf }, vec![Which::All]))
         }
-        "zypper" if matches!(sub, "clean" | "cc") => Some(("zypper", vec![Which::All])),
+        "zypper" if matches!(sub, "clean" | "cc") => Some((Tool::Zypper, vec![Which::All])),
         _ => None,
     }
 }
@@ -99,9 +100,9 @@ fn selected(call: &Call, which: Which) -> Vec<String> {
     match (which, call.tool, paths.len()) {
         (Which::All, _, _) => paths,
         // `go build` and friends: [build cache, module cache]; `go mod …`: [module cache]
-        (Which::GoBuild, "go", 2) => vec![paths[0].clone()],
-        (Which::GoModules, "go", 2) => vec![paths[1].clone()],
-        (Which::GoModules, "go", 1) => paths,
+        (Which::GoBuild, Tool::Go, 2) => vec![paths[0].clone()],
+        (Which::GoModules, Tool::Go, 2) => vec![paths[1].clone()],
+        (Which::GoModules, Tool::Go, 1) => paths,
         _ => Vec::new(),
     }
 }
@@ -109,7 +110,7 @@ fn selected(call: &Call, which: Which) -> Vec<String> {
 pub fn check(ctx: &mut Context) {
     let (src, model) = (ctx.src, ctx.model);
     for (cr, calls) in cache_runs(ctx) {
-        if calls.iter().all(|c| c.tool == "apt") {
+        if calls.iter().all(|c| c.tool == Tool::Apt) {
             continue;
         }
         for cmd in &cr.commands {
@@ -152,7 +153,7 @@ fn wiped_by_rm(ctx: &mut Context, cr: &CacheRun, calls: &[Call], cmd: &Command, 
                 return None;
             }
             let target = cr.covering(p)?;
-            let tool_dir = calls.iter().filter(|c| c.tool != "apt").any(|c| {
+            let tool_dir = calls.iter().filter(|c| c.tool != Tool::Apt).any(|c| {
                 c.dirs
                     .iter()
                     .flatten()

@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::lang::{self, Keeps};
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -23,7 +24,7 @@ const SPEC: Spec = Spec {
     // a mount on either directory is the author's choice (the git database only matters for
     // git dependencies)
     any_dir: true,
-    ..Spec::new("cargo")
+    ..Spec::new(Tool::Cargo)
 };
 
 const KEEPS: Keeps = Keeps {

@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::lang::{self, Keeps};
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -20,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const SPEC: Spec = Spec {
-    ..Spec::new("composer")
+    ..Spec::new(Tool::Composer)
 };
 
 const KEEPS: Keeps = Keeps {

@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
@@ -22,7 +23,7 @@ pub static META: RuleMeta = RuleMeta {
 /// Dockerfile rarely states.
 const SPEC: Spec = Spec {
     fix: false,
-    ..Spec::new("conda")
+    ..Spec::new(Tool::Conda)
 };
 
 pub fn check(ctx: &mut Context) {

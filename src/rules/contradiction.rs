@@ -7,12 +7,14 @@
 //! of the line before.
 
 use super::Context;
-use super::common::{self, RunRef, basename, covers, mount_target};
-use super::tools::Call;
+use super::common;
 use crate::diagnostic::{Edit, Fix};
+use crate::semantic::commands::{self, RunRef, basename};
+use crate::semantic::paths::{covers, mount_target};
+use crate::semantic::scope::Scope;
+use crate::semantic::tools::Call;
 use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::mounts::MountType;
-use crate::syntax::scope::Scope;
 use crate::syntax::shell::{Command, ConnectorKind, Word};
 use crate::syntax::text::TextRange;
 
@@ -53,7 +55,7 @@ pub fn cache_runs<'a>(ctx: &Context<'a>) -> impl Iterator<Item = (&'a CacheRun<'
 /// values), with `falsy` values counting as off when the tool honours them.
 /// A variable as `cmd` would see it without its own inline assignments (`VAR=x cmd`).
 pub fn outside_value(name: &str, cmd: &Command, cr: &CacheRun) -> Option<Option<String>> {
-    common::env_outside(name, cmd, &cr.commands, &cr.scope)
+    commands::env_outside(name, cmd, &cr.commands, &cr.scope)
 }
 
 /// Reports a finding in `cr`. Fixes are never offered in an ONBUILD trigger, and the finding

@@ -1,4 +1,5 @@
-use super::common::basename;
+use crate::semantic::tools::Tool;
+use crate::semantic::commands::basename;
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
@@ -19,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/dnf-without-cache-mount.md"),
 };
 
-const SPEC: Spec = Spec::new("dnf");
+const SPEC: Spec = Spec::new(Tool::Dnf);
 
 pub fn check(ctx: &mut Context) {
     missing_mount::check_amended(ctx, &SPEC, |found, d| {

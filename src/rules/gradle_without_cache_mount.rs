@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::lang::{self, Keeps};
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -19,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/gradle-without-cache-mount.md"),
 };
 
-const SPEC: Spec = Spec { ..Spec::new("gradle") };
+const SPEC: Spec = Spec { ..Spec::new(Tool::Gradle) };
 
 const KEEPS: Keeps = Keeps {
     programs: &["gradle", "gradlew"],

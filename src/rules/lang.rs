@@ -3,11 +3,11 @@
 //! the layer, and the clean-up fix that appends the tool's cache-clean command.
 
 use super::Context;
-use super::common::{basename, commands};
 use super::edits;
 use super::missing_mount::Spec;
-use super::tools::Call;
 use crate::diagnostic::Fix;
+use crate::semantic::commands::{basename, commands};
+use crate::semantic::tools::Call;
 use crate::syntax::model::{Instruction, Kind};
 
 /// How a file can show that it needs the tool's downloads in the image: a later offline call

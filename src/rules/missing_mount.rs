@@ -2,15 +2,17 @@
 //! cache directories no cache or tmpfs mount of the RUN covers, and that does not keep its
 //! cache out of the image some other way (the tool's "no cache" switch or its clean-up).
 
-use super::common::{self, Commands, covers, mount_target};
+use super::common;
 use super::edits;
-use super::tools::{self, CacheDir, Call, never_mount};
 use super::{Context, OptionKind, OptionSpec};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::semantic::commands::{self, Commands};
+use crate::semantic::paths::{self, covers, mount_target};
+use crate::semantic::scope::{Scope, UserInfo};
+use crate::semantic::tools::{self, CacheDir, Call, Tool};
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Run};
 use crate::syntax::mounts::{Mount, MountType};
-use crate::syntax::scope::{Scope, UserInfo};
 
 /// The option every `<tool>-without-cache-mount` rule takes.
 pub const PREFER: OptionSpec = OptionSpec {
@@ -46,7 +48,7 @@ pub struct Found<'a> {
 }
 
 pub struct Spec {
-    pub tool: &'static str,
+    pub tool: Tool,
     /// Offer the mount fix (false while the tool's cache directory is unverified).
     pub fix: bool,
     /// Why a finding has no fix at all (neither mount nor clean-up), when that is known.
@@ -60,7 +62,7 @@ pub struct Spec {
 }
 
 impl Spec {
-    pub const fn new(tool: &'static str) -> Spec {
+    pub const fn new(tool: Tool) -> Spec {
         Spec {
             tool,
             fix: true,
@@ -72,33 +74,6 @@ impl Spec {
     }
 }
 
-/// Leaf names that show what a cache mount's target was meant for.
-pub fn looks_like_cache_of(tool: &str, target: &str) -> bool {
-    let t = target.trim_end_matches('/');
-    let any = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
-    let pip = t.ends_with("/pip") || any(&["pip-cache", "pipcache", ".cache/pip"]);
-    match tool {
-        "pip" => pip,
-        // `uv pip install` after a move from pip keeps pip's mount
-        "uv" => pip || t.ends_with("/uv") || any(&["uv-cache", "uvcache"]),
-        "poetry" => any(&["pypoetry", "poetry"]),
-        "pipenv" => any(&["pipenv"]),
-        "apt" => any(&["/var/cache/apt", "/var/lib/apt"]),
-        "apk" => any(&["apk"]),
-        "dnf" => any(&["dnf"]),
-        "yum" => any(&["yum"]),
-        "zypper" => any(&["zypp"]),
-        "npm" => any(&[".npm", "/npm"]),
-        "yarn" => any(&["yarn"]),
-        "pnpm" => any(&["pnpm"]),
-        "go" => any(&["go-build", "pkg/mod", "gocache", "gomodcache"]),
-        "cargo" => any(&["cargo"]),
-        "maven" => any(&[".m2"]),
-        "gradle" => any(&[".gradle", "gradle"]),
-        _ => false,
-    }
-}
-
 /// A cache or tmpfs mount of the RUN that looks meant for `call`'s tool (by its name) but
 /// covers none of its directories: that is `cache-mount-target-mismatch`'s finding, not a
 /// missing mount. A mount that covers a directory of another call of the RUN is that call's,
@@ -107,7 +82,7 @@ pub fn looks_like_cache_of(tool: &str, target: &str) -> bool {
 /// resolved target.
 pub fn misplaced_mount<'r>(run: &'r Run, scope: &Scope, call: &Call, calls: &[Call]) -> Option<(&'r Mount, String)> {
     let dirs = call.dirs.as_ref()?;
-    if dirs.iter().all(|d| common::is_covered(run, scope, &d.path)) {
+    if dirs.iter().all(|d| paths::is_covered(run, scope, &d.path)) {
         return None;
     }
     run.mounts
@@ -115,13 +90,13 @@ pub fn misplaced_mount<'r>(run: &'r Run, scope: &Scope, call: &Call, calls: &[Ca
         .filter(|m| matches!(m.kind, MountType::Cache | MountType::Tmpfs))
         .filter_map(|m| Some((m, mount_target(m, scope)?)))
         .find(|(_, t)| {
-            looks_like_cache_of(call.tool, t)
-                && !dirs.iter().any(|d| common::holds(t, &d.path) || covers(&d.path, t))
+            call.tool.looks_like_cache(t)
+                && !dirs.iter().any(|d| paths::holds(t, &d.path) || covers(&d.path, t))
                 && !calls
                     .iter()
                     .filter_map(|c| c.dirs.as_ref())
                     .flatten()
-                    .any(|d| common::holds(t, &d.path))
+                    .any(|d| paths::holds(t, &d.path))
         })
 }
 
@@ -139,7 +114,7 @@ pub fn bind_on_cache_dir<'r, 'c>(
         .filter(|m| m.kind == MountType::Bind && m.from.is_none())
         .filter_map(|m| Some((m, mount_target(m, scope)?)))
         .find_map(|(m, t)| {
-            let cachey = looks_like_cache_of(call.tool, &t) || common::basename(t.trim_end_matches('/')) == ".cache";
+            let cachey = call.tool.looks_like_cache(&t) || commands::basename(t.trim_end_matches('/')) == ".cache";
             let d = dirs
                 .iter()
                 .find(|d| clean_path(&d.path) == clean_path(&t) || cachey && covers(&t, &d.path))?;
@@ -172,13 +147,13 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
                         // a cache mount inside the directory is a deliberate partial cache
                         // (`/go/pkg/mod/cache`): not a missing mount
                         .filter(|d| {
-                            !common::is_covered(run, scope, &d.path) && !common::has_cache_inside(run, scope, &d.path)
+                            !paths::is_covered(run, scope, &d.path) && !paths::has_cache_inside(run, scope, &d.path)
                         })
                         .collect();
                     if missing.is_empty() || spec.any_dir && missing.len() < dirs.len() {
                         continue;
                     }
-                    if common::has_unresolved_mount(run, scope)
+                    if paths::has_unresolved_mount(run, scope)
                         || misplaced_mount(run, scope, call, calls).is_some()
                         || bind_on_cache_dir(run, scope, call).is_some()
                     {
@@ -222,10 +197,13 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
                 ),
                 None => String::new(),
             };
-            let program = call.words[0].value.as_deref().map_or(call.tool, common::basename);
+            let program = call.words[0]
+                .value
+                .as_deref()
+                .map_or(call.tool.name(), commands::basename);
             // `python -m pip install` is pip's call
             let program = if program.starts_with("python") {
-                call.tool
+                call.tool.name()
             } else {
                 program
             };
@@ -284,14 +262,14 @@ fn mount_fix(
         )));
     }
     let home = scope.home();
-    let forbidden = never_mount(call.tool, home.as_deref());
+    let forbidden = call.tool.never_mount(home.as_deref());
     let mut mounts = Vec::new();
     for d in missing {
         // another mount there would shadow the new one or be shadowed by it
-        if common::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
+        if paths::is_mounted(run, scope, &d.path) || forbidden.iter().any(|f| covers(&d.path, f)) {
             return Err(None);
         }
-        let Some(options) = common::cache_mount_options(call, scope, d) else {
+        let Some(options) = tools::cache_mount_options(call, scope, d) else {
             return Err(match &scope.user {
                 UserInfo::NonRoot { name, .. } if call.cmd.effective().user.is_none() => {
                     Some(common::unknown_uid(name))

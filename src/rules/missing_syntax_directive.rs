@@ -1,4 +1,5 @@
-use super::{Context, Family, FixAvailability, OptionKind, OptionSpec, RuleMeta, Status, features, parser_directive_ignored};
+use super::{Context, Family, FixAvailability, OptionKind, OptionSpec, RuleMeta, Status, parser_directive_ignored};
+use crate::semantic::features;
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::directives::detect_syntax;
 use crate::syntax::model::Dockerfile;

@@ -1,6 +1,6 @@
-use super::common;
+use crate::semantic::paths;
+use crate::semantic::tools;
 use super::missing_mount::bind_on_cache_dir;
-use super::tools::never_mount;
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::Kind;
@@ -41,7 +41,7 @@ pub fn check(ctx: &mut Context) {
                 continue;
             }
             seen.push(m.range);
-            let what = common::call_name(call);
+            let what = tools::call_name(call);
             let ro = if m.readonly { " (read-only)" } else { "" };
             let message = if m.type_given {
                 format!(
@@ -54,11 +54,11 @@ pub fn check(ctx: &mut Context) {
                     dir.path
                 )
             };
-            let forbidden = never_mount(call.tool, scope.home().as_deref());
+            let forbidden = call.tool.never_mount(scope.home().as_deref());
             let fix = (!m.type_given
                 && m.source.is_none()
                 && ins.kind != Kind::Onbuild
-                && !forbidden.iter().any(|f| common::covers(&target, f)))
+                && !forbidden.iter().any(|f| paths::covers(&target, f)))
             .then(|| insert_type(src, run, m))
             .flatten();
             ctx.report_with_fix(m.range, message, fix);

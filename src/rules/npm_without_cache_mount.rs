@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::lang::{self, Keeps};
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -21,7 +22,7 @@ pub static META: RuleMeta = RuleMeta {
 
 const SPEC: Spec = Spec {
     clean: Some(|call, ins| lang::append_clean(call, ins, "npm cache clean --force")),
-    ..Spec::new("npm")
+    ..Spec::new(Tool::Npm)
 };
 
 const KEEPS: Keeps = Keeps {

@@ -1,5 +1,6 @@
+use crate::semantic::tools::Tool;
 use super::contradiction::{self, CacheRun, cache_runs, outside_value, removal_edits, set_nonempty};
-use super::tools;
+use crate::semantic::tools;
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::syntax::text::TextRange;
@@ -25,7 +26,7 @@ const VAR: &str = "PIP_NO_CACHE_DIR";
 pub fn check(ctx: &mut Context) {
     let src = ctx.src;
     for (cr, calls) in cache_runs(ctx) {
-        for call in calls.iter().filter(|c| c.tool == "pip") {
+        for call in calls.iter().filter(|c| c.tool == Tool::Pip) {
             let Some(dirs) = &call.dirs else { continue };
             let Some(target) = dirs.iter().find_map(|d| cr.covering(&d.path)) else {
                 continue;

@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::edits::add_option;
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -26,7 +27,7 @@ const SPEC: Spec = Spec {
             vec![add_option(call, ins, "--no-cache-dir")],
         ))
     }),
-    ..Spec::new("pip")
+    ..Spec::new(Tool::Pip)
 };
 
 pub fn check(ctx: &mut Context) {

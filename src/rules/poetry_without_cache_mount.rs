@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
@@ -20,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
 
 /// The mounts go on `<cache-dir>/cache` and `<cache-dir>/artifacts`, never on the cache
 /// directory itself: Poetry creates its virtualenvs there by default.
-const SPEC: Spec = Spec::new("poetry");
+const SPEC: Spec = Spec::new(Tool::Poetry);
 
 pub fn check(ctx: &mut Context) {
     missing_mount::check(ctx, &SPEC);

@@ -1,4 +1,5 @@
-use super::{Context, FixAvailability, Family, RuleMeta, Status, features};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
+use crate::semantic::features;
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::directives::detect_syntax;
 use crate::syntax::text::TextRange;

@@ -1,9 +1,9 @@
-use super::common::basename;
+use crate::semantic::commands::basename;
 use super::contradiction::{self, CacheRun, cache_runs, first_operand, outside_value, removal_edits};
-use super::tools::Call;
+use crate::semantic::tools::{Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
-use crate::syntax::scope::Var;
+use crate::semantic::scope::Var;
 use crate::syntax::shell::Word;
 use crate::syntax::text::TextRange;
 
@@ -56,7 +56,7 @@ fn own_options<'w>(call: &Call<'w>) -> &'w [Word] {
 pub fn check(ctx: &mut Context) {
     let src = ctx.src;
     for (cr, calls) in cache_runs(ctx) {
-        for call in calls.iter().filter(|c| c.tool == "uv") {
+        for call in calls.iter().filter(|c| c.tool == Tool::Uv) {
             let Some(dirs) = &call.dirs else { continue };
             let Some(target) = dirs.iter().find_map(|d| cr.covering(&d.path)) else {
                 continue;

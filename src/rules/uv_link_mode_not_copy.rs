@@ -1,4 +1,6 @@
-use super::common::{basename, env_of, is_covered};
+use crate::semantic::tools::Tool;
+use crate::semantic::commands::{basename, env_of};
+use crate::semantic::paths::is_covered;
 use super::edits::add_option;
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
@@ -26,7 +28,7 @@ pub fn check(ctx: &mut Context) {
         let (eff, run) = (r.eff, r.run);
         let scope = &r.scope;
         for call in calls {
-            if call.tool != "uv" || call.cache_off {
+            if call.tool != Tool::Uv || call.cache_off {
                 continue;
             }
             // commands that install packages from the cache (not `uv lock`, `uv export`,

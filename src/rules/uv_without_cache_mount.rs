@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::Severity;
@@ -18,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/uv-without-cache-mount.md"),
 };
 
-const SPEC: Spec = Spec::new("uv");
+const SPEC: Spec = Spec::new(Tool::Uv);
 
 pub fn check(ctx: &mut Context) {
     missing_mount::check(ctx, &SPEC);

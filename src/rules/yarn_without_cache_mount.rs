@@ -1,3 +1,4 @@
+use crate::semantic::tools::Tool;
 use super::lang::{self, Keeps};
 use super::missing_mount::{self, Spec};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
@@ -33,7 +34,7 @@ const SPEC: Spec = Spec {
             None
         }
     }),
-    ..Spec::new("yarn")
+    ..Spec::new(Tool::Yarn)
 };
 
 const KEEPS: Keeps = Keeps {

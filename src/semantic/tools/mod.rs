@@ -10,8 +10,8 @@
 //! apt/apk/rpm, `go.rs`, `rust.rs`, `jvm.rs`, `php.rs`, `ruby.rs`); this file holds what they share
 //! (the command's environment, option lookups, the clean-up searches) and the table of detectors.
 
-use super::common::{Commands, basename, env_of, word};
-use crate::syntax::scope::{Scope, UserInfo, Var};
+use crate::semantic::commands::{Commands, basename, env_of, word};
+use crate::semantic::scope::{Scope, UserInfo, Var};
 use crate::syntax::shell::{Command, Word};
 use crate::syntax::text::TextRange;
 use std::cell::{OnceCell, RefCell};
@@ -24,7 +24,7 @@ mod php;
 mod python;
 mod ruby;
 mod rust;
-mod system;
+pub mod system;
 #[cfg(test)]
 mod tests;
 
@@ -176,7 +176,7 @@ fn dirs(paths: impl IntoIterator<Item = String>, locked: bool) -> Vec<CacheDir> 
 
 /// One package-manager command in a RUN.
 pub struct Call<'a> {
-    pub tool: &'static str,
+    pub tool: Tool,
     pub cmd: &'a Command,
     /// The effective words (wrappers like `sudo` and `env` peeled off).
     pub words: &'a [Word],
@@ -331,17 +331,183 @@ pub fn calls<'a>(file: &'a Source<'a>, all: &'a Commands<'a>, scope: &'a Scope) 
     out
 }
 
-/// Directories a cache mount must never cover: the tool installs into them, so the mount
-/// would hide the installed files from the image.
-pub fn never_mount(tool: &str, env_home: Option<&str>) -> Vec<String> {
-    let home = env_home.unwrap_or("/root");
-    match tool {
-        "cargo" => vec!["/usr/local/cargo".into(), join(home, ".cargo")],
-        "maven" => vec![join(home, ".m2")],
-        "gradle" => vec![join(home, ".gradle")],
-        "poetry" => vec![join(home, ".cache/pypoetry")],
-        // the ruby image's `GEM_HOME`: the installed gems live there (its `cache/` may be mounted)
-        "bundler" => vec!["/usr/local/bundle".into()],
-        _ => Vec::new(),
+/// A package manager dfix knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tool {
+    Pip,
+    Uv,
+    Poetry,
+    Pipenv,
+    Conda,
+    Apt,
+    Apk,
+    Dnf,
+    Yum,
+    Zypper,
+    Npm,
+    Yarn,
+    Pnpm,
+    Go,
+    Cargo,
+    Maven,
+    Gradle,
+    Composer,
+    Bundler,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 19] = [
+        Tool::Pip,
+        Tool::Uv,
+        Tool::Poetry,
+        Tool::Pipenv,
+        Tool::Conda,
+        Tool::Apt,
+        Tool::Apk,
+        Tool::Dnf,
+        Tool::Yum,
+        Tool::Zypper,
+        Tool::Npm,
+        Tool::Yarn,
+        Tool::Pnpm,
+        Tool::Go,
+        Tool::Cargo,
+        Tool::Maven,
+        Tool::Gradle,
+        Tool::Composer,
+        Tool::Bundler,
+    ];
+
+    /// How messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Pip => "pip",
+            Tool::Uv => "uv",
+            Tool::Poetry => "poetry",
+            Tool::Pipenv => "pipenv",
+            Tool::Conda => "conda",
+            Tool::Apt => "apt",
+            Tool::Apk => "apk",
+            Tool::Dnf => "dnf",
+            Tool::Yum => "yum",
+            Tool::Zypper => "zypper",
+            Tool::Npm => "npm",
+            Tool::Yarn => "yarn",
+            Tool::Pnpm => "pnpm",
+            Tool::Go => "go",
+            Tool::Cargo => "cargo",
+            Tool::Maven => "maven",
+            Tool::Gradle => "gradle",
+            Tool::Composer => "composer",
+            Tool::Bundler => "bundler",
+        }
     }
+
+    /// Directories a cache mount must never cover: the tool installs into them, so the mount
+    /// would hide the installed files from the image.
+    pub fn never_mount(self, env_home: Option<&str>) -> Vec<String> {
+        let home = env_home.unwrap_or("/root");
+        match self {
+            Tool::Cargo => vec!["/usr/local/cargo".into(), join(home, ".cargo")],
+            Tool::Maven => vec![join(home, ".m2")],
+            Tool::Gradle => vec![join(home, ".gradle")],
+            Tool::Poetry => vec![join(home, ".cache/pypoetry")],
+            // the ruby image's `GEM_HOME`: the installed gems live there (its `cache/` may be mounted)
+            Tool::Bundler => vec!["/usr/local/bundle".into()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The leaf names of a cache mount's target show it was meant for this tool.
+    pub fn looks_like_cache(self, target: &str) -> bool {
+        let t = target.trim_end_matches('/');
+        let any = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+        let pip = t.ends_with("/pip") || any(&["pip-cache", "pipcache", ".cache/pip"]);
+        match self {
+            Tool::Pip => pip,
+            // `uv pip install` after a move from pip keeps pip's mount
+            Tool::Uv => pip || t.ends_with("/uv") || any(&["uv-cache", "uvcache"]),
+            Tool::Poetry => any(&["pypoetry", "poetry"]),
+            Tool::Pipenv => any(&["pipenv"]),
+            Tool::Conda => any(&["conda", "mamba"]),
+            Tool::Apt => any(&["/var/cache/apt", "/var/lib/apt"]),
+            Tool::Apk => any(&["apk"]),
+            Tool::Dnf => any(&["dnf"]),
+            Tool::Yum => any(&["yum"]),
+            Tool::Zypper => any(&["zypp"]),
+            Tool::Npm => any(&[".npm", "/npm"]),
+            Tool::Yarn => any(&["yarn"]),
+            Tool::Pnpm => any(&["pnpm"]),
+            Tool::Go => any(&["go-build", "pkg/mod", "gocache", "gomodcache"]),
+            Tool::Cargo => any(&["cargo"]),
+            Tool::Maven => any(&[".m2"]),
+            Tool::Gradle => any(&[".gradle", "gradle"]),
+            Tool::Composer => any(&["composer"]),
+            Tool::Bundler => any(&["bundle", "/gems"]),
+        }
+    }
+}
+
+impl std::fmt::Display for Tool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The `uid=…,gid=…` a cache mount needs so that the RUN's user can write to it: `Some("")`
+/// for root, `None` when the user's uid is unknown.
+pub fn owner_options(scope: &Scope) -> Option<String> {
+    match &scope.user {
+        UserInfo::Root => Some(String::new()),
+        UserInfo::NonRoot {
+            uid: Some(uid), gid, ..
+        } => Some(match gid {
+            Some(g) => format!(",uid={uid},gid={g}"),
+            None => format!(",uid={uid}"),
+        }),
+        _ => None,
+    }
+}
+
+/// The options after `type=cache,` of the mount that caches `d` for `call`, as the fixes write
+/// them: the target, `sharing=locked` when the tool locks the directory, and the `uid`/`gid` the
+/// tool's user needs to write there. `None` when that user's uid is unknown.
+pub fn cache_mount_options(call: &Call, scope: &Scope, d: &CacheDir) -> Option<String> {
+    // the tool's user: `sudo` makes it root whatever `USER` says
+    let owner = match call.cmd.effective().user {
+        Some("root" | "0") => String::new(),
+        Some(_) => return None,
+        None => owner_options(scope)?,
+    };
+    let sharing = if d.locked { ",sharing=locked" } else { "" };
+    Some(format!("target={}{sharing}{owner}", d.path))
+}
+
+/// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,
+/// `yarn`.
+pub fn call_name(call: &Call) -> String {
+    let program = call.words[0].value.as_deref().map_or(call.tool.name(), basename);
+    // `python -m pip install` is pip's call
+    let (program, from) = if program.starts_with("python") {
+        let module = call.words[..call.sub]
+            .iter()
+            .position(|w| w.value.as_deref() == Some(call.tool.name()))
+            .map_or(call.sub, |i| i + 1);
+        (call.tool.name(), module)
+    } else {
+        (program, 1)
+    };
+    let mut name = program.to_string();
+    for i in from..=call.sub {
+        let Some(v) = call.words[i].value.as_deref() else {
+            continue;
+        };
+        // plain words such as `uv pip install`, not options or their values
+        let after_option = call.words[i - 1].value.as_deref().is_some_and(|p| p.starts_with('-'));
+        if i == call.sub || !v.starts_with('-') && !after_option && v.chars().all(|c| c.is_ascii_lowercase()) {
+            name.push(' ');
+            name.push_str(v);
+        }
+    }
+    name
 }

@@ -19,7 +19,7 @@ pub(super) fn npm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         return None;
     }
     let mut call = Call {
-        tool: "npm",
+        tool: Tool::Npm,
         cmd: env.cmd,
         words,
         sub,
@@ -78,7 +78,7 @@ pub(super) fn yarn<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>>
         return None;
     }
     let mut call = Call {
-        tool: "yarn",
+        tool: Tool::Yarn,
         cmd: env.cmd,
         words,
         sub,
@@ -189,7 +189,7 @@ pub(super) fn pnpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>>
         return None;
     }
     let mut call = Call {
-        tool: "pnpm",
+        tool: Tool::Pnpm,
         cmd: env.cmd,
         words,
         sub,

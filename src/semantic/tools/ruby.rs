@@ -13,7 +13,7 @@ pub(super) fn bundler<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'
         return None;
     }
     Some(Call {
-        tool: "bundler",
+        tool: Tool::Bundler,
         cmd: env.cmd,
         words,
         sub,

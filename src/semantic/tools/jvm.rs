@@ -19,7 +19,7 @@ pub(super) fn maven<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>
         return None;
     }
     let mut call = Call {
-        tool: "maven",
+        tool: Tool::Maven,
         cmd: env.cmd,
         words,
         sub: 0,
@@ -67,7 +67,7 @@ pub(super) fn gradle<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a
         return None;
     }
     let mut call = Call {
-        tool: "gradle",
+        tool: Tool::Gradle,
         cmd: env.cmd,
         words,
         sub: 0,

@@ -50,7 +50,7 @@ pub(super) fn cargo<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>
     let home = env.dir_or("CARGO_HOME", || env.home().map(|h| join(&h, ".cargo")));
     let dirs = home.map(|h| dirs([join(&h, "registry"), join(&h, "git/db")], false));
     Some(Call {
-        tool: "cargo",
+        tool: Tool::Cargo,
         cmd: env.cmd,
         words,
         sub,

@@ -1,6 +1,8 @@
 //! The system package managers: apt, apk, and the rpm family (dnf, microdnf, yum, zypper).
 
 use super::*;
+use crate::semantic::commands::done_before;
+use crate::syntax::image::ImageRef;
 
 pub const APT_CACHE: &str = "/var/cache/apt";
 pub const APT_LISTS: &str = "/var/lib/apt";
@@ -42,7 +44,7 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
                     .any(|x| matches!(x.range.slice(env.src), "/var/lib/apt" | "/var/lib/apt/" | "/var/lib/apt/*"))
     });
     Some(Call {
-        tool: "apt",
+        tool: Tool::Apt,
         cmd: env.cmd,
         words,
         sub,
@@ -78,7 +80,7 @@ pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         return None;
     }
     let mut call = Call {
-        tool: "apk",
+        tool: Tool::Apk,
         cmd: env.cmd,
         words,
         sub,
@@ -100,14 +102,14 @@ pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
 /// `dnf|dnf5|yum|microdnf install|upgrade|…` and `zypper install|update|…`.
 pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
-    let base = env.scope.base.as_deref();
+    let base = env.scope.image.as_ref();
     let (tool, dir) = match name {
-        "dnf-3" => ("dnf", Some(DNF4_CACHE)),
-        "dnf" => ("dnf", Some(dnf_cache(base))),
-        "dnf5" => ("dnf", Some(DNF5_CACHE)),
+        "dnf-3" => (Tool::Dnf, Some(DNF4_CACHE)),
+        "dnf" => (Tool::Dnf, Some(dnf_cache(base))),
+        "dnf5" => (Tool::Dnf, Some(DNF5_CACHE)),
         // on EL8 and later `yum` is dnf; only a known base tells which one runs
-        "yum" => ("yum", base.and_then(yum_cache)),
-        "zypper" => ("zypper", Some("/var/cache/zypp")),
+        "yum" => (Tool::Yum, base.and_then(yum_cache)),
+        "zypper" => (Tool::Zypper, Some("/var/cache/zypp")),
         _ => return None,
     };
     let sub = first_operand(
@@ -129,7 +131,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         ],
     )?;
     let s = word(words, sub)?;
-    let ok = if tool == "zypper" {
+    let ok = if tool == Tool::Zypper {
         matches!(
             s,
             "install" | "in" | "update" | "up" | "dist-upgrade" | "dup" | "patch" | "source-install" | "si"
@@ -155,7 +157,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     let cleaned = any_command(env, &format!("{tool} clean"), |w| {
         let prog = word(w, 0).map(basename);
         let cleans = match tool {
-            "zypper" => {
+            Tool::Zypper => {
                 prog == Some("zypper")
                     && w[1..]
                         .iter()
@@ -191,18 +193,6 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
 pub(super) const DNF4_CACHE: &str = "/var/cache/dnf";
 pub(super) const DNF5_CACHE: &str = "/var/cache/libdnf5";
 
-/// An image reference's last path component and tag (`registry/ubi8/ubi:8.9` → `ubi`, `8.9`),
-/// lowercased, plus the whole path.
-pub(super) fn image_parts(base: &str) -> (String, String, String) {
-    let base = base.split('@').next().unwrap_or(base).to_ascii_lowercase();
-    let (path, tag) = match base.rsplit_once(':') {
-        Some((p, t)) if !t.contains('/') => (p.to_string(), t.to_string()),
-        _ => (base.clone(), String::new()),
-    };
-    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
-    (name, tag, path)
-}
-
 /// The leading number of a tag (`41`, `8.9` → 8, `stream9` → 9, `centos7` → 7).
 pub(super) fn major(tag: &str) -> Option<u32> {
     let digits: String = tag
@@ -214,13 +204,12 @@ pub(super) fn major(tag: &str) -> Option<u32> {
 }
 
 /// `dnf` is dnf5 (`/var/cache/libdnf5`) from Fedora 41 on; elsewhere dnf4 (`/var/cache/dnf`).
-pub(super) fn dnf_cache(base: Option<&str>) -> &'static str {
-    let Some(base) = base else { return DNF4_CACHE };
-    let (name, tag, _) = image_parts(base);
-    if !matches!(name.as_str(), "fedora" | "fedora-minimal" | "fedora-toolbox") {
+pub(super) fn dnf_cache(image: Option<&ImageRef>) -> &'static str {
+    let Some(image) = image else { return DNF4_CACHE };
+    if !matches!(image.name(), "fedora" | "fedora-minimal" | "fedora-toolbox") {
         return DNF4_CACHE;
     }
-    match major(&tag) {
+    match major(&image.tag) {
         Some(n) if n < 41 => DNF4_CACHE,
         _ => DNF5_CACHE,
     }
@@ -228,15 +217,16 @@ pub(super) fn dnf_cache(base: Option<&str>) -> &'static str {
 
 /// The cache of `yum` on a known base: yum 3 (`/var/cache/yum`) up to EL7 and Amazon Linux 2,
 /// dnf from EL8 on. `None` for an image dfix does not know.
-pub(super) fn yum_cache(base: &str) -> Option<&'static str> {
-    let (name, tag, path) = image_parts(base);
-    let n = major(&tag);
-    let el = path
+pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
+    let (name, tag) = (image.name(), image.tag.as_str());
+    let n = major(tag);
+    let el = image
+        .path
         .rsplit('/')
         .nth(1)
         .and_then(|p| p.strip_prefix("ubi"))
         .and_then(|v| v.parse::<u32>().ok());
-    match name.as_str() {
+    match name {
         "centos" | "oraclelinux" | "scientificlinux" | "sl" => match n {
             Some(v) if v <= 7 => Some("/var/cache/yum"),
             Some(_) => Some(DNF4_CACHE),
@@ -249,10 +239,50 @@ pub(super) fn yum_cache(base: &str) -> Option<&'static str> {
             _ => None,
         },
         "rockylinux" | "almalinux" => Some(DNF4_CACHE),
-        "fedora" => Some(dnf_cache(Some(base))),
-        _ if el.is_some_and(|v| v >= 8) || name.starts_with("ubi") && major(&name).is_some_and(|v| v >= 8) => {
+        "fedora" => Some(dnf_cache(Some(image))),
+        _ if el.is_some_and(|v| v >= 8) || name.starts_with("ubi") && major(name).is_some_and(|v| v >= 8) => {
             Some(DNF4_CACHE)
         }
         _ => None,
     }
+}
+
+/// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).
+pub fn is_update(words: &[Word]) -> bool {
+    if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
+        return false;
+    }
+    let mut i = 1;
+    while let Some(v) = word(words, i) {
+        if !v.starts_with('-') {
+            return v == "update";
+        }
+        if matches!(
+            v,
+            "-o" | "-c" | "-t" | "--option" | "--config-file" | "--target-release"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub fn touches_docker_clean(src: &str, c: &Command) -> bool {
+    let words = c.effective().words;
+    matches!(
+        word(words, 0).map(basename),
+        Some("rm" | "mv" | "sed" | "truncate" | "unlink" | "cp" | "ln" | "echo" | "printf" | "tee")
+    ) && words[1..].iter().any(|w| {
+        let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
+        raw.contains("apt.conf.d/docker-clean") || raw.contains("apt.conf.d/docker-*") || raw.contains("apt.conf.d/*")
+    })
+}
+
+/// Something before offset `before` in this RUN (`commands`), or an earlier RUN of the stage
+/// chain (`earlier`: [`Semantic::earlier_in_chain`](crate::semantic::Semantic::earlier_in_chain) of [`touches_docker_clean`]), removes or
+/// rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub fn docker_clean_removed(src: &str, commands: &Commands, earlier: bool, before: usize) -> bool {
+    done_before(commands, earlier, before, |c| touches_docker_clean(src, c))
 }

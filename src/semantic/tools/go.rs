@@ -45,7 +45,7 @@ pub(super) fn go<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
         word(w, 0).map(basename) == Some("go") && word(w, 1) == Some("clean")
     });
     Some(Call {
-        tool: "go",
+        tool: Tool::Go,
         cmd: env.cmd,
         words,
         sub,

@@ -20,7 +20,7 @@ pub(super) fn composer<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<
     };
     let cache_off = words.iter().any(|w| w.value.as_deref() == Some("--no-cache"));
     Some(Call {
-        tool: "composer",
+        tool: Tool::Composer,
         cmd: env.cmd,
         words,
         sub,

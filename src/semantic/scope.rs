@@ -1,8 +1,10 @@
 //! What is in effect at an instruction: variables (ENV and ARG through the stage chain), the
 //! user and their uid/gid/home, and the working directory.
 
-use super::model::{Body, Dockerfile, Instruction, Kind, Value};
-use super::shell::Command;
+use super::image;
+use crate::syntax::image::ImageRef;
+use crate::syntax::model::{Body, Dockerfile, Instruction, Kind, Value};
+use crate::syntax::shell::Command;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -33,6 +35,8 @@ pub struct Scope {
     /// The image the stage chain starts from, as written; `None` when it is not a literal
     /// (`FROM ${BASE}`).
     pub base: Option<String>,
+    /// [`Scope::base`], parsed.
+    pub image: Option<ImageRef>,
 }
 
 impl Scope {
@@ -73,28 +77,6 @@ impl Scope {
         }
         let wd = self.workdir.as_deref().unwrap_or("/");
         Some(format!("{}/{}", wd.trim_end_matches('/'), path))
-    }
-}
-
-/// An image reference's repository, without registry `docker.io/library/`, tag or digest.
-fn image_repo(base: &str) -> &str {
-    let name = base.split(['@']).next().unwrap_or(base);
-    let repo = name
-        .rsplit_once(':')
-        .map_or(name, |(r, tag)| if tag.contains('/') { name } else { r });
-    repo.trim_start_matches("docker.io/").trim_start_matches("library/")
-}
-
-/// Official images whose documented environment dfix relies on.
-fn base_image_env(base: &str) -> &'static [(&'static str, &'static str)] {
-    match image_repo(base) {
-        // docker-library/golang `*/Dockerfile`: `ENV GOPATH /go`, no GOCACHE/GOMODCACHE
-        "golang" => &[("GOPATH", "/go")],
-        // rust-lang/docker-rust `*/Dockerfile`: `ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo`
-        "rust" => &[("CARGO_HOME", "/usr/local/cargo"), ("RUSTUP_HOME", "/usr/local/rustup")],
-        // composer/docker `latest/Dockerfile`: `ENV COMPOSER_HOME /tmp` (no COMPOSER_CACHE_DIR)
-        "composer" => &[("COMPOSER_HOME", "/tmp")],
-        _ => &[],
     }
 }
 
@@ -173,6 +155,7 @@ fn empty() -> Scope {
         user: UserInfo::Root,
         workdir: None,
         base: None,
+        image: None,
     }
 }
 
@@ -196,16 +179,15 @@ fn start(model: &Dockerfile, stage: usize, meta: &HashMap<String, Var>, ends: &[
         _ => None,
     });
     if let Some(base) = base {
-        for (k, v) in base_image_env(&base) {
+        let image = ImageRef::parse(&base);
+        for (k, v) in image::documented_env(&image) {
             scope.env.insert((*k).into(), Some((*v).into()));
         }
-        if image_repo(&base) == "node" {
-            // nodejs/docker-node `*/Dockerfile`: `groupadd --gid 1000 node && useradd --uid
-            // 1000 --gid node … --create-home node` (alpine: `addgroup -g 1000 node &&
-            // adduser -u 1000 -G node … node`)
-            users.push(("node".into(), 1000, Some(1000), Some("/home/node".into())));
+        for u in image::documented_users(&image) {
+            users.push((u.name.into(), u.uid, u.gid, Some(u.home.into())));
         }
         scope.base = Some(base);
+        scope.image = Some(image);
     }
     State {
         scope: Arc::new(scope),

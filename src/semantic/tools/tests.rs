@@ -1,9 +1,9 @@
 //! The package-manager table against real command lines.
 
 use super::*;
-use crate::rules::common::commands;
+use crate::semantic::commands::commands;
+use crate::semantic::scope::scope_at;
 use crate::syntax::parse;
-use crate::syntax::scope::scope_at;
 
 /// The tool and cache directories of each call in the last RUN.
 fn detect(src: &str) -> Vec<(String, Option<Vec<String>>, bool)> {

@@ -40,7 +40,7 @@ pub(super) fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         return None;
     }
     let mut call = Call {
-        tool: "pip",
+        tool: Tool::Pip,
         cmd: env.cmd,
         words,
         sub,
@@ -93,7 +93,7 @@ pub(super) fn uv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
         return None;
     };
     let mut call = Call {
-        tool: "uv",
+        tool: Tool::Uv,
         cmd: env.cmd,
         words,
         sub,
@@ -123,7 +123,7 @@ pub(super) fn poetry<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a
         return None;
     }
     let mut call = Call {
-        tool: "poetry",
+        tool: Tool::Poetry,
         cmd: env.cmd,
         words,
         sub,
@@ -147,7 +147,7 @@ pub(super) fn pipenv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a
         return None;
     }
     let mut call = Call {
-        tool: "pipenv",
+        tool: Tool::Pipenv,
         cmd: env.cmd,
         words,
         sub,
@@ -181,7 +181,7 @@ pub(super) fn conda<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>
         _ => None,
     };
     Some(Call {
-        tool: "conda",
+        tool: Tool::Conda,
         cmd: env.cmd,
         words,
         sub,
