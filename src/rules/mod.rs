@@ -14,9 +14,13 @@ use crate::syntax::text::TextRange;
 use serde::Serialize;
 
 mod common;
-mod contradiction;
 pub mod edits;
+// what the cache family's rules share, beside them
+#[path = "cache/contradiction.rs"]
+mod contradiction;
+#[path = "cache/lang.rs"]
 mod lang;
+#[path = "cache/missing_mount.rs"]
 mod missing_mount;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,0 +1,223 @@
+use super::missing_syntax_directive::directive_insert_offset;
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::directives::{Directive, KNOWN, detect_syntax, parse_line};
+use crate::syntax::model::Dockerfile;
+use crate::syntax::text::TextRange;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "parser-directive-ignored",
+    family: Family::Directives,
+    severity: Severity::Warning,
+    breaks_build: false,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &[],
+    summary: "a parser directive BuildKit reads as a plain comment",
+    options: &[],
+    fix_priority: 60,
+    after_suppressions: false,
+    doc: include_str!("../../../rules/parser-directive-ignored.md"),
+};
+
+/// Why a directive-shaped line does not act as one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// After the directive block (a blank line, a comment, an unknown key or an instruction
+    /// came first).
+    AfterBlock,
+    /// After a first-line shebang, which ends the block for `escape` and `check`.
+    AfterShebang,
+    /// `syntax` not in column 0: the parser accepts it, frontend selection does not.
+    Indented,
+    /// `syntax` in the block but after an indented directive, where frontend selection stops.
+    AfterIndented,
+    /// A byte-order mark that is not the file's first bytes turns the line into an instruction.
+    Bom,
+}
+
+#[derive(Clone, Debug)]
+pub struct Misplaced {
+    pub directive: Directive,
+    pub why: Why,
+}
+
+/// Every line that reads as a known directive but does not act as one, in file order.
+pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
+    let line_of = |offset: usize| model.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    let frontend = detect_syntax(src).map(|d| d.line);
+    let shebang = has_shebang(src);
+    let mut out = Vec::new();
+    // the block the parser reads: `syntax` also needs what `DetectSyntax` needs
+    for d in &model.directives.items {
+        if d.key == "syntax" && frontend != Some(d.line) {
+            let why = if d.column0 { Why::AfterIndented } else { Why::Indented };
+            out.push(Misplaced {
+                directive: d.clone(),
+                why,
+            });
+        }
+    }
+    for c in &model.comments {
+        let Some(d) = parse_line(src, *c, line_of(c.start)) else {
+            continue;
+        };
+        if !KNOWN.contains(&d.key.as_str()) || d.key == "syntax" && frontend == Some(d.line) {
+            continue;
+        }
+        // right after a shebang (and other directive lines), `syntax` only lacks column 0; the
+        // others are past the block, which the `#!` line ended
+        let after_shebang = shebang
+            && (1..d.line).all(|l| {
+                let r = TextRange::new(model.line_start(l), model.line_start(l + 1));
+                let t = src[r.start..r.end].trim();
+                parse_line(t, TextRange::new(0, t.len()), l).is_some_and(|x| KNOWN.contains(&x.key.as_str()))
+            });
+        let why = match (after_shebang, d.key == "syntax") {
+            (true, true) => Why::Indented,
+            (true, false) => Why::AfterShebang,
+            (false, _) => Why::AfterBlock,
+        };
+        out.push(Misplaced { directive: d, why });
+    }
+    // `\u{feff}# syntax=…` past the first bytes: BuildKit reads an instruction named `\u{feff}#`
+    for ins in &model.instructions {
+        let start = ins.keyword_range.start;
+        if start == 0 || !src[start..].starts_with('\u{feff}') {
+            continue;
+        }
+        let rest = start + '\u{feff}'.len_utf8();
+        let end = src[rest..].find('\n').map_or(src.len(), |i| rest + i);
+        if let Some(d) = parse_line(src, TextRange::new(rest, end), line_of(start))
+            && KNOWN.contains(&d.key.as_str())
+        {
+            out.push(Misplaced {
+                directive: d,
+                why: Why::Bom,
+            });
+        }
+    }
+    out.sort_by_key(|m| m.directive.line_range.start);
+    out
+}
+
+fn has_shebang(src: &str) -> bool {
+    src.strip_prefix('\u{feff}').unwrap_or(src).starts_with("#!")
+}
+
+fn consequence(key: &str) -> &'static str {
+    match key {
+        "syntax" => "the build uses the engine's built-in frontend",
+        "escape" => "`\\` stays the escape character",
+        _ => "its build-check settings are not applied",
+    }
+}
+
+pub fn check(ctx: &mut Context) {
+    let (src, model) = (ctx.src, ctx.model);
+    let shebang = has_shebang(src);
+    let mut offered: Vec<&str> = Vec::new();
+    let found = misplaced(src, model);
+    for m in &found {
+        let d = &m.directive;
+        let key = d.key.as_str();
+        let shown = format!("`# {key}`");
+        let mut message = match m.why {
+            Why::AfterBlock => format!(
+                "{shown} is read as a plain comment: parser directives count only at the top of the file, before any comment, blank line or instruction"
+            ),
+            Why::AfterShebang => {
+                format!("{shown} is read as a plain comment: the `#!` line above ends the directive block")
+            }
+            Why::Indented => format!(
+                "{shown} is indented: BuildKit chooses the frontend only from a directive whose `#` is in column 0"
+            ),
+            Why::AfterIndented => format!(
+                "{shown} follows an indented directive: BuildKit chooses the frontend only from column-0 directives at the top of the file"
+            ),
+            Why::Bom => {
+                format!("{shown} follows a byte-order mark, which makes BuildKit read the line as an instruction")
+            }
+        };
+        message.push_str(&format!(", so {}", consequence(key)));
+        // the same key in effect already: moving this one up would repeat it
+        let conflict = match key {
+            "syntax" => detect_syntax(src).is_some(),
+            _ => model.directives.get(key).is_some(),
+        };
+        let fix = if conflict {
+            message.push_str(&format!(" (it conflicts with the {shown} directive at the top)"));
+            None
+        } else if offered.contains(&key) {
+            message.push_str(&format!(" (another {shown} line above comes first)"));
+            None
+        } else if shebang && key != "syntax" {
+            // only `syntax` may follow a shebang; above it, the shebang would stop working
+            message.push_str(" (it cannot go above the `#!` line, which must stay first)");
+            None
+        } else {
+            offered.push(key);
+            let fix = move_to_top(src, model, d);
+            if fix.is_none() && key == "escape" {
+                message.push_str(" (with it at the top, the file would no longer parse)");
+            }
+            fix
+        };
+        ctx.report_with_fix(d.line_range, message, fix);
+    }
+}
+
+/// Moves the directive line to the top of the directive block, without its indentation. When
+/// the line had a blank line above it and a blank line (or the end) below, the blank above goes
+/// too, so that no double blank is left. No fix when the move would make the file fail to parse
+/// (an `escape` that changes how later lines continue).
+fn move_to_top(src: &str, model: &Dockerfile, d: &Directive) -> Option<Fix> {
+    let at = directive_insert_offset(src, model);
+    let mut start = model.line_start(d.line);
+    let end = model.line_start(d.line + 1);
+    if at > start {
+        return None;
+    }
+    let edits = if at == start {
+        if d.line_range.start == start {
+            return None;
+        }
+        vec![Edit::delete(TextRange::new(start, d.line_range.start))]
+    } else {
+        let blank = |l: usize| {
+            l < model.line_starts.len() && src[model.line_start(l)..model.line_start(l + 1)].trim().is_empty()
+        };
+        if d.line > 0
+            && blank(d.line - 1)
+            && (end == src.len() || blank(d.line + 1))
+            && model.line_start(d.line - 1) >= at
+        {
+            start = model.line_start(d.line - 1);
+        }
+        let text = format!("{}{}", d.line_range.slice(src), model.line_ending.as_str());
+        if start == at {
+            vec![Edit::replace(TextRange::new(start, end), text)]
+        } else {
+            vec![Edit::insert(at, text), Edit::delete(TextRange::new(start, end))]
+        }
+    };
+    // moving a comment line changes no instruction, except that `escape` changes how every later
+    // line continues: only then is the result parsed again (a parse for every misplaced directive
+    // made a file with many of them quadratic)
+    if d.key == "escape" {
+        let mut moved = src.to_string();
+        for e in edits.iter().rev() {
+            moved.replace_range(e.range.start..e.range.end, &e.content);
+        }
+        if crate::syntax::parse(&moved).errors.len() > model.errors.len() {
+            return None;
+        }
+    }
+    let title = format!("Move `# {}` to the top of the file", d.key);
+    Some(if d.key == "escape" {
+        Fix::unsafe_(title, edits)
+    } else {
+        Fix::safe(title, edits)
+    })
+}
