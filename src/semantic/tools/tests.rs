@@ -210,3 +210,48 @@ fn language_tools() {
     assert_eq!(one("FROM a\nRUN composer install\n").1, None);
     assert_eq!(one("FROM a\nRUN bundle install\n").1, None);
 }
+
+/// Every tool's default cache directories look, by name, like that tool's cache: a mount on them
+/// is recognised as meant for it (`cache-mount-target-mismatch` relies on this).
+#[test]
+fn default_cache_dirs_look_like_their_tool() {
+    let cases = [
+        (Tool::Pip, "pip install x"),
+        (Tool::Uv, "uv pip install x"),
+        (Tool::Poetry, "poetry install"),
+        (Tool::Pipenv, "pipenv install"),
+        (Tool::Conda, "CONDA_PKGS_DIRS=/opt/conda/pkgs conda install -y x"),
+        (Tool::Apt, "apt-get install -y x"),
+        (Tool::Apk, "apk add x"),
+        (Tool::Dnf, "dnf install -y x"),
+        (Tool::Zypper, "zypper install -y x"),
+        (Tool::Npm, "npm ci"),
+        (Tool::Yarn, "yarn install"),
+        (Tool::Pnpm, "pnpm install"),
+        (Tool::Go, "go build ./..."),
+        (Tool::Cargo, "cargo build"),
+        (Tool::Maven, "mvn package"),
+        (Tool::Gradle, "gradle build"),
+        (Tool::Composer, "COMPOSER_CACHE_DIR=/root/.cache/composer composer install"),
+    ];
+    for (tool, run) in cases {
+        let src = format!("FROM debian\nRUN {run}\n");
+        let (name, dirs, _) = one(&src);
+        assert_eq!(name, tool.name(), "{run}");
+        let dirs = dirs.unwrap_or_else(|| panic!("{run}: no cache directory"));
+        for d in dirs {
+            assert!(
+                tool.looks_like_cache(&d),
+                "{run}: {d} does not look like {tool}'s cache"
+            );
+        }
+    }
+    let yum = one("FROM centos:7\nRUN yum install -y x\n");
+    assert!(yum.1.unwrap().iter().all(|d| Tool::Yum.looks_like_cache(d)));
+    // Bundler's cache directory is never resolved (no fix); the ruby image's is `$GEM_HOME/cache`
+    assert!(Tool::Bundler.looks_like_cache("/usr/local/bundle/cache"));
+    // and not like another tool's
+    assert!(!Tool::Conda.looks_like_cache("/root/.cache/pip"));
+    assert!(!Tool::Composer.looks_like_cache("/root/.npm"));
+    assert!(!Tool::Bundler.looks_like_cache("/root/.m2"));
+}
