@@ -142,11 +142,21 @@ pub fn walk<B>(model: &Dockerfile, mut f: impl FnMut(usize, &Arc<Scope>) -> Cont
     None
 }
 
+/// A user created in the stage chain (a RUN's `useradd`/`adduser`, or the base image).
+#[derive(Clone, Debug)]
+struct KnownUser {
+    name: String,
+    uid: u32,
+    /// The primary group's id, when given.
+    gid: Option<u32>,
+    home: Option<String>,
+}
+
 /// What the walk carries through a stage: the scope and the users created so far.
 #[derive(Clone)]
 struct State {
     scope: Arc<Scope>,
-    users: Vec<(String, u32, Option<u32>, Option<String>)>,
+    users: Vec<KnownUser>,
 }
 
 fn empty() -> Scope {
@@ -184,7 +194,12 @@ fn start(model: &Dockerfile, stage: usize, meta: &HashMap<String, Var>, ends: &[
             scope.env.insert((*k).into(), Some((*v).into()));
         }
         for u in image::documented_users(&image) {
-            users.push((u.name.into(), u.uid, u.gid, Some(u.home.into())));
+            users.push(KnownUser {
+                name: u.name.into(),
+                uid: u.uid,
+                gid: u.gid,
+                home: Some(u.home.into()),
+            });
         }
         scope.base = Some(base);
         scope.image = Some(image);
@@ -248,15 +263,15 @@ fn apply(state: &mut State, ins: &Instruction, meta: &HashMap<String, Var>) {
                 Some(n) => {
                     let known = users
                         .iter()
-                        .find(|(name, uid, ..)| *name == n || n.parse::<u32>().ok() == Some(*uid));
-                    let uid = n.parse::<u32>().ok().or(known.map(|k| k.1));
+                        .find(|k| k.name == n || n.parse::<u32>().ok() == Some(k.uid));
+                    let uid = n.parse::<u32>().ok().or(known.map(|k| k.uid));
                     let gid = match group {
                         Some(Some(g)) => g.parse::<u32>().ok(),
                         Some(None) => None,
-                        None => known.and_then(|k| k.2),
+                        None => known.and_then(|k| k.gid),
                     };
                     let home = match known {
-                        Some(k) => k.3.clone().or_else(|| Some(format!("/home/{}", k.0))),
+                        Some(k) => k.home.clone().or_else(|| Some(format!("/home/{}", k.name))),
                         None if n.parse::<u32>().is_ok() => Some("/".into()),
                         None => Some(format!("/home/{n}")),
                     };
@@ -284,7 +299,7 @@ fn apply(state: &mut State, ins: &Instruction, meta: &HashMap<String, Var>) {
 
 /// `useradd [-u N] [-g G] [-d D] [-m] name`, `adduser [-u N] [-G g] [-h D] name`: remembers the
 /// uid, primary gid and home of users created in RUNs.
-fn note_user(cmd: &Command, users: &mut Vec<(String, u32, Option<u32>, Option<String>)>) {
+fn note_user(cmd: &Command, users: &mut Vec<KnownUser>) {
     let eff = cmd.effective();
     let words: Vec<Option<&str>> = eff.words.iter().map(|w| w.value.as_deref()).collect();
     let Some(Some(prog)) = words.first() else { return };
@@ -356,8 +371,8 @@ fn note_user(cmd: &Command, users: &mut Vec<(String, u32, Option<u32>, Option<St
         i += 1;
     }
     if let (Some(name), Some(uid)) = (name, uid) {
-        users.retain(|u| u.0 != name);
-        users.push((name, uid, gid, home));
+        users.retain(|u| u.name != name);
+        users.push(KnownUser { name, uid, gid, home });
     }
 }
 
