@@ -1,6 +1,6 @@
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::directives::{Directive, Why, detect_syntax, has_shebang, insert_offset, misplaced};
+use crate::syntax::directives::{Directive, Why, check_skip, detect_syntax, has_shebang, insert_offset, misplaced};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 
@@ -55,6 +55,14 @@ pub fn check(ctx: &mut Context) {
             }
         };
         message.push_str(&format!(", so {}", consequence(key)));
+        // a `# check=skip=…` line a blank line separates from the instruction below: had it been
+        // directly above, it would apply to that instruction only (frontend 1.21), so the file-wide
+        // move is a guess
+        let for_instruction =
+            key == "check" && check_skip(src, d.value_range).is_some() && between_instructions(model, d.line);
+        if for_instruction {
+            message.push_str("; without the blank line below it, it would skip checks for the next instruction only");
+        }
         // the same key in effect already: moving this one up would repeat it
         let conflict = match key {
             "syntax" => detect_syntax(src).is_some(),
@@ -72,7 +80,7 @@ pub fn check(ctx: &mut Context) {
             None
         } else {
             offered.push(key);
-            let fix = move_to_top(src, model, d);
+            let fix = move_to_top(src, model, d, for_instruction);
             if fix.is_none() && key == "escape" {
                 message.push_str(" (with it at the top, the file would no longer parse)");
             }
@@ -82,11 +90,20 @@ pub fn check(ctx: &mut Context) {
     }
 }
 
+/// The 0-based line lies after the first instruction's start and before the last one's.
+fn between_instructions(model: &Dockerfile, line: usize) -> bool {
+    let (Some(first), Some(last)) = (model.instructions.first(), model.instructions.last()) else {
+        return false;
+    };
+    first.start_line - 1 < line && line < last.start_line - 1
+}
+
 /// Moves the directive line to the top of the directive block, without its indentation. When
 /// the line had a blank line above it and a blank line (or the end) below, the blank above goes
 /// too, so that no double blank is left. No fix when the move would make the file fail to parse
-/// (an `escape` that changes how later lines continue).
-fn move_to_top(src: &str, model: &Dockerfile, d: &Directive) -> Option<Fix> {
+/// (an `escape` that changes how later lines continue). Unsafe for `escape`, and when `guess`
+/// (the line may have been meant for less than the whole file).
+fn move_to_top(src: &str, model: &Dockerfile, d: &Directive, guess: bool) -> Option<Fix> {
     let at = insert_offset(src, model);
     let mut start = model.line_start(d.line);
     let end = model.line_start(d.line + 1);
@@ -129,7 +146,7 @@ fn move_to_top(src: &str, model: &Dockerfile, d: &Directive) -> Option<Fix> {
         }
     }
     let title = format!("Move `# {}` to the top of the file", d.key);
-    Some(if d.key == "escape" {
+    Some(if d.key == "escape" || guess {
         Fix::unsafe_(title, edits)
     } else {
         Fix::safe(title, edits)

@@ -240,7 +240,9 @@ pub struct Misplaced {
     pub why: Why,
 }
 
-/// Every line that reads as a known directive but does not act as one, in file order.
+/// Every line that reads as a known directive but does not act as one, in file order. A
+/// `# check=skip=…` comment directly above an instruction is not one: since frontend 1.21 it
+/// applies to that instruction only.
 pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
     let line_of = |offset: usize| model.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
     let frontend = detect_syntax(src).map(|d| d.line);
@@ -256,11 +258,19 @@ pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
             });
         }
     }
-    for c in &model.comments {
-        let Some(d) = parse_line(src, *c, line_of(c.start)) else {
+    let comment_lines: Vec<usize> = model.comments.iter().map(|c| line_of(c.start)).collect();
+    for (c, &line) in model.comments.iter().zip(&comment_lines) {
+        let Some(d) = parse_line(src, *c, line) else {
             continue;
         };
         if !KNOWN.contains(&d.key.as_str()) || d.key == "syntax" && frontend == Some(d.line) {
+            continue;
+        }
+        // since frontend 1.21 this one skips checks for the instruction below
+        if d.key == "check"
+            && check_skip(src, d.value_range).is_some()
+            && instruction_below(model, &comment_lines, line).is_some()
+        {
             continue;
         }
         // right after a shebang (and other directive lines), `syntax` only lacks column 0; the
@@ -360,6 +370,23 @@ mod tests {
         ] {
             assert_eq!(value(src), None, "{src:?}");
         }
+    }
+
+    #[test]
+    fn a_check_skip_directly_above_an_instruction_is_not_misplaced() {
+        let keys = |src: &str| {
+            let model = crate::syntax::parse(src);
+            super::misplaced(src, &model)
+                .into_iter()
+                .map(|m| m.directive.line)
+                .collect::<Vec<_>>()
+        };
+        assert!(keys("FROM a\n# check=skip=JSONArgsRecommended\nCMD x\n").is_empty());
+        assert!(keys("FROM a\n# check=skip=all\n# a note\nCMD x\n").is_empty());
+        // a blank line between, nothing below, or no skip list: a plain comment
+        assert_eq!(keys("FROM a\n# check=skip=all\n\nCMD x\n"), [1]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n"), [1]);
+        assert_eq!(keys("FROM a\n# check=error=true\nCMD x\n"), [1]);
     }
 
     #[test]
