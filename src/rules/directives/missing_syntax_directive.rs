@@ -1,7 +1,7 @@
-use super::{Context, Family, FixAvailability, OptionKind, OptionSpec, RuleMeta, Status, parser_directive_ignored};
+use super::{Context, Family, FixAvailability, OptionKind, OptionSpec, RuleMeta, Status};
 use crate::semantic::features;
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::directives::detect_syntax;
+use crate::syntax::directives::{detect_syntax, insert_offset, misplaced};
 use crate::syntax::model::Dockerfile;
 
 pub static META: RuleMeta = RuleMeta {
@@ -39,18 +39,9 @@ const OPTIONS: [OptionSpec; 2] = [
 fn has_any_syntax_line(src: &str, model: &Dockerfile) -> bool {
     model.directives.get("syntax").is_some()
         || detect_syntax(src).is_some()
-        || parser_directive_ignored::misplaced(src, model)
+        || misplaced(src, model)
             .iter()
             .any(|m| m.directive.key == "syntax")
-}
-
-/// Where a directive line goes: after a BOM and a shebang line, at the top of the block.
-pub fn directive_insert_offset(src: &str, model: &Dockerfile) -> usize {
-    let start = if model.bom { '\u{feff}'.len_utf8() } else { 0 };
-    if src[start..].starts_with("#!") {
-        return src[start..].find('\n').map_or(src.len(), |i| start + i + 1);
-    }
-    start
 }
 
 pub fn check(ctx: &mut Context) {
@@ -68,7 +59,7 @@ pub fn check(ctx: &mut Context) {
         None => return,
     };
     let value = ctx.settings.options.string(ctx.rule(), "value").to_string();
-    let at = directive_insert_offset(src, model);
+    let at = insert_offset(src, model);
     // a file without a final newline that has only a shebang line
     let lead = if at == src.len() && !src.is_empty() && !src.ends_with('\n') {
         model.line_ending.as_str()

@@ -1,7 +1,6 @@
-use super::missing_syntax_directive::directive_insert_offset;
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::directives::{Directive, KNOWN, detect_syntax, parse_line};
+use crate::syntax::directives::{Directive, Why, check_skip, detect_syntax, has_shebang, insert_offset, misplaced};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 
@@ -20,91 +19,6 @@ pub static META: RuleMeta = RuleMeta {
     after_suppressions: false,
     doc: include_str!("../../../rules/parser-directive-ignored.md"),
 };
-
-/// Why a directive-shaped line does not act as one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Why {
-    /// After the directive block (a blank line, a comment, an unknown key or an instruction
-    /// came first).
-    AfterBlock,
-    /// After a first-line shebang, which ends the block for `escape` and `check`.
-    AfterShebang,
-    /// `syntax` not in column 0: the parser accepts it, frontend selection does not.
-    Indented,
-    /// `syntax` in the block but after an indented directive, where frontend selection stops.
-    AfterIndented,
-    /// A byte-order mark that is not the file's first bytes turns the line into an instruction.
-    Bom,
-}
-
-#[derive(Clone, Debug)]
-pub struct Misplaced {
-    pub directive: Directive,
-    pub why: Why,
-}
-
-/// Every line that reads as a known directive but does not act as one, in file order.
-pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
-    let line_of = |offset: usize| model.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
-    let frontend = detect_syntax(src).map(|d| d.line);
-    let shebang = has_shebang(src);
-    let mut out = Vec::new();
-    // the block the parser reads: `syntax` also needs what `DetectSyntax` needs
-    for d in &model.directives.items {
-        if d.key == "syntax" && frontend != Some(d.line) {
-            let why = if d.column0 { Why::AfterIndented } else { Why::Indented };
-            out.push(Misplaced {
-                directive: d.clone(),
-                why,
-            });
-        }
-    }
-    for c in &model.comments {
-        let Some(d) = parse_line(src, *c, line_of(c.start)) else {
-            continue;
-        };
-        if !KNOWN.contains(&d.key.as_str()) || d.key == "syntax" && frontend == Some(d.line) {
-            continue;
-        }
-        // right after a shebang (and other directive lines), `syntax` only lacks column 0; the
-        // others are past the block, which the `#!` line ended
-        let after_shebang = shebang
-            && (1..d.line).all(|l| {
-                let r = TextRange::new(model.line_start(l), model.line_start(l + 1));
-                let t = src[r.start..r.end].trim();
-                parse_line(t, TextRange::new(0, t.len()), l).is_some_and(|x| KNOWN.contains(&x.key.as_str()))
-            });
-        let why = match (after_shebang, d.key == "syntax") {
-            (true, true) => Why::Indented,
-            (true, false) => Why::AfterShebang,
-            (false, _) => Why::AfterBlock,
-        };
-        out.push(Misplaced { directive: d, why });
-    }
-    // `\u{feff}# syntax=…` past the first bytes: BuildKit reads an instruction named `\u{feff}#`
-    for ins in &model.instructions {
-        let start = ins.keyword_range.start;
-        if start == 0 || !src[start..].starts_with('\u{feff}') {
-            continue;
-        }
-        let rest = start + '\u{feff}'.len_utf8();
-        let end = src[rest..].find('\n').map_or(src.len(), |i| rest + i);
-        if let Some(d) = parse_line(src, TextRange::new(rest, end), line_of(start))
-            && KNOWN.contains(&d.key.as_str())
-        {
-            out.push(Misplaced {
-                directive: d,
-                why: Why::Bom,
-            });
-        }
-    }
-    out.sort_by_key(|m| m.directive.line_range.start);
-    out
-}
-
-fn has_shebang(src: &str) -> bool {
-    src.strip_prefix('\u{feff}').unwrap_or(src).starts_with("#!")
-}
 
 fn consequence(key: &str) -> &'static str {
     match key {
@@ -141,6 +55,14 @@ pub fn check(ctx: &mut Context) {
             }
         };
         message.push_str(&format!(", so {}", consequence(key)));
+        // a `# check=skip=…` line a blank line separates from the instruction below: had it been
+        // directly above, it would apply to that instruction only (frontend 1.21), so the file-wide
+        // move is a guess
+        let for_instruction =
+            key == "check" && check_skip(src, d.value_range).is_some() && between_instructions(model, d.line);
+        if for_instruction {
+            message.push_str("; without the blank line below it, it would skip checks for the next instruction only");
+        }
         // the same key in effect already: moving this one up would repeat it
         let conflict = match key {
             "syntax" => detect_syntax(src).is_some(),
@@ -158,7 +80,7 @@ pub fn check(ctx: &mut Context) {
             None
         } else {
             offered.push(key);
-            let fix = move_to_top(src, model, d);
+            let fix = move_to_top(src, model, d, for_instruction);
             if fix.is_none() && key == "escape" {
                 message.push_str(" (with it at the top, the file would no longer parse)");
             }
@@ -168,12 +90,21 @@ pub fn check(ctx: &mut Context) {
     }
 }
 
+/// The 0-based line lies after the first instruction's start and before the last one's.
+fn between_instructions(model: &Dockerfile, line: usize) -> bool {
+    let (Some(first), Some(last)) = (model.instructions.first(), model.instructions.last()) else {
+        return false;
+    };
+    first.start_line - 1 < line && line < last.start_line - 1
+}
+
 /// Moves the directive line to the top of the directive block, without its indentation. When
 /// the line had a blank line above it and a blank line (or the end) below, the blank above goes
 /// too, so that no double blank is left. No fix when the move would make the file fail to parse
-/// (an `escape` that changes how later lines continue).
-fn move_to_top(src: &str, model: &Dockerfile, d: &Directive) -> Option<Fix> {
-    let at = directive_insert_offset(src, model);
+/// (an `escape` that changes how later lines continue). Unsafe for `escape`, and when `guess`
+/// (the line may have been meant for less than the whole file).
+fn move_to_top(src: &str, model: &Dockerfile, d: &Directive, guess: bool) -> Option<Fix> {
+    let at = insert_offset(src, model);
     let mut start = model.line_start(d.line);
     let end = model.line_start(d.line + 1);
     if at > start {
@@ -215,7 +146,7 @@ fn move_to_top(src: &str, model: &Dockerfile, d: &Directive) -> Option<Fix> {
         }
     }
     let title = format!("Move `# {}` to the top of the file", d.key);
-    Some(if d.key == "escape" {
+    Some(if d.key == "escape" || guess {
         Fix::unsafe_(title, edits)
     } else {
         Fix::safe(title, edits)

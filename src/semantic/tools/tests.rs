@@ -232,7 +232,10 @@ fn default_cache_dirs_look_like_their_tool() {
         (Tool::Cargo, "cargo build"),
         (Tool::Maven, "mvn package"),
         (Tool::Gradle, "gradle build"),
-        (Tool::Composer, "COMPOSER_CACHE_DIR=/root/.cache/composer composer install"),
+        (
+            Tool::Composer,
+            "COMPOSER_CACHE_DIR=/root/.cache/composer composer install",
+        ),
     ];
     for (tool, run) in cases {
         let src = format!("FROM debian\nRUN {run}\n");
