@@ -7,7 +7,7 @@
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::rules::RuleId;
 use crate::settings::resolve;
-use crate::syntax::directives::{KNOWN, check_skip, instruction_below, parse_line};
+use crate::syntax::directives::{KNOWN, check_comment_target, check_skip, instruction_below, parse_line};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::{LineIndex, TextRange};
 use std::collections::HashMap;
@@ -161,7 +161,7 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
         .filter(|c| parse_line(src, **c, 0).is_some_and(|d| KNOWN.contains(&d.key.as_str())))
         .map(|c| index.line_of(c.start))
         .collect();
-    for (c, &line) in model.comments.iter().zip(&comment_lines) {
+    for (at, (c, &line)) in model.comments.iter().zip(&comment_lines).enumerate() {
         if let Some((origin, reach, list)) = parse_comment(src, *c) {
             let reach = match reach {
                 "file" => Reach::File,
@@ -191,8 +191,9 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
                 breaks_directives: breaks,
             });
         } else if let Some(d) = parse_line(src, *c, line).filter(|d| d.key == "check") {
-            // `# check=skip=…` directly above an instruction (frontend 1.21+)
-            let (Some(i), Some(list)) = (below(line), check_skip(src, d.value_range)) else {
+            // `# check=skip=…` BuildKit reads for the instruction below (frontend 1.21+)
+            let target = check_comment_target(src, model, &comment_lines, at);
+            let (Some(i), Some(list)) = (target, check_skip(src, d.value_range)) else {
                 continue;
             };
             let names = buildkit_names(list.slice(src), list.start);

@@ -218,6 +218,38 @@ pub fn instruction_below(model: &Dockerfile, comment_lines: &[usize], line: usiz
         .map(|_| i)
 }
 
+/// The instruction (its index) for which BuildKit reads the `# check=…` comment `at` (an index
+/// into `model.comments`; `comment_lines` are their 0-based lines), if it does. BuildKit gives an
+/// instruction the comment lines since the previous instruction (blank lines between do not
+/// matter; a bare `#` line starts them again) and reads the first `check` comment among them for
+/// that instruction only (frontend 1.21+): a later one, or one with no instruction below, is
+/// not read.
+pub fn check_comment_target(src: &str, model: &Dockerfile, comment_lines: &[usize], at: usize) -> Option<usize> {
+    let line = comment_lines[at];
+    // instructions' start lines are 1-based
+    let i = model.instructions.partition_point(|ins| ins.start_line <= line + 1);
+    let next_line = model.instructions.get(i)?.start_line - 1;
+    let prev_end = i.checked_sub(1).map_or(0, |p| model.instructions[p].range.end);
+    let end = comment_lines.partition_point(|&l| l < next_line);
+    let bare = |c: &TextRange| {
+        c.slice(src)
+            .trim()
+            .strip_prefix('#')
+            .is_some_and(|t| t.trim().is_empty())
+    };
+    if model.comments[at + 1..end].iter().any(bare) {
+        return None;
+    }
+    let start = model.comments[..at]
+        .iter()
+        .rposition(|c| c.start < prev_end || bare(c))
+        .map_or(0, |p| p + 1);
+    let earlier_check = model.comments[start..at]
+        .iter()
+        .any(|c| parse_line(src, *c, 0).is_some_and(|d| d.key == "check"));
+    (!earlier_check).then_some(i)
+}
+
 /// Why a directive-shaped line does not act as one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Why {
@@ -241,8 +273,8 @@ pub struct Misplaced {
 }
 
 /// Every line that reads as a known directive but does not act as one, in file order. A
-/// `# check=skip=…` comment directly above an instruction is not one: since frontend 1.21 it
-/// applies to that instruction only.
+/// `# check=…` comment BuildKit reads for the instruction below ([`check_comment_target`]) is
+/// not one.
 pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
     let line_of = |offset: usize| model.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
     let frontend = detect_syntax(src).map(|d| d.line);
@@ -259,18 +291,15 @@ pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
         }
     }
     let comment_lines: Vec<usize> = model.comments.iter().map(|c| line_of(c.start)).collect();
-    for (c, &line) in model.comments.iter().zip(&comment_lines) {
+    for (at, (c, &line)) in model.comments.iter().zip(&comment_lines).enumerate() {
         let Some(d) = parse_line(src, *c, line) else {
             continue;
         };
         if !KNOWN.contains(&d.key.as_str()) || d.key == "syntax" && frontend == Some(d.line) {
             continue;
         }
-        // since frontend 1.21 this one skips checks for the instruction below
-        if d.key == "check"
-            && check_skip(src, d.value_range).is_some()
-            && instruction_below(model, &comment_lines, line).is_some()
-        {
+        // since frontend 1.21 BuildKit reads it for the instruction below
+        if d.key == "check" && check_comment_target(src, model, &comment_lines, at).is_some() {
             continue;
         }
         // right after a shebang (and other directive lines), `syntax` only lacks column 0; the
@@ -383,10 +412,14 @@ mod tests {
         };
         assert!(keys("FROM a\n# check=skip=JSONArgsRecommended\nCMD x\n").is_empty());
         assert!(keys("FROM a\n# check=skip=all\n# a note\nCMD x\n").is_empty());
-        // a blank line between, nothing below, or no skip list: a plain comment
-        assert_eq!(keys("FROM a\n# check=skip=all\n\nCMD x\n"), [1]);
+        // blank lines between do not matter; any `check` value is read
+        assert!(keys("FROM a\n# check=skip=all\n\nCMD x\n").is_empty());
+        assert!(keys("FROM a\n# check=error=true\nCMD x\n").is_empty());
+        // nothing below, a bare `#` between, or a second `check` comment: not read
         assert_eq!(keys("FROM a\n# check=skip=all\n"), [1]);
-        assert_eq!(keys("FROM a\n# check=error=true\nCMD x\n"), [1]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n#\nCMD x\n"), [1]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n# check=skip=none\nCMD x\n"), [2]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n#\n# check=skip=none\nCMD x\n"), [1]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::directives::{Directive, Why, check_skip, detect_syntax, has_shebang, insert_offset, misplaced};
+use crate::syntax::directives::{Directive, Why, detect_syntax, has_shebang, insert_offset, misplaced};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 
@@ -55,13 +55,12 @@ pub fn check(ctx: &mut Context) {
             }
         };
         message.push_str(&format!(", so {}", consequence(key)));
-        // a `# check=skip=…` line a blank line separates from the instruction below: had it been
-        // directly above, it would apply to that instruction only (frontend 1.21), so the file-wide
+        // a `# check` line between instructions that BuildKit does not read for the one below
+        // (frontend 1.21): it may have been meant for that instruction alone, so the file-wide
         // move is a guess
-        let for_instruction =
-            key == "check" && check_skip(src, d.value_range).is_some() && between_instructions(model, d.line);
+        let for_instruction = key == "check" && between_instructions(model, d.line);
         if for_instruction {
-            message.push_str("; without the blank line below it, it would skip checks for the next instruction only");
+            message.push_str(&format!("; {}", why_not_read(src, model, d.line)));
         }
         // the same key in effect already: moving this one up would repeat it
         let conflict = match key {
@@ -87,6 +86,22 @@ pub fn check(ctx: &mut Context) {
             fix
         };
         ctx.report_with_fix(d.line_range, message, fix);
+    }
+}
+
+/// Why BuildKit does not read a `# check` comment on 0-based `line`, between two instructions,
+/// for the instruction below (see [`check_comment_target`](crate::syntax::directives::check_comment_target)).
+fn why_not_read(src: &str, model: &Dockerfile, line: usize) -> &'static str {
+    let next = model.instructions.partition_point(|i| i.start_line <= line + 1);
+    let next_line = model.instructions.get(next).map_or(usize::MAX, |i| i.start_line - 1);
+    let bare_below = (line + 1..next_line).any(|l| {
+        let text = src[model.line_start(l)..model.line_start(l + 1)].trim();
+        text.strip_prefix('#').is_some_and(|t| t.trim().is_empty())
+    });
+    if bare_below {
+        "a bare `#` line below it cuts it off from the next instruction"
+    } else {
+        "an earlier `# check` comment above the same instruction is the one BuildKit reads"
     }
 }
 
