@@ -744,7 +744,11 @@ mod tests {
 
     #[test]
     fn specs_are_checked() {
-        for spec in [&APT, &PIP, &WRAPPER] {
+        for spec in super::super::wrappers::SPECS
+            .iter()
+            .copied()
+            .chain([&APT, &PIP, &WRAPPER])
+        {
             assert_eq!(spec.check(), Ok(()), "{spec:?}");
         }
         for bad in [&["y"][..], &["-yes"], &["--"], &["--a=b"], &["-"], &["-y", "-y"], &[]] {
