@@ -12,6 +12,7 @@ pub mod lsp;
 pub mod panics;
 pub mod report;
 pub mod rules;
+pub mod semantic;
 pub mod settings;
 pub mod suggest;
 pub mod suppress;

@@ -7,7 +7,7 @@
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::rules::RuleId;
 use crate::settings::resolve;
-use crate::syntax::directives::{KNOWN, parse_line};
+use crate::syntax::directives::{KNOWN, check_comment_target, check_skip, instruction_below, parse_line};
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::{LineIndex, TextRange};
 use std::collections::HashMap;
@@ -145,22 +145,6 @@ fn parse_comment(src: &str, range: TextRange) -> Option<(Origin, &'static str, O
     None
 }
 
-/// `check=skip=A,B;error=true` → the range of `A,B`.
-fn check_skip(src: &str, value: TextRange) -> Option<TextRange> {
-    let text = value.slice(src);
-    let mut pos = 0;
-    for part in text.split(';') {
-        let start = pos;
-        pos += part.len() + 1;
-        let trimmed = part.trim_start();
-        if let Some(list) = trimmed.strip_prefix("skip=") {
-            let s = value.start + start + (part.len() - trimmed.len()) + "skip=".len();
-            return Some(TextRange::new(s, s + list.trim_end().len()));
-        }
-    }
-    None
-}
-
 /// Every suppression of the file.
 pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
     let index = LineIndex::new(src);
@@ -168,19 +152,7 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
     // the instruction directly below a comment: the next instruction whose first line follows
     // an unbroken run of comment lines
     let comment_lines: Vec<usize> = model.comments.iter().map(|c| index.line_of(c.start)).collect();
-    let below = |line: usize| -> Option<usize> {
-        let mut l = line + 1;
-        // comments (and their lines) and instructions are in source order
-        while comment_lines.binary_search(&l).is_ok() {
-            l += 1;
-        }
-        let i = model.instructions.partition_point(|i| i.start_line < l + 1);
-        model
-            .instructions
-            .get(i)
-            .filter(|ins| ins.start_line == l + 1)
-            .map(|_| i)
-    };
+    let below = |line: usize| instruction_below(model, &comment_lines, line);
     let first_instruction_line = model.instructions.first().map_or(usize::MAX, |i| i.start_line - 1);
     // directive-shaped lines that a comment above them would cut off from the block
     let directive_lines: Vec<usize> = model
@@ -189,7 +161,7 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
         .filter(|c| parse_line(src, **c, 0).is_some_and(|d| KNOWN.contains(&d.key.as_str())))
         .map(|c| index.line_of(c.start))
         .collect();
-    for (c, &line) in model.comments.iter().zip(&comment_lines) {
+    for (at, (c, &line)) in model.comments.iter().zip(&comment_lines).enumerate() {
         if let Some((origin, reach, list)) = parse_comment(src, *c) {
             let reach = match reach {
                 "file" => Reach::File,
@@ -219,8 +191,9 @@ pub fn collect(src: &str, model: &Dockerfile) -> Vec<Suppression> {
                 breaks_directives: breaks,
             });
         } else if let Some(d) = parse_line(src, *c, line).filter(|d| d.key == "check") {
-            // `# check=skip=…` directly above an instruction (frontend 1.21+)
-            let (Some(i), Some(list)) = (below(line), check_skip(src, d.value_range)) else {
+            // `# check=skip=…` BuildKit reads for the instruction below (frontend 1.21+)
+            let target = check_comment_target(src, model, &comment_lines, at);
+            let (Some(i), Some(list)) = (target, check_skip(src, d.value_range)) else {
                 continue;
             };
             let names = buildkit_names(list.slice(src), list.start);

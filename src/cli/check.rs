@@ -189,13 +189,64 @@ fn process(job: &Job, input: &Input) -> Outcome {
 }
 
 pub(super) fn check(mut args: CheckArgs) -> u8 {
-    let layer = match cli_layer(&args) {
-        Ok(l) => l,
+    let resolver = match resolver(&args) {
+        Ok(r) => r,
         Err(e) => {
             error(e);
             return ERROR;
         }
     };
+    if args.paths.is_empty() {
+        args.paths.push(PathBuf::from("."));
+    }
+    if args.show_settings {
+        return show_settings(&resolver, &args.paths[0]);
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = match &args.root {
+        Some(r) => crate::fix::diff::normalize(&cwd.join(r)),
+        None => report::find_root(&cwd),
+    };
+    let discovery = resolve_inputs(&args, &resolver);
+    let mut outcomes = run_files(&args, &resolver, &cwd, &discovery.inputs);
+    if !args.quiet {
+        print_notices(&resolver, &cwd, &discovery.empty);
+    }
+    // one entry per error line said, for the summary
+    let mut failures = say_errors(&discovery.errors, &outcomes);
+    let linted = outcomes.iter().filter(|o| o.linted).count();
+    let unsafe_fixes: Vec<bool> = outcomes.iter().map(|o| o.unsafe_fixes).collect();
+    let reports = take_reports(&mut outcomes);
+    let options = report::Options {
+        color: false,
+        show_fixes: args.show_fixes,
+        cwd,
+        root,
+    };
+    // the reports of --output, whatever else is printed
+    write_outputs(&args.output, &reports, &options, &mut failures);
+    let status = if failures.is_empty() { OK } else { ERROR };
+    if args.diff {
+        return status.max(print_diffs(&args, &outcomes, &failures));
+    }
+    print_stdin_texts(&outcomes);
+    if let Err(e) = emit_report(&args, &reports, &unsafe_fixes, options, &outcomes) {
+        error(e);
+        return ERROR;
+    }
+    if args.format == Format::Human && !args.quiet {
+        let applied = fixes_applied(&outcomes);
+        let summary = summary(&reports, &unsafe_fixes, linted, applied, args.add_ignore, &failures);
+        if !summary.is_empty() {
+            let _ = writeln!(io::stderr(), "{summary}");
+        }
+    }
+    exit_status(&args, status, &outcomes)
+}
+
+/// The settings resolver of the command line and its configuration, or why there is none.
+fn resolver(args: &CheckArgs) -> Result<Resolver, String> {
+    let layer = cli_layer(args)?;
     let source = match (&args.config, args.no_config) {
         (Some(p), _) => Source::File(p.clone()),
         (None, true) => Source::None,
@@ -208,69 +259,71 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
         )
     {
         let name = args.format.to_possible_value().map(|v| v.get_name().to_owned());
-        error(format!(
+        return Err(format!(
             "--statistics prints text (--format human or concise) or JSON (--format json or json-lines), not --format {}",
             name.unwrap_or_default()
         ));
-        return ERROR;
     }
-    let resolver = Resolver::new(source, layer);
-    if args.paths.is_empty() {
-        args.paths.push(PathBuf::from("."));
-    }
-    if args.show_settings {
-        return show_settings(&resolver, &args.paths[0]);
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let root = match &args.root {
-        Some(r) => crate::fix::diff::normalize(&cwd.join(r)),
-        None => report::find_root(&cwd),
-    };
+    Ok(Resolver::new(source, layer))
+}
+
+/// The files to lint: the paths named and the Dockerfiles under the directories named.
+fn resolve_inputs(args: &CheckArgs, resolver: &Resolver) -> Discovery {
     // a walked file is skipped when its configuration excludes it; a bad configuration is
     // reported when its files are linted
     let keep = |p: &Path| resolver.settings_for(p).map_or(true, |s| !s.is_excluded(&absolute(p)));
-    let Discovery {
-        mut inputs,
-        errors: discovery_errors,
-        empty,
-    } = discover(&args.paths, &keep);
+    let mut discovery = discover(&args.paths, &keep);
     if args.force_exclude {
-        inputs.retain(|i| !i.explicit || i.path.as_os_str() == "-" || keep(&i.path));
+        discovery
+            .inputs
+            .retain(|i| !i.explicit || i.path.as_os_str() == "-" || keep(&i.path));
     }
+    discovery
+}
+
+/// Every file processed in parallel, sorted by the path shown.
+fn run_files(args: &CheckArgs, resolver: &Resolver, cwd: &Path, inputs: &[Input]) -> Vec<Outcome> {
     let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     let job = Job {
-        args: &args,
-        resolver: &resolver,
-        cwd: &cwd,
+        args,
+        resolver,
+        cwd,
         roots: &roots,
     };
     let mut outcomes: Vec<Outcome> = inputs.par_iter().map(|i| process_isolated(&job, i)).collect();
     outcomes.sort_by(|a, b| a.report.path.cmp(&b.report.path));
-    if !args.quiet {
-        for p in resolver.hadolint_used.lock().expect("not poisoned").iter() {
-            let _ = writeln!(
-                io::stderr(),
-                "dfix: no dfix.toml applies; using the hadolint configuration {}",
-                diff::display_path(p, &cwd)
-            );
-        }
-        for p in &empty {
-            let _ = writeln!(
-                io::stderr(),
-                "dfix: warning: no Dockerfiles found under {}",
-                p.display()
-            );
-        }
-    }
+    outcomes
+}
 
-    // one entry per error line said, for the summary
+/// The hadolint configurations used in place of a dfix.toml, and the directories named with no
+/// Dockerfile in them.
+fn print_notices(resolver: &Resolver, cwd: &Path, empty: &[PathBuf]) {
+    for p in resolver.hadolint_used.lock().expect("not poisoned").iter() {
+        let _ = writeln!(
+            io::stderr(),
+            "dfix: no dfix.toml applies; using the hadolint configuration {}",
+            diff::display_path(p, cwd)
+        );
+    }
+    for p in empty {
+        let _ = writeln!(
+            io::stderr(),
+            "dfix: warning: no Dockerfiles found under {}",
+            p.display()
+        );
+    }
+}
+
+/// Prints the errors of discovery and of the files, and the files' notes; returns the kind of
+/// each error line said.
+fn say_errors(discovery_errors: &[(Failure, String)], outcomes: &[Outcome]) -> Vec<Failure> {
     let mut failures: Vec<Failure> = Vec::new();
-    for (kind, e) in &discovery_errors {
+    for (kind, e) in discovery_errors {
         error(e);
         failures.push(*kind);
     }
     let mut said = std::collections::BTreeSet::new();
-    for o in &outcomes {
+    for o in outcomes {
         for (kind, e) in &o.errors {
             // a bad configuration file is said once, not once per file it governs
             if said.insert(e.clone()) {
@@ -282,9 +335,12 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
             error(n);
         }
     }
-    let linted = outcomes.iter().filter(|o| o.linted).count();
-    let unsafe_fixes: Vec<bool> = outcomes.iter().map(|o| o.unsafe_fixes).collect();
-    let reports: Vec<FileReport> = outcomes
+    failures
+}
+
+/// The files' reports, taken out of their outcomes.
+fn take_reports(outcomes: &mut [Outcome]) -> Vec<FileReport> {
+    outcomes
         .iter_mut()
         .map(|o| {
             std::mem::replace(
@@ -296,18 +352,20 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
                 },
             )
         })
-        .collect();
-    let options = report::Options {
-        color: false,
-        show_fixes: args.show_fixes,
-        cwd: cwd.clone(),
-        root,
-    };
-    // the reports of --output, whatever else is printed
-    for (format, path) in &args.output {
+        .collect()
+}
+
+/// The reports of `--output FORMAT:FILE`; a file that cannot be written is a failure.
+fn write_outputs(
+    outputs: &[(Format, PathBuf)],
+    reports: &[FileReport],
+    options: &report::Options,
+    failures: &mut Vec<Failure>,
+) {
+    for (format, path) in outputs {
         let written = std::fs::File::create(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
-            report::emit_with(*format, &reports, &mut w, &options)?;
+            report::emit_with(*format, reports, &mut w, options)?;
             w.flush()
         });
         if let Err(e) = written {
@@ -315,52 +373,64 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
             failures.push(Failure::Report);
         }
     }
-    let status = if failures.is_empty() { OK } else { ERROR };
-    let stdout = io::stdout();
-    if args.diff {
-        let mut w = stdout.lock();
-        let mut changed = 0;
-        for o in &outcomes {
-            if !o.diff.is_empty() {
-                changed += 1;
-                let _ = w.write_all(o.diff.as_bytes());
-            }
-        }
-        if !args.quiet {
-            let fixes: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
-            let what = if args.add_ignore {
-                format!("{fixes} finding{} would be suppressed", plural(fixes))
-            } else {
-                format!("{fixes} fix{} would be applied", plural_es(fixes))
-            };
-            let mut summary = format!("{what} in {changed} file{}", plural(changed));
-            if let Some(errors) = errors_summary(&failures) {
-                summary = format!("{summary}; {errors}");
-            }
-            let _ = writeln!(io::stderr(), "{summary}");
-        }
-        return status.max(if changed > 0 { FINDINGS } else { OK });
-    }
-    for o in &outcomes {
-        if let Some(t) = &o.stdout_text {
-            let _ = stdout.lock().write_all(t.as_bytes());
-        }
-    }
-    let failing = outcomes.iter().any(|o| o.failing);
-    let applied: usize = outcomes.iter().map(|o| o.fixes_applied).sum();
-    let stdin_write = args.write && outcomes.iter().any(|o| o.stdout_text.is_some());
+}
 
-    // the report (with --write on stdin, stdout holds the text: the report goes to stderr)
+/// `--diff`: the diffs on standard output and their summary; the status of the changes.
+fn print_diffs(args: &CheckArgs, outcomes: &[Outcome], failures: &[Failure]) -> u8 {
+    let mut w = io::stdout().lock();
+    let mut changed = 0;
+    for o in outcomes {
+        if !o.diff.is_empty() {
+            changed += 1;
+            let _ = w.write_all(o.diff.as_bytes());
+        }
+    }
+    if !args.quiet {
+        let fixes = fixes_applied(outcomes);
+        let what = if args.add_ignore {
+            format!("{fixes} finding{} would be suppressed", plural(fixes))
+        } else {
+            format!("{fixes} fix{} would be applied", plural_es(fixes))
+        };
+        let mut summary = format!("{what} in {changed} file{}", plural(changed));
+        if let Some(errors) = errors_summary(failures) {
+            summary = format!("{summary}; {errors}");
+        }
+        let _ = writeln!(io::stderr(), "{summary}");
+    }
+    if changed > 0 { FINDINGS } else { OK }
+}
+
+/// With `--write`, the text of standard input (fixed, or as it was) on standard output.
+fn print_stdin_texts(outcomes: &[Outcome]) {
+    for o in outcomes {
+        if let Some(t) = &o.stdout_text {
+            let _ = io::stdout().lock().write_all(t.as_bytes());
+        }
+    }
+}
+
+fn fixes_applied(outcomes: &[Outcome]) -> usize {
+    outcomes.iter().map(|o| o.fixes_applied).sum()
+}
+
+/// The main report (or `--statistics`) to `--output-file`, else standard output, else — with
+/// `--write` on standard input, whose text standard output holds — standard error.
+fn emit_report(
+    args: &CheckArgs,
+    reports: &[FileReport],
+    unsafe_fixes: &[bool],
+    options: report::Options,
+    outcomes: &[Outcome],
+) -> Result<(), String> {
+    let stdin_write = args.write && outcomes.iter().any(|o| o.stdout_text.is_some());
     let mut sink: Box<dyn Write> = match &args.output_file {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(io::BufWriter::new(f)),
-            Err(e) => {
-                error(format!("{}: {}", p.display(), io_message(&e)));
-                return ERROR;
-            }
+            Err(e) => return Err(format!("{}: {}", p.display(), io_message(&e))),
         },
         None if stdin_write => Box::new(io::stderr()),
-        None => Box::new(stdout.lock()),
+        None => Box::new(io::stdout().lock()),
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -371,28 +441,24 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let format = args.format;
     let written = if args.statistics {
-        statistics(&reports, &unsafe_fixes, format, &mut sink)
+        statistics(reports, unsafe_fixes, args.format, &mut sink)
     } else {
-        report::emit_with(format, &reports, &mut sink, &report::Options { color, ..options })
+        report::emit_with(args.format, reports, &mut sink, &report::Options { color, ..options })
     };
-    if let Err(e) = written.and_then(|()| sink.flush()) {
-        error(format!("cannot write the report: {e}"));
-        return ERROR;
-    }
-    drop(sink);
-    if format == Format::Human && !args.quiet {
-        let summary = summary(&reports, &unsafe_fixes, linted, applied, args.add_ignore, &failures);
-        if !summary.is_empty() {
-            let _ = writeln!(io::stderr(), "{summary}");
-        }
-    }
+    written
+        .and_then(|()| sink.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))
+}
+
+/// 2 when an error was said; else 1 for a failing finding (unless `--exit-zero`) or, with
+/// `--exit-non-zero-on-fix`, a fix applied; else 0.
+fn exit_status(args: &CheckArgs, status: u8, outcomes: &[Outcome]) -> u8 {
     let mut result = status;
-    if failing && !args.exit_zero {
+    if outcomes.iter().any(|o| o.failing) && !args.exit_zero {
         result = result.max(FINDINGS);
     }
-    if args.exit_non_zero_on_fix && applied > 0 {
+    if args.exit_non_zero_on_fix && fixes_applied(outcomes) > 0 {
         result = result.max(FINDINGS);
     }
     result

@@ -11,10 +11,11 @@
 use super::convert::Encoding;
 use super::document::Document;
 use super::reference::{self, MountOption};
-use crate::rules::{common, tools};
+use crate::semantic::commands;
+use crate::semantic::scope::scope_at;
+use crate::semantic::tools;
 use crate::syntax::model::{Body, Dockerfile, Instruction, Kind};
 use crate::syntax::mounts::{MountType, NewMount, write_field, write_value};
-use crate::syntax::scope::scope_at;
 use crate::syntax::text::TextRange;
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit,
@@ -568,7 +569,7 @@ fn mount_values(
 /// cache-mount fixes add (`sharing=locked`, the user's `uid`/`gid`) when not given already.
 fn cache_dirs(text: &str, model: &Dockerfile, index: usize, word: TextRange, present: &[&str]) -> Vec<Item> {
     let ins = model.instructions[index].effective();
-    let all = common::commands(ins);
+    let all = commands::commands(ins);
     let scope = scope_at(model, index);
     let mut out: Vec<Item> = Vec::new();
     let file = tools::Source::new(text);
@@ -577,7 +578,7 @@ fn cache_dirs(text: &str, model: &Dockerfile, index: usize, word: TextRange, pre
             if out.iter().any(|i| i.label == d.path) {
                 continue;
             }
-            let mount = common::cache_mount(&call, &scope, d).unwrap_or_else(|| NewMount::cache(d.path.as_str()));
+            let mount = tools::cache_mount(&call, &scope, d).unwrap_or_else(|| NewMount::cache(d.path.as_str()));
             // the path as BuildKit reads it back; one that needs quoting is offered only
             // where the mount's text is not inside quotes already
             let Some(mut new_text) = write_value("target", &d.path, model.escape)
@@ -591,7 +592,7 @@ fn cache_dirs(text: &str, model: &Dockerfile, index: usize, word: TextRange, pre
                     new_text.push_str(&write_field(key, &value, model.escape).unwrap_or_default());
                 }
             }
-            let name = common::call_name(&call);
+            let name = tools::call_name(&call);
             let detail = format!("cache directory of `{name}`");
             out.push(item(
                 &d.path,

@@ -3,8 +3,8 @@
 //! [`Edit`] (or `None` where the edit would change what the RUN means); the rule makes the
 //! [`Fix`](crate::diagnostic::Fix) with its own title and safety.
 
-use super::tools::Call;
 use crate::diagnostic::Edit;
+use crate::semantic::tools::Call;
 use crate::syntax::model::{Instruction, Run, RunForm};
 use crate::syntax::mounts::NewMount;
 use crate::syntax::shell::{Command, ConnectorKind};
@@ -109,17 +109,17 @@ pub fn prepend_before(all: &[Cow<'_, Command>], cmd: &Command, command: &str) ->
 mod tests {
     use super::*;
     use crate::fix::apply_edits;
-    use crate::rules::common;
+    use crate::semantic::commands;
     use crate::syntax::mounts::MountType;
     use crate::syntax::parse;
 
     /// `f` applied to the file's first RUN and its first package-manager call.
     fn edit(src: &str, f: impl Fn(&Call, &Instruction, &Run, &[Cow<Command>]) -> Option<Edit>) -> Option<String> {
         let model = parse(src);
-        let runs = common::runs(&model);
+        let runs = commands::runs(&model);
         let r = &runs[0];
-        let source = crate::rules::tools::Source::new(src);
-        let calls = crate::rules::tools::calls(&source, &r.commands, &r.scope);
+        let source = crate::semantic::tools::Source::new(src);
+        let calls = crate::semantic::tools::calls(&source, &r.commands, &r.scope);
         let e = f(&calls[0], r.eff, r.run, &r.commands)?;
         Some(apply_edits(src, &[&e]))
     }

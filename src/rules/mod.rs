@@ -4,20 +4,24 @@
 //! declared here by hand are the helpers rules share.
 
 use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::semantic::Semantic;
+use crate::semantic::commands::{self, RunRef};
+use crate::semantic::tools::{Call, Source};
 use crate::settings::Settings;
 use crate::suppress::Suppression;
 use crate::syntax::model::Dockerfile;
-use crate::syntax::shell::Command;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
 
-pub mod common;
-mod contradiction;
+mod common;
 pub mod edits;
-pub mod features;
+// what the cache family's rules share, beside them
+#[path = "cache/contradiction.rs"]
+mod contradiction;
+#[path = "cache/lang.rs"]
 mod lang;
+#[path = "cache/missing_mount.rs"]
 mod missing_mount;
-pub mod tools;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -182,11 +186,9 @@ pub struct Context<'a> {
     out: &'a mut Vec<Diagnostic>,
     /// For a rule with `after_suppressions` (`unused-suppression`).
     pub suppressions: Option<Judged<'a>>,
-    /// The file's RUNs and the package-manager calls in each (`calls[i]` in `runs[i]`), worked
-    /// out once per file for all rules, when a rule of the cache family (the rules that read
-    /// them) is enabled.
-    runs: &'a [common::RunRef<'a>],
-    calls: &'a [Vec<tools::Call<'a>>],
+    /// The file's RUN facts, worked out once per file for all rules, when a rule of the cache
+    /// family (the rules that read them) is enabled.
+    semantic: &'a Semantic<'a>,
 }
 
 /// The family whose rules read [`Context::runs`].
@@ -201,77 +203,25 @@ impl<'a> Context<'a> {
         self.rule.name()
     }
 
-    /// Every valid RUN of the file (ONBUILD triggers included), with its package-manager calls.
-    pub fn runs(&self) -> impl Iterator<Item = (&'a common::RunRef<'a>, &'a [tools::Call<'a>])> + use<'a> {
+    /// The file's RUN facts: every valid RUN (ONBUILD triggers included) with its commands,
+    /// scope and package-manager calls, and the queries across RUNs.
+    pub fn semantic(&self) -> &'a Semantic<'a> {
         debug_assert_eq!(
             self.rule.meta().family,
             RUN_FAMILY,
             "RUN facts are worked out for the cache family"
         );
-        self.runs.iter().zip(self.calls.iter().map(Vec::as_slice))
+        self.semantic
     }
 
-    /// The RUN at instruction `index`, if it is a valid one.
-    pub fn run_at(&self, index: usize) -> Option<(&'a common::RunRef<'a>, &'a [tools::Call<'a>])> {
-        debug_assert_eq!(
-            self.rule.meta().family,
-            RUN_FAMILY,
-            "RUN facts are worked out for the cache family"
-        );
-        let i = self.runs.binary_search_by_key(&index, |r| r.index).ok()?;
-        Some((&self.runs[i], &self.calls[i]))
+    /// Every valid RUN of the file, with its package-manager calls ([`Semantic::runs`]).
+    pub fn runs(&self) -> impl Iterator<Item = (&'a RunRef<'a>, &'a [Call<'a>])> + use<'a> {
+        self.semantic().runs()
     }
 
-    /// For each instruction: it is in a stage where a command of an earlier RUN, or of a RUN
-    /// of a stage it is built on, satisfies `pred` (a file set up by an earlier step). One
-    /// forward pass over the RUNs; ONBUILD triggers run nothing here.
-    pub fn earlier_in_chain(&self, pred: impl Fn(&Command) -> bool) -> Vec<bool> {
-        let stages = &self.model.stages;
-        let mut seen = vec![false; stages.len()];
-        let mut started = 0;
-        let mut out = vec![false; self.model.instructions.len()];
-        for r in self.runs {
-            let Some(stage) = self.model.instructions[r.index].stage else {
-                continue;
-            };
-            // a stage starts with what the stage it is built on ends with
-            while started <= stage {
-                seen[started] = stages[started].parent.is_some_and(|p| p < started && seen[p]);
-                started += 1;
-            }
-            out[r.index] = seen[stage];
-            if !r.is_onbuild() && r.commands.iter().any(|c| pred(c)) {
-                seen[stage] = true;
-            }
-        }
-        out
-    }
-
-    /// For each RUN's instruction: a later RUN of its stage, or a RUN of a stage built on it,
-    /// satisfies `pred`. One backward pass over the RUNs; ONBUILD triggers run nothing here.
-    pub fn later_in_descendants(&self, pred: impl Fn(&common::RunRef, &[tools::Call]) -> bool) -> Vec<bool> {
-        let stages = &self.model.stages;
-        let stage_of = |i: usize| self.model.instructions[self.runs[i].index].stage;
-        // whether a RUN from here to the end of the stage, or of a stage built on it, satisfies `pred`
-        let mut ahead = vec![false; stages.len()];
-        let mut out = vec![false; self.model.instructions.len()];
-        let mut next = self.runs.len();
-        // a stage is built on earlier stages only: going backwards, its children are done first
-        for s in (0..stages.len()).rev() {
-            while next > 0 && stage_of(next - 1).is_some_and(|t| t >= s) {
-                next -= 1;
-                let (r, calls) = (&self.runs[next], &self.calls[next]);
-                let t = stage_of(next).expect("checked");
-                out[r.index] = ahead[t];
-                if !r.is_onbuild() && pred(r, calls) {
-                    ahead[t] = true;
-                }
-            }
-            if let Some(p) = stages[s].parent.filter(|&p| p < s) {
-                ahead[p] |= ahead[s];
-            }
-        }
-        out
+    /// The RUN at instruction `index`, if it is a valid one ([`Semantic::run_at`]).
+    pub fn run_at(&self, index: usize) -> Option<(&'a RunRef<'a>, &'a [Call<'a>])> {
+        self.semantic().run_at(index)
     }
 
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
@@ -296,15 +246,12 @@ impl<'a> Context<'a> {
 /// judges the suppressions.
 pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let source = tools::Source::new(src);
+    let source = Source::new(src);
     let read_runs = RULES
         .iter()
         .any(|r| r.meta.family == RUN_FAMILY && settings.is_enabled(r.id));
-    let runs = if read_runs { common::runs(model) } else { Vec::new() };
-    let calls: Vec<Vec<tools::Call>> = runs
-        .iter()
-        .map(|r| tools::calls(&source, &r.commands, &r.scope))
-        .collect();
+    let runs = if read_runs { commands::runs(model) } else { Vec::new() };
+    let semantic = Semantic::new(&source, model, &runs);
     let judges = |r: &&Rule| r.meta.after_suppressions;
     for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && !judges(r)) {
         let mut ctx = Context {
@@ -314,8 +261,7 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             rule: rule.id,
             out: &mut out,
             suppressions: None,
-            runs: &runs,
-            calls: &calls,
+            semantic: &semantic,
         };
         crate::panics::in_rule(rule.meta.name, || {
             #[cfg(debug_assertions)]
@@ -337,8 +283,7 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
                 suppressions: &sups,
                 used: &used,
             }),
-            runs: &runs,
-            calls: &calls,
+            semantic: &semantic,
         };
         crate::panics::in_rule(rule.meta.name, || (rule.check)(&mut ctx));
         // `# dfix: ignore-file=unused-suppression` and the like

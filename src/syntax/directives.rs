@@ -4,6 +4,7 @@
 //! line that is not `#` + optional blanks + a known key + optional blanks + `=` + a value. Keys
 //! are case-insensitive; a repeated key or a bad escape value is a parser-stage error.
 
+use super::model::Dockerfile;
 use super::scan::ScanError;
 use super::text::TextRange;
 use serde::Serialize;
@@ -169,6 +170,174 @@ pub fn parse_line(src: &str, trimmed: TextRange, line: usize) -> Option<Directiv
     })
 }
 
+/// Where a directive line goes: after a BOM and a shebang line, at the top of the block.
+pub fn insert_offset(src: &str, model: &Dockerfile) -> usize {
+    let start = if model.bom { '\u{feff}'.len_utf8() } else { 0 };
+    if src[start..].starts_with("#!") {
+        return src[start..].find('\n').map_or(src.len(), |i| start + i + 1);
+    }
+    start
+}
+
+/// The file starts with a `#!` line (after a BOM).
+pub fn has_shebang(src: &str) -> bool {
+    src.strip_prefix('\u{feff}').unwrap_or(src).starts_with("#!")
+}
+
+/// The value of a `check` directive, `skip=A,B;error=true` → the range of `A,B`.
+pub fn check_skip(src: &str, value: TextRange) -> Option<TextRange> {
+    let text = value.slice(src);
+    let mut pos = 0;
+    for part in text.split(';') {
+        let start = pos;
+        pos += part.len() + 1;
+        let trimmed = part.trim_start();
+        if let Some(list) = trimmed.strip_prefix("skip=") {
+            let s = value.start + start + (part.len() - trimmed.len()) + "skip=".len();
+            return Some(TextRange::new(s, s + list.trim_end().len()));
+        }
+    }
+    None
+}
+
+/// The instruction (its index) directly below the comment on 0-based line `line`: the next
+/// instruction, when nothing but comment lines comes between (no blank line). `comment_lines`
+/// are the 0-based lines of `model.comments`, in order. Since frontend 1.21 a
+/// `# check=skip=…` comment there applies to that instruction only.
+pub fn instruction_below(model: &Dockerfile, comment_lines: &[usize], line: usize) -> Option<usize> {
+    let mut l = line + 1;
+    // comments (and their lines) and instructions are in source order
+    while comment_lines.binary_search(&l).is_ok() {
+        l += 1;
+    }
+    let i = model.instructions.partition_point(|i| i.start_line < l + 1);
+    model
+        .instructions
+        .get(i)
+        .filter(|ins| ins.start_line == l + 1)
+        .map(|_| i)
+}
+
+/// The instruction (its index) for which BuildKit reads the `# check=…` comment `at` (an index
+/// into `model.comments`; `comment_lines` are their 0-based lines), if it does. BuildKit gives an
+/// instruction the comment lines since the previous instruction (blank lines between do not
+/// matter; a bare `#` line starts them again) and reads the first `check` comment among them for
+/// that instruction only (frontend 1.21+): a later one, or one with no instruction below, is
+/// not read.
+pub fn check_comment_target(src: &str, model: &Dockerfile, comment_lines: &[usize], at: usize) -> Option<usize> {
+    let line = comment_lines[at];
+    // instructions' start lines are 1-based
+    let i = model.instructions.partition_point(|ins| ins.start_line <= line + 1);
+    let next_line = model.instructions.get(i)?.start_line - 1;
+    let prev_end = i.checked_sub(1).map_or(0, |p| model.instructions[p].range.end);
+    let end = comment_lines.partition_point(|&l| l < next_line);
+    let bare = |c: &TextRange| {
+        c.slice(src)
+            .trim()
+            .strip_prefix('#')
+            .is_some_and(|t| t.trim().is_empty())
+    };
+    if model.comments[at + 1..end].iter().any(bare) {
+        return None;
+    }
+    let start = model.comments[..at]
+        .iter()
+        .rposition(|c| c.start < prev_end || bare(c))
+        .map_or(0, |p| p + 1);
+    let earlier_check = model.comments[start..at]
+        .iter()
+        .any(|c| parse_line(src, *c, 0).is_some_and(|d| d.key == "check"));
+    (!earlier_check).then_some(i)
+}
+
+/// Why a directive-shaped line does not act as one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// After the directive block (a blank line, a comment, an unknown key or an instruction
+    /// came first).
+    AfterBlock,
+    /// After a first-line shebang, which ends the block for `escape` and `check`.
+    AfterShebang,
+    /// `syntax` not in column 0: the parser accepts it, frontend selection does not.
+    Indented,
+    /// `syntax` in the block but after an indented directive, where frontend selection stops.
+    AfterIndented,
+    /// A byte-order mark that is not the file's first bytes turns the line into an instruction.
+    Bom,
+}
+
+#[derive(Clone, Debug)]
+pub struct Misplaced {
+    pub directive: Directive,
+    pub why: Why,
+}
+
+/// Every line that reads as a known directive but does not act as one, in file order. A
+/// `# check=…` comment BuildKit reads for the instruction below ([`check_comment_target`]) is
+/// not one.
+pub fn misplaced(src: &str, model: &Dockerfile) -> Vec<Misplaced> {
+    let line_of = |offset: usize| model.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    let frontend = detect_syntax(src).map(|d| d.line);
+    let shebang = has_shebang(src);
+    let mut out = Vec::new();
+    // the block the parser reads: `syntax` also needs what `DetectSyntax` needs
+    for d in &model.directives.items {
+        if d.key == "syntax" && frontend != Some(d.line) {
+            let why = if d.column0 { Why::AfterIndented } else { Why::Indented };
+            out.push(Misplaced {
+                directive: d.clone(),
+                why,
+            });
+        }
+    }
+    let comment_lines: Vec<usize> = model.comments.iter().map(|c| line_of(c.start)).collect();
+    for (at, (c, &line)) in model.comments.iter().zip(&comment_lines).enumerate() {
+        let Some(d) = parse_line(src, *c, line) else {
+            continue;
+        };
+        if !KNOWN.contains(&d.key.as_str()) || d.key == "syntax" && frontend == Some(d.line) {
+            continue;
+        }
+        // since frontend 1.21 BuildKit reads it for the instruction below
+        if d.key == "check" && check_comment_target(src, model, &comment_lines, at).is_some() {
+            continue;
+        }
+        // right after a shebang (and other directive lines), `syntax` only lacks column 0; the
+        // others are past the block, which the `#!` line ended
+        let after_shebang = shebang
+            && (1..d.line).all(|l| {
+                let r = TextRange::new(model.line_start(l), model.line_start(l + 1));
+                let t = src[r.start..r.end].trim();
+                parse_line(t, TextRange::new(0, t.len()), l).is_some_and(|x| KNOWN.contains(&x.key.as_str()))
+            });
+        let why = match (after_shebang, d.key == "syntax") {
+            (true, true) => Why::Indented,
+            (true, false) => Why::AfterShebang,
+            (false, _) => Why::AfterBlock,
+        };
+        out.push(Misplaced { directive: d, why });
+    }
+    // `\u{feff}# syntax=…` past the first bytes: BuildKit reads an instruction named `\u{feff}#`
+    for ins in &model.instructions {
+        let start = ins.keyword_range.start;
+        if start == 0 || !src[start..].starts_with('\u{feff}') {
+            continue;
+        }
+        let rest = start + '\u{feff}'.len_utf8();
+        let end = src[rest..].find('\n').map_or(src.len(), |i| rest + i);
+        if let Some(d) = parse_line(src, TextRange::new(rest, end), line_of(start))
+            && KNOWN.contains(&d.key.as_str())
+        {
+            out.push(Misplaced {
+                directive: d,
+                why: Why::Bom,
+            });
+        }
+    }
+    out.sort_by_key(|m| m.directive.line_range.start);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::scan::scan;
@@ -230,6 +399,27 @@ mod tests {
         ] {
             assert_eq!(value(src), None, "{src:?}");
         }
+    }
+
+    #[test]
+    fn a_check_skip_directly_above_an_instruction_is_not_misplaced() {
+        let keys = |src: &str| {
+            let model = crate::syntax::parse(src);
+            super::misplaced(src, &model)
+                .into_iter()
+                .map(|m| m.directive.line)
+                .collect::<Vec<_>>()
+        };
+        assert!(keys("FROM a\n# check=skip=JSONArgsRecommended\nCMD x\n").is_empty());
+        assert!(keys("FROM a\n# check=skip=all\n# a note\nCMD x\n").is_empty());
+        // blank lines between do not matter; any `check` value is read
+        assert!(keys("FROM a\n# check=skip=all\n\nCMD x\n").is_empty());
+        assert!(keys("FROM a\n# check=error=true\nCMD x\n").is_empty());
+        // nothing below, a bare `#` between, or a second `check` comment: not read
+        assert_eq!(keys("FROM a\n# check=skip=all\n"), [1]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n#\nCMD x\n"), [1]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n# check=skip=none\nCMD x\n"), [2]);
+        assert_eq!(keys("FROM a\n# check=skip=all\n#\n# check=skip=none\nCMD x\n"), [1]);
     }
 
     #[test]

@@ -64,11 +64,13 @@ stop_daemon() {
     for _ in $(seq 1 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$DOCKERD_PID" 2>/dev/null; then kill -KILL "$DOCKERD_PID"; fi
   fi
-  # what dockerd leaves mounted under its exec root
-  if [ -d "$RUN_DIR" ]; then
-    { grep -o " $RUN_DIR/[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
-    rm -rf "$RUN_DIR"
-  fi
+  # what dockerd leaves mounted under its exec root and its data root (it mounts the data root
+  # on itself, which would keep the checkout from being deleted)
+  for root in "$RUN_DIR" "$STATE/docker"; do
+    [ -d "$root" ] || continue
+    { grep -oE " $root(/[^ ]*)? " /proc/self/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+  done
+  if [ -d "$RUN_DIR" ]; then rm -rf "$RUN_DIR"; fi
 }
 trap stop_daemon EXIT
 trap 'exit 130' INT TERM

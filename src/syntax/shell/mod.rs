@@ -26,6 +26,7 @@ use tree_sitter::{Node, Parser};
 use crate::syntax::model::VarRef;
 use crate::syntax::text::TextRange;
 
+pub mod argv;
 #[cfg(test)]
 mod tests;
 mod walk;

@@ -1,6 +1,8 @@
 //! Wrappers a command runs through (`sudo`, `env A=1`, `nice`, `xx-` helpers …), peeled once
-//! when the command is built, with their options read as each wrapper reads them.
+//! when the command is built, with their options read as each wrapper reads them (by
+//! [`argv`](super::argv), against a spec per wrapper).
 
+use super::argv::{Opt, Order, Spec, Unknown};
 use super::*;
 
 pub(super) struct Peeled<'a> {
@@ -12,86 +14,81 @@ pub(super) struct Peeled<'a> {
     user: Option<&'a str>,
 }
 
-/// The options of one wrapper: short flags, short options taking an argument, long options
-/// (`Some(true)` when the option takes an argument, which may also follow `=`).
-pub(super) struct OptSpec {
-    flags: &'static str,
-    with_arg: &'static str,
-    long: &'static [(&'static str, bool)],
-}
-
-pub(super) enum OptEvent<'a> {
-    Flag(char),
-    Arg(char, &'a str),
-    Long(&'a str, Option<&'a str>),
-}
-
-/// Reads the options at the start of `words` per `spec`, calling `on` for each; stops at `--`
-/// (consumed), at the first non-option, or fails (`None`) on an unknown option, a non-literal
-/// word in option position, or when `on` returns false.
-pub(super) fn read_options<'a>(
-    words: &'a [Word],
-    spec: &OptSpec,
-    mut on: impl FnMut(OptEvent<'a>) -> bool,
-) -> Option<usize> {
-    let mut i = 0;
-    while let Some(word) = words.get(i) {
-        let Some(text) = word.value.as_deref() else {
-            // A non-literal word: fine as a command name, not as an option.
-            return if word_text_starts_with_dash(word) {
-                None
-            } else {
-                Some(i)
-            };
-        };
-        if text == "--" {
-            return Some(i + 1);
-        }
-        if let Some(long) = text.strip_prefix("--") {
-            let (key, inline) = match long.split_once('=') {
-                Some((k, v)) => (k, Some(v)),
-                None => (long, None),
-            };
-            let &(_, takes_arg) = spec.long.iter().find(|(k, _)| *k == key)?;
-            let arg = if takes_arg && inline.is_none() {
-                i += 1;
-                Some(words.get(i)?.value.as_deref().unwrap_or(""))
-            } else {
-                inline
-            };
-            if !on(OptEvent::Long(key, arg)) {
-                return None;
-            }
-            i += 1;
-            continue;
-        }
-        let Some(cluster) = text.strip_prefix('-').filter(|c| !c.is_empty()) else {
-            return Some(i);
-        };
-        for (at, c) in cluster.char_indices() {
-            if spec.with_arg.contains(c) {
-                let rest = &cluster[at + c.len_utf8()..];
-                let arg = if rest.is_empty() {
-                    i += 1;
-                    words.get(i)?.value.as_deref().unwrap_or("")
-                } else {
-                    rest
-                };
-                if !on(OptEvent::Arg(c, arg)) {
-                    return None;
-                }
-                break;
-            } else if spec.flags.contains(c) {
-                if !on(OptEvent::Flag(c)) {
-                    return None;
-                }
-            } else {
-                return None;
-            }
-        }
-        i += 1;
+/// A wrapper's options: all must be known (an unknown one leaves the wrapper unpeeled), and the
+/// first operand is the command it runs.
+const fn wrapper(opts: &'static [Opt]) -> Spec {
+    Spec {
+        opts,
+        order: Order::OptionsFirst,
+        unknown: Unknown::Fail,
+        abbreviations: false,
     }
-    Some(i)
+}
+
+static SUDO: Spec = wrapper(&[
+    Opt::flag(&["-A", "--askpass"]),
+    Opt::flag(&["-b", "--background"]),
+    Opt::flag(&["-B", "--bell"]),
+    Opt::flag(&["-E", "--preserve-env"]),
+    Opt::flag(&["-H", "--set-home"]),
+    Opt::flag(&["-i", "--login"]),
+    Opt::flag(&["-K", "--remove-timestamp"]),
+    Opt::flag(&["-k", "--reset-timestamp"]),
+    Opt::flag(&["-n", "--non-interactive"]),
+    Opt::flag(&["-P", "--preserve-groups"]),
+    Opt::flag(&["-S", "--stdin"]),
+    Opt::flag(&["-s", "--shell"]),
+    Opt::value(&["-C", "--close-from"]),
+    Opt::value(&["-D", "--chdir"]),
+    Opt::value(&["-g", "--group"]),
+    Opt::value(&["-h", "--host"]),
+    Opt::value(&["-c", "--login-class"]),
+    Opt::value(&["-p", "--prompt"]),
+    Opt::value(&["-R", "--chroot"]),
+    Opt::value(&["-r", "--role"]),
+    Opt::value(&["-t", "--type"]),
+    Opt::value(&["-T", "--command-timeout"]),
+    Opt::value(&["-U", "--other-user"]),
+    Opt::value(&["-u", "--user"]),
+]);
+
+static ENV: Spec = wrapper(&[
+    Opt::flag(&["-i", "--ignore-environment"]),
+    Opt::flag(&["-0", "--null"]),
+    Opt::flag(&["-v", "--debug"]),
+    Opt::value(&["-u", "--unset"]),
+    Opt::value(&["-C", "--chdir"]),
+    Opt::value(&["-S", "--split-string"]),
+    Opt::flag(&["--block-signal"]),
+    Opt::flag(&["--default-signal"]),
+    Opt::flag(&["--ignore-signal"]),
+    Opt::flag(&["--list-signal-handling"]),
+]);
+
+static EXEC: Spec = wrapper(&[Opt::flag(&["-c"]), Opt::flag(&["-l"]), Opt::value(&["-a"])]);
+
+static NICE: Spec = wrapper(&[Opt::value(&["-n", "--adjustment"])]);
+
+static TIME: Spec = wrapper(&[
+    Opt::flag(&["-p", "--portability"]),
+    Opt::flag(&["-v", "--verbose"]),
+    Opt::flag(&["-a", "--append"]),
+    Opt::flag(&["-q", "--quiet"]),
+    Opt::value(&["-o", "--output"]),
+    Opt::value(&["-f", "--format"]),
+]);
+
+/// `command -v`/`-V` only describes the command: not peeled.
+static COMMAND: Spec = wrapper(&[Opt::flag(&["-p"])]);
+
+/// Every wrapper's spec, for the tests.
+#[cfg(test)]
+pub(super) static SPECS: &[&Spec] = &[&SUDO, &ENV, &EXEC, &NICE, &TIME, &COMMAND];
+
+/// The index of the wrapped command's first word in `words[start..]` read per `spec` (after
+/// `--` when there is one); `None` when the wrapper cannot be read.
+fn options_end(spec: &Spec, words: &[Word], start: usize) -> Option<usize> {
+    Some(spec.parse(words, start).ok()?.options_end())
 }
 
 /// Skips `NAME=value` operands after the options of `env`/`sudo`.
@@ -155,133 +152,36 @@ pub(super) fn peel<'a>(name: &str, rest: &'a [Word]) -> Option<Peeled<'a>> {
     };
     match name {
         "sudo" => {
-            const SPEC: OptSpec = OptSpec {
-                flags: "AbEHiKknPSsB",
-                with_arg: "CcDghpRrTtUu",
-                long: &[
-                    ("askpass", false),
-                    ("background", false),
-                    ("bell", false),
-                    ("preserve-env", false),
-                    ("set-home", false),
-                    ("login", false),
-                    ("remove-timestamp", false),
-                    ("reset-timestamp", false),
-                    ("non-interactive", false),
-                    ("preserve-groups", false),
-                    ("stdin", false),
-                    ("shell", false),
-                    ("close-from", true),
-                    ("chdir", true),
-                    ("group", true),
-                    ("host", true),
-                    ("login-class", true),
-                    ("prompt", true),
-                    ("chroot", true),
-                    ("role", true),
-                    ("type", true),
-                    ("command-timeout", true),
-                    ("other-user", true),
-                    ("user", true),
-                ],
-            };
-            let mut user = "root";
-            let end = read_options(rest, &SPEC, |ev| {
-                if let OptEvent::Arg('u', u) | OptEvent::Long("user", Some(u)) = ev {
-                    user = u;
-                }
-                true
-            })?;
-            peeled.user = Some(user);
-            peeled.skip = env_operands(rest, end, &mut peeled.env);
+            let args = SUDO.parse(rest, 0).ok()?;
+            peeled.user = Some(args.value("-u").map_or("root", |u| u.unwrap_or("")));
+            peeled.skip = env_operands(rest, args.options_end(), &mut peeled.env);
         }
         "env" => {
-            const SPEC: OptSpec = OptSpec {
-                flags: "i0v",
-                with_arg: "uCS",
-                long: &[
-                    ("ignore-environment", false),
-                    ("null", false),
-                    ("debug", false),
-                    ("unset", true),
-                    ("chdir", true),
-                    ("split-string", true),
-                    ("block-signal", false),
-                    ("default-signal", false),
-                    ("ignore-signal", false),
-                    ("list-signal-handling", false),
-                ],
-            };
-            let mut clear = false;
-            let mut unset = Vec::new();
             let mut i = 0;
             // A lone `-` means `-i`.
             while rest.get(i).and_then(|w| w.value.as_deref()) == Some("-") {
-                clear = true;
                 i += 1;
             }
-            let end = i + read_options(&rest[i..], &SPEC, |ev| match ev {
-                OptEvent::Flag('i') | OptEvent::Long("ignore-environment", _) => {
-                    clear = true;
-                    true
-                }
-                OptEvent::Arg('u', n) | OptEvent::Long("unset", Some(n)) => {
-                    unset.push(n);
-                    true
-                }
-                // `env -S 'a b'` splits a string into words: not resolvable here.
-                OptEvent::Arg('S', _) | OptEvent::Long("split-string", _) => false,
-                _ => true,
-            })?;
-            peeled.clear_env = clear;
-            peeled.unset = unset;
-            peeled.skip = env_operands(rest, end, &mut peeled.env);
+            let args = ENV.parse(rest, i).ok()?;
+            // `env -S 'a b'` splits a string into words: not resolvable here.
+            if args.has("-S") {
+                return None;
+            }
+            peeled.clear_env = i > 0 || args.has("-i");
+            peeled.unset = args.values("-u").map(|n| n.unwrap_or("")).collect();
+            peeled.skip = env_operands(rest, args.options_end(), &mut peeled.env);
         }
-        "exec" => {
-            const SPEC: OptSpec = OptSpec {
-                flags: "cl",
-                with_arg: "a",
-                long: &[],
-            };
-            peeled.skip = read_options(rest, &SPEC, |_| true)?;
-        }
+        "exec" => peeled.skip = options_end(&EXEC, rest, 0)?,
         "nice" => {
-            const SPEC: OptSpec = OptSpec {
-                flags: "",
-                with_arg: "n",
-                long: &[("adjustment", true)],
-            };
             // `nice -5 cmd` / `nice --5 cmd` (old syntax).
             let old = rest.first().and_then(|w| w.value.as_deref()).is_some_and(|v| {
                 let digits = v.trim_start_matches('-');
                 v.starts_with('-') && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
             });
-            peeled.skip = if old { 1 } else { read_options(rest, &SPEC, |_| true)? };
+            peeled.skip = if old { 1 } else { options_end(&NICE, rest, 0)? };
         }
-        "time" => {
-            const SPEC: OptSpec = OptSpec {
-                flags: "pvaq",
-                with_arg: "of",
-                long: &[
-                    ("portability", false),
-                    ("verbose", false),
-                    ("append", false),
-                    ("quiet", false),
-                    ("output", true),
-                    ("format", true),
-                ],
-            };
-            peeled.skip = read_options(rest, &SPEC, |_| true)?;
-        }
-        "command" => {
-            // `command -v`/`-V` only describes the command: not peeled.
-            const SPEC: OptSpec = OptSpec {
-                flags: "p",
-                with_arg: "",
-                long: &[],
-            };
-            peeled.skip = read_options(rest, &SPEC, |_| true)?;
-        }
+        "time" => peeled.skip = options_end(&TIME, rest, 0)?,
+        "command" => peeled.skip = options_end(&COMMAND, rest, 0)?,
         "nohup" => {
             peeled.skip = usize::from(rest.first().and_then(|w| w.value.as_deref()) == Some("--"));
         }

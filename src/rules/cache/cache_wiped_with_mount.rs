@@ -1,0 +1,198 @@
+use crate::semantic::commands::{basename, word};
+use crate::semantic::paths::covers;
+use super::contradiction::{
+    self, CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
+};
+use crate::semantic::tools::{APT_CACHE, APT_LISTS, Call, Tool};
+use super::{Context, FixAvailability, Family, RuleMeta, Status};
+use crate::diagnostic::{Fix, Severity};
+use crate::syntax::shell::{Command, Word};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "cache-wiped-with-mount",
+    family: Family::Cache,
+    severity: Severity::Warning,
+    breaks_build: false,
+    fix: FixAvailability::Sometimes,
+    status: Status::Stable,
+    sources: &[],
+    related: &["DL3032", "DL3036", "DL3040", "DL3060"],
+    summary: "a package manager's cache cleaned in the RUN that mounts a cache on it",
+    options: &[],
+    fix_priority: 390,
+    after_suppressions: false,
+    doc: include_str!("../../../rules/cache-wiped-with-mount.md"),
+};
+
+/// Which of a tool's cache directories a clean-up empties.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    All,
+    /// Go's build cache (`go clean -cache`).
+    GoBuild,
+    /// Go's module cache (`go clean -modcache`).
+    GoModules,
+}
+
+fn versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base)
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The operand after index `i` (options skipped).
+fn operand_after(words: &[Word], i: usize) -> Option<&str> {
+    first_operand(words, i + 1).and_then(|j| word(words, j))
+}
+
+/// A clean-up command: the tool whose cache it empties, and which part.
+fn clean_up(cmd: &Command) -> Option<(Tool, Vec<Which>)> {
+    let words = cmd.effective().words;
+    let name = basename(word(words, 0)?);
+    let first = first_operand(words, 1)?;
+    let sub = word(words, first)?;
+    let all = || Some(vec![Which::All]);
+    match name {
+        _ if versioned(name, "pip") && sub == "cache" => {
+            matches!(operand_after(words, first), Some("purge" | "remove")).then_some((Tool::Pip, vec![Which::All]))
+        }
+        _ if versioned(name, "python") => {
+            let m = words.iter().position(|w| w.value.as_deref() == Some("-m"))?;
+            if word(words, m + 1) != Some("pip") {
+                return None;
+            }
+            let c = first_operand(words, m + 2)?;
+            (word(words, c) == Some("cache") && matches!(operand_after(words, c), Some("purge" | "remove")))
+                .then_some((Tool::Pip, vec![Which::All]))
+        }
+        "npm" if sub == "cache" => {
+            matches!(operand_after(words, first), Some("clean" | "clear" | "rm")).then_some((Tool::Npm, all()?))
+        }
+        "yarn" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some((Tool::Yarn, all()?)),
+        "uv" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some((Tool::Uv, all()?)),
+        "go" if sub == "clean" => {
+            let mut which = Vec::new();
+            for w in &words[first + 1..] {
+                match w.value.as_deref() {
+                    Some("-cache" | "--cache") => which.push(Which::GoBuild),
+                    Some("-modcache" | "--modcache") => which.push(Which::GoModules),
+                    _ => {}
+                }
+            }
+            (!which.is_empty()).then_some((Tool::Go, which))
+        }
+        "conda" | "mamba" | "micromamba" if sub == "clean" => Some((Tool::Conda, vec![Which::All])),
+        "dnf" | "dnf5" | "dnf-3" | "yum" if sub == "clean" => {
+            let what = operand_after(words, first)?;
+            if !matches!(what, "all" | "packages" | "metadata" | "dbcache") {
+                return None;
+            }
+            Some((if name == "yum" { Tool::Yum } else { Tool::Dnf }, vec![Which::All]))
+        }
+        "zypper" if matches!(sub, "clean" | "cc") => Some((Tool::Zypper, vec![Which::All])),
+        _ => None,
+    }
+}
+
+/// The directories of `call` that `which` selects.
+fn selected(call: &Call, which: Which) -> Vec<String> {
+    let Some(dirs) = &call.dirs else { return Vec::new() };
+    let paths: Vec<String> = dirs.iter().map(|d| d.path.clone()).collect();
+    match (which, call.tool, paths.len()) {
+        (Which::All, _, _) => paths,
+        // `go build` and friends: [build cache, module cache]; `go mod …`: [module cache]
+        (Which::GoBuild, Tool::Go, 2) => vec![paths[0].clone()],
+        (Which::GoModules, Tool::Go, 2) => vec![paths[1].clone()],
+        (Which::GoModules, Tool::Go, 1) => paths,
+        _ => Vec::new(),
+    }
+}
+
+pub fn check(ctx: &mut Context) {
+    let (src, model) = (ctx.src, ctx.model);
+    for (cr, calls) in cache_runs(ctx) {
+        if calls.iter().all(|c| c.tool == Tool::Apt) {
+            continue;
+        }
+        for cmd in &cr.commands {
+            if let Some((tool, which)) = clean_up(cmd) {
+                let target = calls
+                    .iter()
+                    .filter(|c| c.tool == tool)
+                    .flat_map(|c| which.iter().flat_map(|&w| selected(c, w)))
+                    .find_map(|d| cr.covering(&d));
+                let Some(target) = target else { continue };
+                let fix = remove_command(src, model, cr, cmd).map(|(edit, place)| match place {
+                    Place::TrailingAnd => Fix::safe("Remove the clean-up command", vec![edit]),
+                    Place::Other => Fix::unsafe_("Remove the clean-up command", vec![edit]),
+                });
+                contradiction::report(
+                    ctx,
+                    cr,
+                    cmd.range,
+                    format!(
+                        "`{}` empties the cache mount on `{target}`: every build downloads the packages again",
+                        cmd.range.slice(src)
+                    ),
+                    fix,
+                );
+            } else if let Some(operands) = rm_operands(src, cmd.effective().words, &cr.scope) {
+                wiped_by_rm(ctx, cr, calls, cmd, &operands);
+            }
+        }
+    }
+}
+
+fn wiped_by_rm(ctx: &mut Context, cr: &CacheRun, calls: &[Call], cmd: &Command, operands: &[(&Word, Option<String>)]) {
+    let (src, model) = (ctx.src, ctx.model);
+    let wiped: Vec<(&Word, String)> = operands
+        .iter()
+        .filter_map(|(w, dir)| {
+            let p = dir.as_deref()?;
+            // apt's directories are `apt-cache-wiped-with-mount`'s
+            if covers(APT_CACHE, p) || covers(APT_LISTS, p) {
+                return None;
+            }
+            let target = cr.covering(p)?;
+            let tool_dir = calls.iter().filter(|c| c.tool != Tool::Apt).any(|c| {
+                c.dirs
+                    .iter()
+                    .flatten()
+                    .any(|d| (covers(&d.path, p) || covers(p, &d.path)) && cr.covering(&d.path).is_some())
+            });
+            tool_dir.then_some((*w, target))
+        })
+        .collect();
+    let Some((first, target)) = wiped.first() else { return };
+    let whole = wiped.len() == operands.len();
+    let fix = if whole {
+        remove_command(src, model, cr, cmd).map(|(edit, place)| match place {
+            Place::TrailingAnd => Fix::safe("Remove the clean-up command", vec![edit]),
+            Place::Other => Fix::unsafe_("Remove the clean-up command", vec![edit]),
+        })
+    } else if cr.is_onbuild() || cmd.nested || cmd.conditional {
+        None
+    } else {
+        let edits: Option<Vec<_>> = wiped.iter().map(|(w, _)| remove_word(src, model, cr, w)).collect();
+        edits.and_then(|mut edits| {
+            disjoint(&mut edits)?;
+            Some(Fix::unsafe_(
+                format!("Stop removing `{}`", first.range.slice(src)),
+                edits,
+            ))
+        })
+    };
+    contradiction::report(
+        ctx,
+        cr,
+        if whole { cmd.range } else { first.range },
+        format!(
+            "{} empties the cache mount on `{target}`: every build downloads the packages again",
+            if whole {
+                format!("`{}`", cmd.range.slice(src))
+            } else {
+                format!("removing `{}`", first.range.slice(src))
+            }
+        ),
+        fix,
+    );
+}

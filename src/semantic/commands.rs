@@ -1,0 +1,200 @@
+//! The commands a RUN executes and the environment each command sees: every valid RUN of the
+//! file with its scope and commands, built once per file ([`super::Semantic`]).
+
+use crate::semantic::scope::{self, Scope, Var};
+use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm};
+use crate::syntax::shell::{Command, Word};
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+/// A RUN BuildKit accepts.
+pub struct RunRef<'m> {
+    /// Index of the instruction in the model.
+    pub index: usize,
+    /// The instruction as written (an ONBUILD for a trigger).
+    pub ins: &'m Instruction,
+    /// The RUN itself.
+    pub eff: &'m Instruction,
+    pub run: &'m Run,
+    /// The scope it runs in ([`scope_at`](crate::semantic::scope::scope_at)), shared with the
+    /// RUNs around it that see the same.
+    pub scope: Arc<Scope>,
+    /// The commands it executes ([`commands`]).
+    pub commands: Commands<'m>,
+}
+
+impl RunRef<'_> {
+    /// An `ONBUILD RUN`: it runs in a child build, whose user and frontend dfix does not know.
+    pub fn is_onbuild(&self) -> bool {
+        self.ins.kind == Kind::Onbuild
+    }
+}
+
+/// Every valid RUN of the file, ONBUILD triggers included, in source order, with their scopes
+/// from one pass over the file. Rules get them from [`Semantic`](super::Semantic), which works
+/// them out once per file.
+pub fn runs(model: &Dockerfile) -> Vec<RunRef<'_>> {
+    let mut out = Vec::new();
+    scope::walk(model, |index, scope| {
+        let ins = &model.instructions[index];
+        let eff = ins.effective();
+        if !ins.invalid
+            && !eff.invalid
+            && eff.kind == Kind::Run
+            && let Some(run) = eff.run()
+        {
+            out.push(RunRef {
+                index,
+                ins,
+                eff,
+                run,
+                scope: scope.clone(),
+                commands: commands(eff),
+            });
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    out
+}
+
+/// A command before offset `before` of a RUN (`commands`), or of an earlier RUN of its stage chain (`earlier`,
+/// from [`Semantic::earlier_in_chain`](super::Semantic::earlier_in_chain) with the same `pred`),
+/// satisfies `pred`: a file set up by an earlier step.
+pub fn done_before(commands: &Commands, earlier: bool, before: usize, pred: impl Fn(&Command) -> bool) -> bool {
+    earlier || commands.iter().any(|c| c.range.start < before && pred(c))
+}
+
+/// The commands a RUN executes, with the `export`s and `unset`s among them by name (indexed on
+/// the first lookup).
+pub struct Commands<'m> {
+    list: Vec<Cow<'m, Command>>,
+    /// For each name: the start offsets of the commands that `export`/`declare` it with a
+    /// literal value (`Some`) or `unset` it (`None`), in source order.
+    exports: OnceCell<Exports>,
+}
+
+/// For each name: (command start, value or `None` for an unset), in source order.
+type Exports = HashMap<String, Vec<(usize, Option<String>)>>;
+
+impl<'m> std::ops::Deref for Commands<'m> {
+    type Target = [Cow<'m, Command>];
+    fn deref(&self) -> &Self::Target {
+        &self.list
+    }
+}
+
+impl<'c, 'm> IntoIterator for &'c Commands<'m> {
+    type Item = &'c Cow<'m, Command>;
+    type IntoIter = std::slice::Iter<'c, Cow<'m, Command>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl<'m> Commands<'m> {
+    /// Commands in source order (by start offset).
+    pub fn new(list: Vec<Cow<'m, Command>>) -> Commands<'m> {
+        Commands {
+            list,
+            exports: OnceCell::new(),
+        }
+    }
+
+    /// The last `export`/`declare` (`Some`) or `unset` (`None`) of `name` in a command that
+    /// starts before offset `before`.
+    fn exported(&self, name: &str, before: usize) -> Option<Option<&str>> {
+        let sets = self.exports.get_or_init(|| self.index_exports()).get(name)?;
+        let n = sets.partition_point(|(at, _)| *at < before);
+        n.checked_sub(1).map(|i| sets[i].1.as_deref())
+    }
+
+    fn index_exports(&self) -> Exports {
+        let mut exports = Exports::new();
+        for c in &self.list {
+            let e = c.effective();
+            let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
+                continue;
+            };
+            if prog == "export" || prog == "declare" {
+                for w in &e.words[1..] {
+                    if let Some((k, v)) = w.value.as_deref().and_then(|v| v.split_once('=')) {
+                        exports
+                            .entry(k.to_string())
+                            .or_default()
+                            .push((c.range.start, Some(v.to_string())));
+                    }
+                }
+            } else if prog == "unset" {
+                for w in &e.words[1..] {
+                    if let Some(name) = w.value.as_deref() {
+                        exports.entry(name.to_string()).or_default().push((c.range.start, None));
+                    }
+                }
+            }
+        }
+        exports
+    }
+}
+
+/// The commands a RUN executes: the shell script's simple commands, or the exec form's argv.
+pub fn commands(ins: &Instruction) -> Commands<'_> {
+    let Some(run) = ins.run() else {
+        return Commands::new(Vec::new());
+    };
+    Commands::new(match (&run.form, &run.script) {
+        (RunForm::Exec(words), _) if !words.is_empty() => {
+            let words: Vec<Word> = words
+                .iter()
+                .map(|w| Word {
+                    range: w.range,
+                    value: Some(w.value.clone()),
+                })
+                .collect();
+            let range = words[0].range.cover(words[words.len() - 1].range);
+            vec![Cow::Owned(Command::new(range, Vec::new(), words, None, false, false))]
+        }
+        (_, Some(script)) => script.commands.iter().map(Cow::Borrowed).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// The value of `name` as `cmd` sees it: inline assignments, `export`s earlier in the same RUN,
+/// then the instruction's scope. `None` = unset; `Some(None)` = set to something unknown.
+pub fn env_of(name: &str, cmd: &Command, all: &Commands, scope: &Scope) -> Option<Var> {
+    lookup(name, cmd.effective().env, cmd, all, scope)
+}
+
+/// [`env_of`] without `cmd`'s own inline assignments (`VAR=x cmd`): what surrounds the command.
+pub fn env_outside(name: &str, cmd: &Command, all: &Commands, scope: &Scope) -> Option<Var> {
+    lookup(name, cmd.wrapper_env(), cmd, all, scope)
+}
+
+fn lookup(
+    name: &str,
+    inline: &[(String, Option<String>)],
+    cmd: &Command,
+    all: &Commands,
+    scope: &Scope,
+) -> Option<Var> {
+    if let Some((_, v)) = inline.iter().rev().find(|(k, _)| k == name) {
+        return Some(v.clone());
+    }
+    match all.exported(name, cmd.range.start) {
+        Some(Some(v)) => Some(Some(v.to_string())),
+        Some(None) => None,
+        None => scope.get(name).cloned(),
+    }
+}
+
+/// The literal value of word `i`, if any.
+pub fn word(words: &[Word], i: usize) -> Option<&str> {
+    words.get(i).and_then(|w| w.value.as_deref())
+}
+
+/// A command's basename (`/usr/bin/pip3` → `pip3`).
+pub fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}

@@ -1,0 +1,288 @@
+//! The system package managers: apt, apk, and the rpm family (dnf, microdnf, yum, zypper).
+
+use super::*;
+use crate::semantic::commands::done_before;
+use crate::syntax::image::ImageRef;
+
+pub const APT_CACHE: &str = "/var/cache/apt";
+pub const APT_LISTS: &str = "/var/lib/apt";
+
+/// `apt-get|apt|aptitude install|upgrade|…`: the package archives and the package lists.
+pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(word(words, 0)?);
+    if !matches!(name, "apt-get" | "apt" | "aptitude") {
+        return None;
+    }
+    let sub = first_operand(
+        words,
+        1,
+        &["-o", "-c", "-t", "--option", "--config-file", "--target-release"],
+    )?;
+    let ok = match name {
+        "apt-get" => matches!(
+            word(words, sub)?,
+            "install" | "upgrade" | "dist-upgrade" | "build-dep" | "source" | "download"
+        ),
+        "apt" => matches!(
+            word(words, sub)?,
+            "install" | "upgrade" | "full-upgrade" | "dist-upgrade" | "reinstall"
+        ),
+        _ => matches!(
+            word(words, sub)?,
+            "install" | "upgrade" | "full-upgrade" | "safe-upgrade"
+        ),
+    };
+    if !ok {
+        return None;
+    }
+    let cleaned = any_command(env, "apt lists removed", |w| {
+        removes(env.src, w, &["/var/lib/apt/lists"])
+            // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
+            || word(w, 0).map(basename) == Some("rm")
+                && w[1..]
+                    .iter()
+                    .any(|x| matches!(x.range.slice(env.src), "/var/lib/apt" | "/var/lib/apt/" | "/var/lib/apt/*"))
+    });
+    Some(Call {
+        tool: Tool::Apt,
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: Some(dirs([APT_CACHE.to_string(), APT_LISTS.to_string()], true)),
+        cache_off: cleaned,
+    })
+}
+
+pub const APK_CACHE: &str = "/var/cache/apk";
+
+/// `apk add|upgrade|update|fix`.
+pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
+    if basename(word(words, 0)?) != "apk" {
+        return None;
+    }
+    let sub = first_operand(
+        words,
+        1,
+        &[
+            "-X",
+            "--repository",
+            "--root",
+            "-p",
+            "--arch",
+            "--cache-dir",
+            "--keys-dir",
+        ],
+    )?;
+    // `--no-network` installs only what is already on disk
+    if !matches!(word(words, sub)?, "add" | "upgrade" | "update" | "fix")
+        || words.iter().any(|w| w.value.as_deref() == Some("--no-network"))
+    {
+        return None;
+    }
+    let mut call = Call {
+        tool: Tool::Apk,
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    };
+    call.cache_off =
+        call.has_word("--no-cache") || any_command(env, "apk cache removed", |w| removes(env.src, w, &[APK_CACHE]));
+    call.dirs = Some(dirs(
+        [call
+            .option(&["--cache-dir"])
+            .and_then(|d| env.scope.absolute(d))
+            .unwrap_or_else(|| APK_CACHE.to_string())],
+        false,
+    ));
+    Some(call)
+}
+
+/// `dnf|dnf5|yum|microdnf install|upgrade|…` and `zypper install|update|…`.
+pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
+    let name = basename(word(words, 0)?);
+    let base = env.scope.image.as_ref();
+    let (tool, dir) = match name {
+        "dnf-3" => (Tool::Dnf, Some(DNF4_CACHE)),
+        "dnf" => (Tool::Dnf, Some(dnf_cache(base))),
+        "dnf5" => (Tool::Dnf, Some(DNF5_CACHE)),
+        // on EL8 and later `yum` is dnf; only a known base tells which one runs
+        "yum" => (Tool::Yum, base.and_then(yum_cache)),
+        "zypper" => (Tool::Zypper, Some("/var/cache/zypp")),
+        _ => return None,
+    };
+    let sub = first_operand(
+        words,
+        1,
+        &[
+            "--setopt",
+            "-c",
+            "--config",
+            "--installroot",
+            "--releasever",
+            "--repo",
+            "--enablerepo",
+            "--disablerepo",
+            "-x",
+            "--exclude",
+            "--root",
+            "-R",
+        ],
+    )?;
+    let s = word(words, sub)?;
+    let ok = if tool == Tool::Zypper {
+        matches!(
+            s,
+            "install" | "in" | "update" | "up" | "dist-upgrade" | "dup" | "patch" | "source-install" | "si"
+        )
+    } else {
+        matches!(
+            s,
+            "install"
+                | "upgrade"
+                | "update"
+                | "reinstall"
+                | "groupinstall"
+                | "builddep"
+                | "distro-sync"
+                | "downgrade"
+                | "group"
+                | "module"
+        )
+    };
+    if !ok {
+        return None;
+    }
+    let cleaned = any_command(env, &format!("{tool} clean"), |w| {
+        let prog = word(w, 0).map(basename);
+        let cleans = match tool {
+            Tool::Zypper => {
+                prog == Some("zypper")
+                    && w[1..]
+                        .iter()
+                        .any(|x| matches!(x.value.as_deref(), Some("clean" | "cc")))
+            }
+            _ => {
+                matches!(prog, Some("dnf" | "dnf5" | "dnf-3" | "yum"))
+                    && w[1..].iter().any(|x| x.value.as_deref() == Some("clean"))
+            }
+        };
+        cleans
+            || removes(
+                env.src,
+                w,
+                &[
+                    "/var/cache/dnf",
+                    "/var/cache/libdnf5",
+                    "/var/cache/yum",
+                    "/var/cache/zypp",
+                ],
+            )
+    });
+    Some(Call {
+        tool,
+        cmd: env.cmd,
+        words,
+        sub,
+        dirs: dir.map(|d| dirs([d.to_string()], true)),
+        cache_off: cleaned,
+    })
+}
+
+pub(super) const DNF4_CACHE: &str = "/var/cache/dnf";
+pub(super) const DNF5_CACHE: &str = "/var/cache/libdnf5";
+
+/// The leading number of a tag (`41`, `8.9` → 8, `stream9` → 9, `centos7` → 7).
+pub(super) fn major(tag: &str) -> Option<u32> {
+    let digits: String = tag
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// `dnf` is dnf5 (`/var/cache/libdnf5`) from Fedora 41 on; elsewhere dnf4 (`/var/cache/dnf`).
+pub(super) fn dnf_cache(image: Option<&ImageRef>) -> &'static str {
+    let Some(image) = image else { return DNF4_CACHE };
+    if !matches!(image.name(), "fedora" | "fedora-minimal" | "fedora-toolbox") {
+        return DNF4_CACHE;
+    }
+    match major(&image.tag) {
+        Some(n) if n < 41 => DNF4_CACHE,
+        _ => DNF5_CACHE,
+    }
+}
+
+/// The cache of `yum` on a known base: yum 3 (`/var/cache/yum`) up to EL7 and Amazon Linux 2,
+/// dnf from EL8 on. `None` for an image dfix does not know.
+pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
+    let (name, tag) = (image.name(), image.tag.as_str());
+    let n = major(tag);
+    let el = image
+        .path
+        .rsplit('/')
+        .nth(1)
+        .and_then(|p| p.strip_prefix("ubi"))
+        .and_then(|v| v.parse::<u32>().ok());
+    match name {
+        "centos" | "oraclelinux" | "scientificlinux" | "sl" => match n {
+            Some(v) if v <= 7 => Some("/var/cache/yum"),
+            Some(_) => Some(DNF4_CACHE),
+            None if tag.starts_with("stream") => Some(DNF4_CACHE),
+            None => None,
+        },
+        "amazonlinux" => match n {
+            Some(1 | 2 | 2017 | 2018) => Some("/var/cache/yum"),
+            Some(2022 | 2023) => Some(DNF4_CACHE),
+            _ => None,
+        },
+        "rockylinux" | "almalinux" => Some(DNF4_CACHE),
+        "fedora" => Some(dnf_cache(Some(image))),
+        _ if el.is_some_and(|v| v >= 8) || name.starts_with("ubi") && major(name).is_some_and(|v| v >= 8) => {
+            Some(DNF4_CACHE)
+        }
+        _ => None,
+    }
+}
+
+/// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).
+pub fn is_update(words: &[Word]) -> bool {
+    if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
+        return false;
+    }
+    let mut i = 1;
+    while let Some(v) = word(words, i) {
+        if !v.starts_with('-') {
+            return v == "update";
+        }
+        if matches!(
+            v,
+            "-o" | "-c" | "-t" | "--option" | "--config-file" | "--target-release"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub fn touches_docker_clean(src: &str, c: &Command) -> bool {
+    let words = c.effective().words;
+    matches!(
+        word(words, 0).map(basename),
+        Some("rm" | "mv" | "sed" | "truncate" | "unlink" | "cp" | "ln" | "echo" | "printf" | "tee")
+    ) && words[1..].iter().any(|w| {
+        let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
+        raw.contains("apt.conf.d/docker-clean") || raw.contains("apt.conf.d/docker-*") || raw.contains("apt.conf.d/*")
+    })
+}
+
+/// Something before offset `before` in this RUN (`commands`), or an earlier RUN of the stage
+/// chain (`earlier`: [`Semantic::earlier_in_chain`](crate::semantic::Semantic::earlier_in_chain) of [`touches_docker_clean`]), removes or
+/// rewrites `/etc/apt/apt.conf.d/docker-clean`.
+pub fn docker_clean_removed(src: &str, commands: &Commands, earlier: bool, before: usize) -> bool {
+    done_before(commands, earlier, before, |c| touches_docker_clean(src, c))
+}

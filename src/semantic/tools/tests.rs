@@ -1,0 +1,260 @@
+//! The package-manager table against real command lines.
+
+use super::*;
+use crate::semantic::commands::commands;
+use crate::semantic::scope::scope_at;
+use crate::syntax::parse;
+
+/// The tool and cache directories of each call in the last RUN.
+fn detect(src: &str) -> Vec<(String, Option<Vec<String>>, bool)> {
+    let m = parse(src);
+    let i = m.instructions.len() - 1;
+    let scope = scope_at(&m, i);
+    let all = commands(&m.instructions[i]);
+    let file = Source::new(src);
+    calls(&file, &all, &scope)
+        .iter()
+        .map(|c| {
+            (
+                c.tool.to_string(),
+                c.dirs.as_ref().map(|d| d.iter().map(|x| x.path.clone()).collect()),
+                c.cache_off,
+            )
+        })
+        .collect()
+}
+
+fn one(src: &str) -> (String, Option<Vec<String>>, bool) {
+    let mut v = detect(src);
+    assert_eq!(v.len(), 1, "{src}: {v:?}");
+    v.remove(0)
+}
+
+fn d(paths: &[&str]) -> Option<Vec<String>> {
+    Some(paths.iter().map(|s| s.to_string()).collect())
+}
+
+#[test]
+fn python_tools() {
+    assert_eq!(one("FROM a\nRUN pip3 -q install x\n").1, d(&["/root/.cache/pip"]));
+    assert!(one("FROM a\nRUN pip install --no-cache-dir x\n").2);
+    assert!(one("FROM a\nRUN pip install --no-cache x\n").2);
+    assert!(!one("FROM a\nRUN PIP_NO_CACHE_DIR= pip install x\n").2);
+    assert!(!one("FROM a\nRUN pip install --no-color x\n").2);
+    assert_eq!(
+        one("FROM a\nRUN uv pip install x\n"),
+        ("uv".into(), d(&["/root/.cache/uv"]), false)
+    );
+    assert_eq!(
+        one("FROM a\nENV UV_CACHE_DIR=/uvc\nRUN uv sync --frozen\n").1,
+        d(&["/uvc"])
+    );
+    assert!(one("FROM a\nRUN uv sync --no-cache\n").2);
+    assert!(!one("FROM a\nENV UV_NO_CACHE=0\nRUN uv sync\n").2);
+    assert!(detect("FROM a\nRUN uv venv && uv --version\n").is_empty());
+    assert!(detect("FROM a\nRUN uv run --no-sync pytest\n").is_empty());
+    assert_eq!(
+        one("FROM a\nRUN poetry install --no-root\n").1,
+        d(&["/root/.cache/pypoetry/cache", "/root/.cache/pypoetry/artifacts"])
+    );
+    assert_eq!(
+        one("FROM a\nRUN pipenv install --system\n").1,
+        d(&["/root/.cache/pipenv"])
+    );
+    assert_eq!(
+        one("FROM a\nRUN conda install -y numpy && conda clean -afy\n"),
+        ("conda".into(), None, true)
+    );
+}
+
+#[test]
+fn os_tools() {
+    assert_eq!(
+        one("FROM a\nRUN apt-get update && apt-get install -y curl\n"),
+        ("apt".into(), d(&["/var/cache/apt", "/var/lib/apt"]), false)
+    );
+    assert!(one("FROM a\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n").2);
+    assert!(detect("FROM a\nRUN apt-get update\n").is_empty());
+    assert_eq!(
+        one("FROM a\nRUN apk add --no-cache curl\n"),
+        ("apk".into(), d(&["/var/cache/apk"]), true)
+    );
+    assert_eq!(
+        one("FROM a\nRUN dnf -y install x && dnf clean all\n"),
+        ("dnf".into(), d(&["/var/cache/dnf"]), true)
+    );
+    assert_eq!(one("FROM a\nRUN dnf5 install -y x\n").1, d(&["/var/cache/libdnf5"]));
+    // `yum` is yum 3 or dnf depending on the base; `dnf` is dnf5 from Fedora 41 on
+    assert_eq!(one("FROM a\nRUN yum install -y x\n").1, None);
+    assert_eq!(one("FROM centos:7\nRUN yum install -y x\n").1, d(&["/var/cache/yum"]));
+    assert_eq!(
+        one("FROM amazonlinux:2\nRUN yum install -y x\n").1,
+        d(&["/var/cache/yum"])
+    );
+    assert_eq!(
+        one("FROM registry.access.redhat.com/ubi8/ubi:8.9\nRUN yum install -y x\n").1,
+        d(&["/var/cache/dnf"])
+    );
+    assert_eq!(
+        one("FROM rockylinux:9\nRUN yum install -y x\n").1,
+        d(&["/var/cache/dnf"])
+    );
+    assert_eq!(one("FROM fedora\nRUN dnf install -y x\n").1, d(&["/var/cache/libdnf5"]));
+    assert_eq!(one("FROM fedora:40\nRUN dnf install -y x\n").1, d(&["/var/cache/dnf"]));
+    assert_eq!(
+        one("FROM fedora:42\nRUN dnf-3 install -y x\n").1,
+        d(&["/var/cache/dnf"])
+    );
+    assert!(detect("FROM a\nRUN apk add --no-network .rundeps\n").is_empty());
+    assert!(one("FROM a\nRUN apk add x && rm -rf /var/cache/apk/*\n").2);
+    assert!(one("FROM a\nRUN apt-get install -y x && rm -rf /var/lib/apt\n").2);
+    assert!(!one("FROM a\nRUN apt-get install -y x && rm -rf /var/lib/apt-lists/*\n").2);
+    assert_eq!(
+        one("FROM a\nRUN zypper --non-interactive in x && zypper cc -a\n"),
+        ("zypper".into(), d(&["/var/cache/zypp"]), true)
+    );
+}
+
+#[test]
+fn language_tools() {
+    assert_eq!(one("FROM a\nRUN npm ci\n").1, d(&["/root/.npm"]));
+    assert_eq!(
+        one("FROM a\nUSER node\nRUN npm install --cache /tmp/npm\n").1,
+        d(&["/tmp/npm"])
+    );
+    assert_eq!(
+        one("FROM a\nRUN yarn install --frozen-lockfile\n").1,
+        d(&["/usr/local/share/.cache/yarn"])
+    );
+    assert_eq!(one("FROM a\nRUN yarn\n").1, d(&["/usr/local/share/.cache/yarn"]));
+    assert_eq!(
+        one("FROM a\nUSER node\nRUN yarn install\n").1,
+        d(&["/home/node/.cache/yarn"])
+    );
+    assert_eq!(
+        one("FROM a\nRUN corepack prepare yarn@4.1.0 --activate && yarn install\n").1,
+        d(&["/root/.yarn/berry/cache"])
+    );
+    assert_eq!(
+        one("FROM a\nCOPY .yarnrc.yml ./\nENV YARN_ENABLE_GLOBAL_CACHE=false\nRUN yarn install\n").1,
+        None
+    );
+    assert_eq!(one("FROM a\nENV XDG_CACHE_HOME=/xdg\nRUN yarn\n").1, d(&["/xdg/yarn"]));
+    assert!(detect("FROM a\nRUN yarn --version && yarn install --offline\n").is_empty());
+    assert!(one("FROM a\nRUN yarn install && rm -rf \"$(yarn cache dir)\"\n").2);
+    assert!(one("FROM a\nRUN npm ci && rm -rf ~/.npm\n").2);
+    assert!(detect("FROM a\nRUN npm ci --offline\n").is_empty());
+    assert_eq!(
+        one("FROM a\nUSER 1000\nENV XDG_DATA_HOME=/data\nRUN pnpm install\n").1,
+        d(&["/data/pnpm/store"])
+    );
+    assert_eq!(one("FROM a\nRUN pnpm i\n").1, d(&["/root/.local/share/pnpm/store"]));
+    assert_eq!(
+        one("ARG GO=1.23\nFROM golang:${GO}-alpine\nRUN go build -mod=vendor .\n").1,
+        d(&["/root/.cache/go-build"])
+    );
+    assert!(detect("FROM rust\nRUN cargo build --frozen\n").is_empty());
+    assert!(detect("FROM rust\nRUN cargo chef prepare --recipe-path r.json\n").is_empty());
+    assert_eq!(
+        one("FROM rust\nRUN cargo chef cook --release\n").1,
+        d(&["/usr/local/cargo/registry", "/usr/local/cargo/git/db"])
+    );
+    assert!(detect("FROM a\nRUN mvn -o package\n").is_empty());
+    assert_eq!(one("FROM a\nRUN mvn -s settings.xml package\n").1, None);
+    assert_eq!(
+        one("FROM a\nENV MAVEN_OPTS=\"-Xmx1g -Dmaven.repo.local=/m2\"\nRUN mvn package\n").1,
+        d(&["/m2"])
+    );
+    // the JVM's `user.home` comes from passwd, not `HOME`
+    assert_eq!(
+        one("FROM a\nENV HOME=/app\nRUN mvn package\n").1,
+        d(&["/root/.m2/repository"])
+    );
+    assert_eq!(
+        one("FROM a\nENV GRADLE_OPTS=-Dgradle.user.home=/gh\nRUN gradle build\n").1,
+        d(&["/gh/caches"])
+    );
+    assert_eq!(one("FROM composer:2\nRUN composer install\n").1, d(&["/tmp/cache"]));
+    assert!(one("FROM a\nRUN composer install --no-cache\n").2);
+    assert_eq!(
+        one("FROM a\nENV PNPM_HOME=/pnpm\nRUN pnpm install --frozen-lockfile\n").1,
+        d(&["/pnpm/store"])
+    );
+    assert_eq!(
+        one("FROM golang:1.23\nRUN go build ./...\n").1,
+        d(&["/root/.cache/go-build", "/go/pkg/mod"])
+    );
+    assert_eq!(one("FROM golang:1.23\nRUN go mod download\n").1, d(&["/go/pkg/mod"]));
+    assert_eq!(
+        one("FROM debian\nRUN go test ./...\n").1,
+        d(&["/root/.cache/go-build", "/root/go/pkg/mod"])
+    );
+    assert_eq!(
+        one("FROM rust:1\nRUN cargo build --release\n").1,
+        d(&["/usr/local/cargo/registry", "/usr/local/cargo/git/db"])
+    );
+    assert_eq!(
+        one("FROM a\nRUN cargo +nightly build\n").1,
+        d(&["/root/.cargo/registry", "/root/.cargo/git/db"])
+    );
+    assert_eq!(one("FROM a\nRUN mvn -B package\n").1, d(&["/root/.m2/repository"]));
+    assert_eq!(
+        one("FROM a\nRUN ./mvnw -Dmaven.repo.local=/m2 package\n").1,
+        d(&["/m2"])
+    );
+    assert!(detect("FROM a\nRUN mvn --version\n").is_empty());
+    assert_eq!(
+        one("FROM a\nRUN ./gradlew build --no-daemon\n").1,
+        d(&["/root/.gradle/caches"])
+    );
+    assert_eq!(one("FROM a\nRUN composer install\n").1, None);
+    assert_eq!(one("FROM a\nRUN bundle install\n").1, None);
+}
+
+/// Every tool's default cache directories look, by name, like that tool's cache: a mount on them
+/// is recognised as meant for it (`cache-mount-target-mismatch` relies on this).
+#[test]
+fn default_cache_dirs_look_like_their_tool() {
+    let cases = [
+        (Tool::Pip, "pip install x"),
+        (Tool::Uv, "uv pip install x"),
+        (Tool::Poetry, "poetry install"),
+        (Tool::Pipenv, "pipenv install"),
+        (Tool::Conda, "CONDA_PKGS_DIRS=/opt/conda/pkgs conda install -y x"),
+        (Tool::Apt, "apt-get install -y x"),
+        (Tool::Apk, "apk add x"),
+        (Tool::Dnf, "dnf install -y x"),
+        (Tool::Zypper, "zypper install -y x"),
+        (Tool::Npm, "npm ci"),
+        (Tool::Yarn, "yarn install"),
+        (Tool::Pnpm, "pnpm install"),
+        (Tool::Go, "go build ./..."),
+        (Tool::Cargo, "cargo build"),
+        (Tool::Maven, "mvn package"),
+        (Tool::Gradle, "gradle build"),
+        (
+            Tool::Composer,
+            "COMPOSER_CACHE_DIR=/root/.cache/composer composer install",
+        ),
+    ];
+    for (tool, run) in cases {
+        let src = format!("FROM debian\nRUN {run}\n");
+        let (name, dirs, _) = one(&src);
+        assert_eq!(name, tool.name(), "{run}");
+        let dirs = dirs.unwrap_or_else(|| panic!("{run}: no cache directory"));
+        for d in dirs {
+            assert!(
+                tool.looks_like_cache(&d),
+                "{run}: {d} does not look like {tool}'s cache"
+            );
+        }
+    }
+    let yum = one("FROM centos:7\nRUN yum install -y x\n");
+    assert!(yum.1.unwrap().iter().all(|d| Tool::Yum.looks_like_cache(d)));
+    // Bundler's cache directory is never resolved (no fix); the ruby image's is `$GEM_HOME/cache`
+    assert!(Tool::Bundler.looks_like_cache("/usr/local/bundle/cache"));
+    // and not like another tool's
+    assert!(!Tool::Conda.looks_like_cache("/root/.cache/pip"));
+    assert!(!Tool::Composer.looks_like_cache("/root/.npm"));
+    assert!(!Tool::Bundler.looks_like_cache("/root/.m2"));
+}
