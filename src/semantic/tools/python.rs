@@ -1,23 +1,31 @@
 //! pip, uv, Poetry, Pipenv and conda.
 
 use super::*;
+use crate::syntax::shell::argv::{Opt, Order, Spec, Unknown};
 
-pub(super) const PIP_VALUE_OPTIONS: &[&str] = &[
-    "--log",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--trusted-host",
-    "--cert",
-    "--client-cert",
-    "--cache-dir",
-    "--python",
-    "--keyring-provider",
-    "--use-feature",
-    "--use-deprecated",
-    "--progress-bar",
-];
+/// pip's general options that take a value (they may come before the subcommand:
+/// `pip --cache-dir /c install x`).
+static PIP_OPTIONS: Spec = Spec {
+    opts: &[
+        Opt::value(&["--log"]),
+        Opt::value(&["--proxy"]),
+        Opt::value(&["--retries"]),
+        Opt::value(&["--timeout"]),
+        Opt::value(&["--exists-action"]),
+        Opt::value(&["--trusted-host"]),
+        Opt::value(&["--cert"]),
+        Opt::value(&["--client-cert"]),
+        Opt::value(&["--cache-dir"]),
+        Opt::value(&["--python"]),
+        Opt::value(&["--keyring-provider"]),
+        Opt::value(&["--use-feature"]),
+        Opt::value(&["--use-deprecated"]),
+        Opt::value(&["--progress-bar"]),
+    ],
+    order: Order::Permute,
+    unknown: Unknown::Flag,
+    abbreviations: false,
+};
 
 /// `--no-cache-dir` or an abbreviation pip accepts for it (optparse takes unambiguous prefixes;
 /// `--no-ca` is the shortest that no other pip option shares).
@@ -35,7 +43,7 @@ pub(super) fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     } else {
         return None;
     };
-    let sub = first_operand(words, start, PIP_VALUE_OPTIONS)?;
+    let sub = PIP_OPTIONS.parse(words, start).ok()?.first_operand()?;
     if !matches!(word(words, sub)?, "install" | "download" | "wheel") {
         return None;
     }

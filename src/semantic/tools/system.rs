@@ -3,6 +3,26 @@
 use super::*;
 use crate::semantic::commands::done_before;
 use crate::syntax::image::ImageRef;
+use crate::syntax::shell::argv::{Opt, Order, Spec, Unknown};
+
+/// The options of apt-get, apt and aptitude that take a value (so that a value is not taken
+/// for the subcommand: `apt-get -o Acquire::Retries=3 install`), and `-y`.
+static APT_OPTIONS: Spec = Spec {
+    opts: &[
+        Opt::value(&["-o", "--option"]),
+        Opt::value(&["-c", "--config-file"]),
+        Opt::value(&["-t", "--target-release", "--default-release"]),
+        Opt::flag(&["-y", "--yes", "--assume-yes"]),
+    ],
+    order: Order::Permute,
+    unknown: Unknown::Flag,
+    abbreviations: false,
+};
+
+/// The subcommand of an apt-get, apt or aptitude command (`words[0]` is the program).
+fn apt_subcommand(words: &[Word]) -> Option<usize> {
+    APT_OPTIONS.parse(words, 1).ok()?.first_operand()
+}
 
 pub const APT_CACHE: &str = "/var/cache/apt";
 pub const APT_LISTS: &str = "/var/lib/apt";
@@ -13,11 +33,7 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     if !matches!(name, "apt-get" | "apt" | "aptitude") {
         return None;
     }
-    let sub = first_operand(
-        words,
-        1,
-        &["-o", "-c", "-t", "--option", "--config-file", "--target-release"],
-    )?;
+    let sub = apt_subcommand(words)?;
     let ok = match name {
         "apt-get" => matches!(
             word(words, sub)?,
@@ -252,20 +268,7 @@ pub fn is_update(words: &[Word]) -> bool {
     if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
         return false;
     }
-    let mut i = 1;
-    while let Some(v) = word(words, i) {
-        if !v.starts_with('-') {
-            return v == "update";
-        }
-        if matches!(
-            v,
-            "-o" | "-c" | "-t" | "--option" | "--config-file" | "--target-release"
-        ) {
-            i += 1;
-        }
-        i += 1;
-    }
-    false
+    apt_subcommand(words).and_then(|sub| word(words, sub)) == Some("update")
 }
 
 /// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.
