@@ -3,25 +3,40 @@
 use super::*;
 use crate::semantic::commands::done_before;
 use crate::syntax::image::ImageRef;
-use crate::syntax::shell::argv::{Opt, Order, Spec, Unknown};
+use crate::syntax::shell::argv::Opt;
+
+static APK: Spec = valued(&[
+    Opt::value(&["-X", "--repository"]),
+    Opt::value(&["--root", "-p"]),
+    Opt::value(&["--arch"]),
+    Opt::value(&["--cache-dir"]),
+    Opt::value(&["--keys-dir"]),
+]);
+static RPM: Spec = valued(&[
+    Opt::value(&["--setopt"]),
+    Opt::value(&["-c", "--config"]),
+    Opt::value(&["--installroot"]),
+    Opt::value(&["--releasever"]),
+    Opt::value(&["--repo"]),
+    Opt::value(&["--enablerepo"]),
+    Opt::value(&["--disablerepo"]),
+    Opt::value(&["-x", "--exclude"]),
+    Opt::value(&["--root"]),
+    Opt::value(&["-R"]),
+]);
 
 /// The options of apt-get, apt and aptitude that take a value (so that a value is not taken
 /// for the subcommand: `apt-get -o Acquire::Retries=3 install`), and `-y`.
-static APT_OPTIONS: Spec = Spec {
-    opts: &[
-        Opt::value(&["-o", "--option"]),
-        Opt::value(&["-c", "--config-file"]),
-        Opt::value(&["-t", "--target-release", "--default-release"]),
-        Opt::flag(&["-y", "--yes", "--assume-yes"]),
-    ],
-    order: Order::Permute,
-    unknown: Unknown::Flag,
-    abbreviations: false,
-};
+static APT_OPTIONS: Spec = valued(&[
+    Opt::value(&["-o", "--option"]),
+    Opt::value(&["-c", "--config-file"]),
+    Opt::value(&["-t", "--target-release", "--default-release"]),
+    Opt::flag(&["-y", "--yes", "--assume-yes"]),
+]);
 
 /// The subcommand of an apt-get, apt or aptitude command (`words[0]` is the program).
 fn apt_subcommand(words: &[Word]) -> Option<usize> {
-    APT_OPTIONS.parse(words, 1).ok()?.first_operand()
+    first_operand(words, 1, &APT_OPTIONS)
 }
 
 pub const APT_CACHE: &str = "/var/cache/apt";
@@ -76,19 +91,7 @@ pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     if basename(word(words, 0)?) != "apk" {
         return None;
     }
-    let sub = first_operand(
-        words,
-        1,
-        &[
-            "-X",
-            "--repository",
-            "--root",
-            "-p",
-            "--arch",
-            "--cache-dir",
-            "--keys-dir",
-        ],
-    )?;
+    let sub = first_operand(words, 1, &APK)?;
     // `--no-network` installs only what is already on disk
     if !matches!(word(words, sub)?, "add" | "upgrade" | "update" | "fix")
         || words.iter().any(|w| w.value.as_deref() == Some("--no-network"))
@@ -128,24 +131,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         "zypper" => (Tool::Zypper, Some("/var/cache/zypp")),
         _ => return None,
     };
-    let sub = first_operand(
-        words,
-        1,
-        &[
-            "--setopt",
-            "-c",
-            "--config",
-            "--installroot",
-            "--releasever",
-            "--repo",
-            "--enablerepo",
-            "--disablerepo",
-            "-x",
-            "--exclude",
-            "--root",
-            "-R",
-        ],
-    )?;
+    let sub = first_operand(words, 1, &RPM)?;
     let s = word(words, sub)?;
     let ok = if tool == Tool::Zypper {
         matches!(
