@@ -1,6 +1,9 @@
 //! Go: the build cache and the module cache.
 
 use super::*;
+use crate::syntax::shell::argv::Opt;
+
+static GO: Spec = valued(&[Opt::value(&["-C"])]);
 
 /// `go build|install|test|run|vet|generate|get|list` use both caches; `go mod download|tidy`
 /// only the module cache.
@@ -8,7 +11,7 @@ pub(super) fn go<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "go" {
         return None;
     }
-    let sub = first_operand(words, 1, &["-C"])?;
+    let sub = first_operand(words, 1, &GO)?;
     let (build, modules, sub) = match word(words, sub)? {
         "build" | "install" | "test" | "run" | "vet" | "generate" => (true, true, sub),
         "get" => (false, true, sub),

@@ -13,6 +13,7 @@
 use crate::semantic::commands::{Commands, basename, env_of, word};
 use crate::semantic::scope::{Scope, UserInfo, Var};
 use crate::syntax::mounts::NewMount;
+use crate::syntax::shell::argv::{Opt, Order, Spec, Unknown};
 use crate::syntax::shell::{Command, Word};
 use crate::syntax::text::TextRange;
 use std::cell::{OnceCell, RefCell};
@@ -225,21 +226,23 @@ fn option<'w>(words: &'w [Word], names: &[&str]) -> Option<&'w str> {
     None
 }
 
-/// The first word after `start` that is not an option, skipping the values of `with_value`
-/// options.
-fn first_operand(words: &[Word], start: usize, with_value: &[&str]) -> Option<usize> {
-    let mut i = start;
-    while i < words.len() {
-        let v = word(words, i)?;
-        if !v.starts_with('-') {
-            return Some(i);
-        }
-        if with_value.contains(&v) {
-            i += 1;
-        }
-        i += 1;
+/// A package manager's options, as far as finding its subcommand needs them: those that take a
+/// value (so that the value is not taken for the subcommand); any other option is a flag.
+const fn valued(opts: &'static [Opt]) -> Spec {
+    Spec {
+        opts,
+        order: Order::Permute,
+        unknown: Unknown::Flag,
+        abbreviations: false,
     }
-    None
+}
+
+/// Options that are all flags.
+static FLAGS_ONLY: Spec = valued(&[]);
+
+/// The index of the first operand of `words[start..]` read per `spec` (the subcommand).
+fn first_operand(words: &[Word], start: usize, spec: &Spec) -> Option<usize> {
+    spec.parse(words, start).ok()?.first_operand()
 }
 
 fn versioned(name: &str, base: &str) -> bool {

@@ -1,13 +1,32 @@
 //! npm, Yarn (1 and 2+) and pnpm.
 
 use super::*;
+use crate::syntax::shell::argv::Opt;
+
+static NPM: Spec = valued(&[
+    Opt::value(&["--cache"]),
+    Opt::value(&["--prefix", "-C"]),
+    Opt::value(&["--registry"]),
+]);
+static YARN: Spec = valued(&[
+    Opt::value(&["--cache-folder"]),
+    Opt::value(&["--cwd"]),
+    Opt::value(&["--modules-folder"]),
+    Opt::value(&["--network-timeout"]),
+    Opt::value(&["--mutex"]),
+]);
+static PNPM: Spec = valued(&[
+    Opt::value(&["--store-dir"]),
+    Opt::value(&["-C", "--dir"]),
+    Opt::value(&["--filter", "-F"]),
+]);
 
 /// `npm ci|install|i|add|update`.
 pub(super) fn npm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "npm" {
         return None;
     }
-    let sub = first_operand(words, 1, &["--cache", "--prefix", "-C", "--registry"])?;
+    let sub = first_operand(words, 1, &NPM)?;
     if !matches!(
         word(words, sub)?,
         "ci" | "install" | "i" | "add" | "update" | "install-clean" | "isntall"
@@ -52,17 +71,7 @@ pub(super) fn yarn<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>>
     if basename(word(words, 0)?) != "yarn" {
         return None;
     }
-    let sub = match first_operand(
-        words,
-        1,
-        &[
-            "--cache-folder",
-            "--cwd",
-            "--modules-folder",
-            "--network-timeout",
-            "--mutex",
-        ],
-    ) {
+    let sub = match first_operand(words, 1, &YARN) {
         None => 0,
         Some(s) => match word(words, s)? {
             "install" | "add" => s,
@@ -181,7 +190,7 @@ pub(super) fn pnpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>>
     if basename(word(words, 0)?) != "pnpm" {
         return None;
     }
-    let sub = first_operand(words, 1, &["--store-dir", "-C", "--dir", "--filter", "-F"])?;
+    let sub = first_operand(words, 1, &PNPM)?;
     if !matches!(word(words, sub)?, "install" | "i" | "add" | "fetch" | "update" | "up") {
         return None;
     }

@@ -1,13 +1,16 @@
 //! Composer.
 
 use super::*;
+use crate::syntax::shell::argv::Opt;
+
+static COMPOSER: Spec = valued(&[Opt::value(&["-d", "--working-dir"])]);
 
 /// `composer install|update|require`.
 pub(super) fn composer<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if !matches!(basename(word(words, 0)?), "composer" | "composer.phar") {
         return None;
     }
-    let sub = first_operand(words, 1, &["-d", "--working-dir"])?;
+    let sub = first_operand(words, 1, &COMPOSER)?;
     if !matches!(word(words, sub)?, "install" | "update" | "require" | "i" | "u") {
         return None;
     }

@@ -1,23 +1,28 @@
 //! pip, uv, Poetry, Pipenv and conda.
 
 use super::*;
+use crate::syntax::shell::argv::Opt;
 
-pub(super) const PIP_VALUE_OPTIONS: &[&str] = &[
-    "--log",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--trusted-host",
-    "--cert",
-    "--client-cert",
-    "--cache-dir",
-    "--python",
-    "--keyring-provider",
-    "--use-feature",
-    "--use-deprecated",
-    "--progress-bar",
-];
+static POETRY: Spec = valued(&[Opt::value(&["-C", "--directory"]), Opt::value(&["-P", "--project"])]);
+
+/// pip's general options that take a value (they may come before the subcommand:
+/// `pip --cache-dir /c install x`).
+static PIP_OPTIONS: Spec = valued(&[
+    Opt::value(&["--log"]),
+    Opt::value(&["--proxy"]),
+    Opt::value(&["--retries"]),
+    Opt::value(&["--timeout"]),
+    Opt::value(&["--exists-action"]),
+    Opt::value(&["--trusted-host"]),
+    Opt::value(&["--cert"]),
+    Opt::value(&["--client-cert"]),
+    Opt::value(&["--cache-dir"]),
+    Opt::value(&["--python"]),
+    Opt::value(&["--keyring-provider"]),
+    Opt::value(&["--use-feature"]),
+    Opt::value(&["--use-deprecated"]),
+    Opt::value(&["--progress-bar"]),
+]);
 
 /// `--no-cache-dir` or an abbreviation pip accepts for it (optparse takes unambiguous prefixes;
 /// `--no-ca` is the shortest that no other pip option shares).
@@ -35,7 +40,7 @@ pub(super) fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     } else {
         return None;
     };
-    let sub = first_operand(words, start, PIP_VALUE_OPTIONS)?;
+    let sub = first_operand(words, start, &PIP_OPTIONS)?;
     if !matches!(word(words, sub)?, "install" | "download" | "wheel") {
         return None;
     }
@@ -62,25 +67,26 @@ pub(super) fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     Some(call)
 }
 
+/// uv's options that take a value (before or after its subcommands).
+static UV: Spec = valued(&[
+    Opt::value(&["--cache-dir"]),
+    Opt::value(&["--directory"]),
+    Opt::value(&["--project"]),
+    Opt::value(&["--python", "-p"]),
+    Opt::value(&["--config-file"]),
+    Opt::value(&["--color"]),
+    Opt::value(&["--index-url"]),
+    Opt::value(&["--extra-index-url"]),
+]);
+
 /// `uv pip install|sync|compile`, `uv sync|add|lock|run`, `uv tool install|run`, `uvx`.
 pub(super) fn uv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     let name = basename(word(words, 0)?);
-    const VALUE: &[&str] = &[
-        "--cache-dir",
-        "--directory",
-        "--project",
-        "--python",
-        "-p",
-        "--config-file",
-        "--color",
-        "--index-url",
-        "--extra-index-url",
-    ];
     let sub = if name == "uvx" {
         0
     } else if name == "uv" {
-        let s = first_operand(words, 1, VALUE)?;
-        let nested = |i: usize| first_operand(words, i + 1, VALUE);
+        let s = first_operand(words, 1, &UV)?;
+        let nested = |i: usize| first_operand(words, i + 1, &UV);
         match word(words, s)? {
             "pip" => nested(s).filter(|&i| matches!(word(words, i), Some("install" | "sync" | "compile")))?,
             "tool" => nested(s).filter(|&i| matches!(word(words, i), Some("install" | "run" | "upgrade")))?,
@@ -118,7 +124,7 @@ pub(super) fn poetry<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a
     if basename(word(words, 0)?) != "poetry" {
         return None;
     }
-    let sub = first_operand(words, 1, &["-C", "--directory", "-P", "--project"])?;
+    let sub = first_operand(words, 1, &POETRY)?;
     if !matches!(word(words, sub)?, "install" | "add" | "update" | "lock" | "sync") {
         return None;
     }
@@ -142,7 +148,7 @@ pub(super) fn pipenv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a
     if basename(word(words, 0)?) != "pipenv" {
         return None;
     }
-    let sub = first_operand(words, 1, &[])?;
+    let sub = first_operand(words, 1, &FLAGS_ONLY)?;
     if !matches!(word(words, sub)?, "install" | "sync" | "update" | "lock") {
         return None;
     }
@@ -166,9 +172,9 @@ pub(super) fn conda<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>
     if !matches!(name, "conda" | "mamba" | "micromamba") {
         return None;
     }
-    let mut sub = first_operand(words, 1, &[])?;
+    let mut sub = first_operand(words, 1, &FLAGS_ONLY)?;
     if word(words, sub) == Some("env") {
-        sub = first_operand(words, sub + 1, &[])?;
+        sub = first_operand(words, sub + 1, &FLAGS_ONLY)?;
     }
     if !matches!(word(words, sub)?, "install" | "create" | "update" | "upgrade") {
         return None;

@@ -8,7 +8,7 @@ pub(super) fn bundler<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'
     if !matches!(name, "bundle" | "bundler" | "gem") {
         return None;
     }
-    let sub = first_operand(words, 1, &[])?;
+    let sub = first_operand(words, 1, &FLAGS_ONLY)?;
     if word(words, sub)? != "install" {
         return None;
     }

@@ -1,6 +1,9 @@
 //! Cargo.
 
 use super::*;
+use crate::syntax::shell::argv::Opt;
+
+static CARGO: Spec = valued(&[Opt::value(&["--config"]), Opt::value(&["-Z"]), Opt::value(&["--color"])]);
 
 /// `cargo build|install|fetch|…`: `$CARGO_HOME/registry` and `$CARGO_HOME/git/db` — never
 /// `$CARGO_HOME` itself (it holds the toolchain's binaries).
@@ -8,9 +11,9 @@ pub(super) fn cargo<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>
     if basename(word(words, 0)?) != "cargo" {
         return None;
     }
-    let mut sub = first_operand(words, 1, &["--config", "-Z", "--color"])?;
+    let mut sub = first_operand(words, 1, &CARGO)?;
     if word(words, sub).is_some_and(|v| v.starts_with('+')) {
-        sub = first_operand(words, sub + 1, &["--config", "-Z", "--color"])?;
+        sub = first_operand(words, sub + 1, &CARGO)?;
     }
     let subs = [
         "build",

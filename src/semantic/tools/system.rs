@@ -3,6 +3,41 @@
 use super::*;
 use crate::semantic::commands::done_before;
 use crate::syntax::image::ImageRef;
+use crate::syntax::shell::argv::Opt;
+
+static APK: Spec = valued(&[
+    Opt::value(&["-X", "--repository"]),
+    Opt::value(&["--root", "-p"]),
+    Opt::value(&["--arch"]),
+    Opt::value(&["--cache-dir"]),
+    Opt::value(&["--keys-dir"]),
+]);
+static RPM: Spec = valued(&[
+    Opt::value(&["--setopt"]),
+    Opt::value(&["-c", "--config"]),
+    Opt::value(&["--installroot"]),
+    Opt::value(&["--releasever"]),
+    Opt::value(&["--repo"]),
+    Opt::value(&["--enablerepo"]),
+    Opt::value(&["--disablerepo"]),
+    Opt::value(&["-x", "--exclude"]),
+    Opt::value(&["--root"]),
+    Opt::value(&["-R"]),
+]);
+
+/// The options of apt-get, apt and aptitude that take a value (so that a value is not taken
+/// for the subcommand: `apt-get -o Acquire::Retries=3 install`), and `-y`.
+static APT_OPTIONS: Spec = valued(&[
+    Opt::value(&["-o", "--option"]),
+    Opt::value(&["-c", "--config-file"]),
+    Opt::value(&["-t", "--target-release", "--default-release"]),
+    Opt::flag(&["-y", "--yes", "--assume-yes"]),
+]);
+
+/// The subcommand of an apt-get, apt or aptitude command (`words[0]` is the program).
+fn apt_subcommand(words: &[Word]) -> Option<usize> {
+    first_operand(words, 1, &APT_OPTIONS)
+}
 
 pub const APT_CACHE: &str = "/var/cache/apt";
 pub const APT_LISTS: &str = "/var/lib/apt";
@@ -13,11 +48,7 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     if !matches!(name, "apt-get" | "apt" | "aptitude") {
         return None;
     }
-    let sub = first_operand(
-        words,
-        1,
-        &["-o", "-c", "-t", "--option", "--config-file", "--target-release"],
-    )?;
+    let sub = apt_subcommand(words)?;
     let ok = match name {
         "apt-get" => matches!(
             word(words, sub)?,
@@ -60,19 +91,7 @@ pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     if basename(word(words, 0)?) != "apk" {
         return None;
     }
-    let sub = first_operand(
-        words,
-        1,
-        &[
-            "-X",
-            "--repository",
-            "--root",
-            "-p",
-            "--arch",
-            "--cache-dir",
-            "--keys-dir",
-        ],
-    )?;
+    let sub = first_operand(words, 1, &APK)?;
     // `--no-network` installs only what is already on disk
     if !matches!(word(words, sub)?, "add" | "upgrade" | "update" | "fix")
         || words.iter().any(|w| w.value.as_deref() == Some("--no-network"))
@@ -112,24 +131,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         "zypper" => (Tool::Zypper, Some("/var/cache/zypp")),
         _ => return None,
     };
-    let sub = first_operand(
-        words,
-        1,
-        &[
-            "--setopt",
-            "-c",
-            "--config",
-            "--installroot",
-            "--releasever",
-            "--repo",
-            "--enablerepo",
-            "--disablerepo",
-            "-x",
-            "--exclude",
-            "--root",
-            "-R",
-        ],
-    )?;
+    let sub = first_operand(words, 1, &RPM)?;
     let s = word(words, sub)?;
     let ok = if tool == Tool::Zypper {
         matches!(
@@ -252,20 +254,7 @@ pub fn is_update(words: &[Word]) -> bool {
     if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
         return false;
     }
-    let mut i = 1;
-    while let Some(v) = word(words, i) {
-        if !v.starts_with('-') {
-            return v == "update";
-        }
-        if matches!(
-            v,
-            "-o" | "-c" | "-t" | "--option" | "--config-file" | "--target-release"
-        ) {
-            i += 1;
-        }
-        i += 1;
-    }
-    false
+    apt_subcommand(words).and_then(|sub| word(words, sub)) == Some("update")
 }
 
 /// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.

@@ -258,3 +258,21 @@ fn default_cache_dirs_look_like_their_tool() {
     assert!(!Tool::Composer.looks_like_cache("/root/.npm"));
     assert!(!Tool::Bundler.looks_like_cache("/root/.m2"));
 }
+
+/// The subcommand is found past options however they are written (argv.rs): clusters ending in
+/// a value option, attached and separate values, `--opt=value`.
+#[test]
+fn subcommands_past_options() {
+    for run in [
+        "apt-get -yqo Dpkg::Options::=--force-confold install x",
+        "apt-get -oAcquire::Retries=3 install x",
+        "apt-get --option=Acquire::Retries=3 -y install x",
+        "apt-get -t bookworm-backports install x",
+    ] {
+        let (tool, ..) = one(&format!("FROM debian\nRUN {run}\n"));
+        assert_eq!(tool, "apt", "{run}");
+    }
+    assert!(detect("FROM debian\nRUN apt-get -o Acquire::Retries=3 update\n").is_empty());
+    let (tool, dirs, _) = one("FROM debian\nRUN pip --cache-dir=/c --timeout 30 install x\n");
+    assert_eq!((tool.as_str(), dirs), ("pip", Some(vec!["/c".to_string()])));
+}
