@@ -154,6 +154,14 @@ fn corpus_a_parse_reusing_scripts_equals_a_fresh_one() {
     );
 }
 
+/// Every corpus file (its path under `files/`), in the oracle's order.
+fn files() -> Vec<String> {
+    oracle()
+        .iter()
+        .map(|o| o["file"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn all_rules() -> Settings {
     Settings::from_selection(&Selection {
         preview: Some(true),
@@ -168,10 +176,7 @@ fn all_rules() -> Settings {
 #[ignore = "reads the corpus named by DFIX_CORPUS (run with --ignored)"]
 fn corpus_fix_invariants_hold() {
     let settings = all_rules();
-    let files: Vec<String> = oracle()
-        .iter()
-        .map(|o| o["file"].as_str().unwrap().to_string())
-        .collect();
+    let files = files();
     let results: Vec<(String, usize)> = files
         .par_iter()
         .map(|file| {
@@ -309,10 +314,7 @@ fn corpus_fixes_never_mount_install_directories() {
     use dfix::semantic::scope::scope_at;
     use dfix::semantic::tools::Tool;
     let settings = all_rules();
-    let files: Vec<String> = oracle()
-        .iter()
-        .map(|o| o["file"].as_str().unwrap().to_string())
-        .collect();
+    let files = files();
     let problems: Vec<String> = files
         .par_iter()
         .flat_map_iter(|file| {
@@ -459,10 +461,7 @@ const KNOWN_CREATED: &[(&str, &str, usize)] = &[
 fn corpus_no_fix_creates_a_finding() {
     use std::collections::{BTreeMap, BTreeSet};
     let settings = all_rules();
-    let files: Vec<String> = oracle()
-        .iter()
-        .map(|o| o["file"].as_str().unwrap().to_string())
-        .collect();
+    let files = files();
     let created: Vec<(&str, String, &'static str)> = files
         .par_iter()
         .flat_map_iter(|file| {
