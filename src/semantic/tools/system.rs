@@ -37,6 +37,8 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     }
     let cleaned = any_command(env, "apt lists removed", |w| {
         removes(env.src, w, &["/var/lib/apt/lists"])
+            // apt 2.7's `dist-clean` removes the package lists and the downloaded packages
+            || matches!(apt_subcommand(w), Some("dist-clean" | "distclean"))
             // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
             || word(w, 0).map(basename) == Some("rm")
                 && w[1..]
@@ -249,13 +251,18 @@ pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
 
 /// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).
 pub fn is_update(words: &[Word]) -> bool {
+    apt_subcommand(words) == Some("update")
+}
+
+/// The subcommand of `apt-get`, `apt` or `aptitude` (options before it skipped).
+pub fn apt_subcommand(words: &[Word]) -> Option<&str> {
     if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
-        return false;
+        return None;
     }
     let mut i = 1;
     while let Some(v) = word(words, i) {
         if !v.starts_with('-') {
-            return v == "update";
+            return Some(v);
         }
         if matches!(
             v,
@@ -265,7 +272,7 @@ pub fn is_update(words: &[Word]) -> bool {
         }
         i += 1;
     }
-    false
+    None
 }
 
 /// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.
