@@ -445,11 +445,7 @@ fn corpus_add_ignore_adopts_every_file() {
 /// does, lower it here (the test fails until then, so a fix of the cause is not lost), and the
 /// table is empty when every fix is whole.
 const KNOWN_CREATED: &[(&str, &str, usize)] = &[
-    // the apt mounts on an image that ships docker-clean, which empties them
-    ("safe", "apt-cache-mount-incomplete", 286),
-    ("unsafe", "apt-cache-mount-incomplete", 341),
     // the mount is added and the RUN's own clean-up kept
-    ("safe", "apt-cache-wiped-with-mount", 21),
     ("safe", "apk-no-cache-with-mount", 15),
     ("safe", "cache-wiped-with-mount", 5),
     ("unsafe", "cache-wiped-with-mount", 1),

@@ -44,12 +44,6 @@ fn main() {
 /// Fixtures whose fixes (every rule, unsafe ones too) still create a finding, with the rule it
 /// belongs to: known bugs, listed so that the test fails when the list is wrong either way.
 const KNOWN_CREATED: &[(&str, &str)] = &[
-    // the apt mounts on an image that may ship docker-clean, which empties them
-    ("apt-without-cache-mount/backtick", "apt-cache-mount-incomplete"),
-    ("apt-without-cache-mount/backtick-crlf", "apt-cache-mount-incomplete"),
-    ("apt-without-cache-mount/crlf", "apt-cache-mount-incomplete"),
-    ("apt-without-cache-mount/shell-form", "apt-cache-mount-incomplete"),
-    ("pip-without-cache-mount/continuation", "apt-cache-mount-incomplete"),
     // `sudo` in a non-root stage: a root mount on the id an earlier fix mounted with the user's uid
     ("apk-without-cache-mount/coverage", "cache-mount-conflict"),
     ("composer-without-cache-mount/coverage", "cache-mount-conflict"),

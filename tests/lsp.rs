@@ -388,7 +388,7 @@ fn quick_fixes_preferred_first_unsafe_labelled_and_ignore() {
     assert_eq!(
         titles,
         [
-            "Mount a BuildKit cache at `/var/cache/apt` and `/var/lib/apt`",
+            "Mount a BuildKit cache at `/var/lib/apt/lists`",
             "Mount apt's caches and remove `docker-clean` so that downloaded packages are kept (unsafe)",
             "Ignore apt-without-cache-mount for this instruction",
             "Fix all dfix problems (3 fixes)",
@@ -404,9 +404,21 @@ fn quick_fixes_preferred_first_unsafe_labelled_and_ignore() {
     assert_eq!(actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
     let fixed = c.apply(text, &actions[0]["edit"]);
     assert!(
-        fixed.contains("RUN --mount=type=cache,target=/var/cache/apt"),
+        fixed.contains("RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get"),
         "{fixed}"
     );
+    // the alternative is the complete form: neither fix leaves an apt finding behind
+    let complete = c.apply(text, &actions[1]["edit"]);
+    assert!(complete.contains("docker-clean"), "{complete}");
+    let all = dfix::settings::Settings::from_layers(&[]).unwrap();
+    for after in [&fixed, &complete] {
+        let left: Vec<_> = dfix::lint(after, &all)
+            .into_iter()
+            .map(|d| d.rule.name())
+            .filter(|r| r.starts_with("apt-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?} in\n{after}");
+    }
     // the ignore action writes what --add-ignore writes
     let ignored = c.apply(text, &actions[2]["edit"]);
     assert_eq!(

@@ -16,6 +16,8 @@ use serde::Serialize;
 mod common;
 pub mod edits;
 // what the cache family's rules share, beside them
+#[path = "cache/apt.rs"]
+mod apt;
 #[path = "cache/contradiction.rs"]
 mod contradiction;
 #[path = "cache/lang.rs"]

@@ -1,6 +1,6 @@
+use super::apt::{self, DockerClean};
 use super::common::KEEP_PACKAGES;
-use crate::semantic::image::debian_based;
-use crate::semantic::tools::system::{docker_clean_removed, touches_docker_clean};
+use crate::semantic::tools::system::touches_docker_clean;
 use super::edits;
 use crate::semantic::commands::basename;
 use crate::semantic::paths::{covers, mount_target};
@@ -32,6 +32,7 @@ pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     let src = ctx.src;
     let cleaned = ctx.semantic().earlier_in_chain(|c| touches_docker_clean(src, c));
+    let relied = apt::relied_on(ctx.semantic());
     for (r, calls) in ctx.runs() {
         let (index, ins, run) = (r.index, r.ins, r.run);
         let all = &r.commands;
@@ -64,9 +65,9 @@ pub fn check(ctx: &mut Context) {
         let Some(first_install) = installs else { continue };
         let archives = mounts.iter().find(|(_, t)| covers(t, ARCHIVES) || covers(APT_CACHE, t));
         let lists = mounts.iter().find(|(_, t)| covers(t, LISTS) || covers(APT_LISTS, t));
+        let docker_clean = apt::docker_clean(src, scope, all, cleaned[index], first_install);
         if let Some((m, t)) = archives
-            && scope.image.as_ref().is_some_and(debian_based)
-            && !docker_clean_removed(src, all, cleaned[index], first_install)
+            && docker_clean == DockerClean::InPlace
         {
             let eol = model.line_ending.as_str();
             let keep = Fix::unsafe_(
@@ -82,8 +83,14 @@ pub fn check(ctx: &mut Context) {
             .alternatives
             .push(keep);
         }
+        // a missing mount is only reported where it would work: the lists move out of the
+        // image only when the RUN downloads them and no later RUN installs from them; the
+        // packages are kept only when neither `docker-clean` nor the RUN deletes them
+        let lists_stay = apt::lists_stay(all, first_install, relied[index]).is_some();
+        let packages_deleted = docker_clean == DockerClean::InPlace
+            || all.iter().any(|c| apt::deletes_packages(src, c, scope));
         match (archives, lists) {
-            (Some((m, t)), None) => {
+            (Some((m, t)), None) if !lists_stay => {
                 ctx.report(
                     m.range,
                     format!(
@@ -91,7 +98,7 @@ pub fn check(ctx: &mut Context) {
                     ),
                 );
             }
-            (None, Some((m, t))) => {
+            (None, Some((m, t))) if !packages_deleted => {
                 ctx.report(
                     m.range,
                     format!("only `{t}` is a cache mount: the packages apt downloads to `{APT_CACHE}` are not cached"),

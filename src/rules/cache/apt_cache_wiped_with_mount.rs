@@ -1,11 +1,10 @@
+use super::apt::{self, is_clean, is_dist_clean};
 use crate::semantic::commands::basename;
 use crate::semantic::paths::covers;
-use super::contradiction::{
-    self, CacheRun, Place, cache_runs, first_operand, remove_command, remove_word, rm_operands,
-};
+use super::contradiction::{self, CacheRun, Place, cache_runs, remove_command, remove_word, rm_operands};
 use crate::semantic::tools::{APT_CACHE, APT_LISTS};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
-use crate::diagnostic::{Fix, Severity};
+use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::shell::Command;
 
 pub static META: RuleMeta = RuleMeta {
@@ -34,20 +33,18 @@ fn apt_program(cmd: &Command) -> bool {
     )
 }
 
-/// `apt-get clean`, `apt clean`, `aptitude clean`.
-fn is_clean(cmd: &Command) -> bool {
-    let words = cmd.effective().words;
-    apt_program(cmd) && first_operand(words, 1).and_then(|i| words[i].value.as_deref()) == Some("clean")
-}
-
 pub fn check(ctx: &mut Context) {
     let (src, model) = (ctx.src, ctx.model);
     for (cr, _) in cache_runs(ctx) {
         // the RUN must use apt for something else than cleaning
-        if !cr.commands.iter().any(|c| apt_program(c) && !is_clean(c)) {
+        if !cr.commands.iter().any(|c| apt_program(c) && !is_clean(c) && !is_dist_clean(c)) {
             continue;
         }
         for cmd in &cr.commands {
+            if is_dist_clean(cmd) {
+                dist_clean(ctx, cr, cmd);
+                continue;
+            }
             if is_clean(cmd) {
                 let Some(target) = cr.covering(APT_CACHE) else { continue };
                 let fix = remove_command(src, model, cr, cmd)
@@ -141,3 +138,59 @@ fn wiped_by_rm(
         fix,
     );
 }
+
+/// `apt-get dist-clean` deletes the downloaded packages and the package lists: whatever cache
+/// mount holds them is emptied. With both mounted, nothing it removed was in the image: taking
+/// it out is safe when it is the trailing `&& apt-get dist-clean`. With one mounted, the fix keeps
+/// the clean-up of the other: `apt-get clean` for the packages (the subcommand replaced, safe),
+/// `rm -rf /var/lib/apt/lists/*` for the lists (unsafe: the whole command is rewritten).
+fn dist_clean(ctx: &mut Context, cr: &CacheRun, cmd: &Command) {
+    let (src, model) = (ctx.src, ctx.model);
+    let cache = cr.covering(APT_CACHE);
+    let lists = cr.covering(apt::LISTS);
+    let mut targets: Vec<String> = cache.iter().chain(lists.iter()).map(|t| format!("`{t}`")).collect();
+    targets.dedup();
+    if targets.is_empty() {
+        return;
+    }
+    let title = "Remove the clean-up command";
+    let fix = match (cache.is_some(), lists.is_some()) {
+        _ if cr.is_onbuild() => None,
+        (true, true) => remove_command(src, model, cr, cmd).map(|(edit, place)| {
+            if place == Place::TrailingAnd {
+                Fix::safe(title, vec![edit])
+            } else {
+                Fix::unsafe_(title, vec![edit])
+            }
+        }),
+        (false, _) => cmd
+            .effective()
+            .words
+            .iter()
+            .find(|w| matches!(w.value.as_deref(), Some("dist-clean" | "distclean")))
+            .map(|w| Fix::safe("Run `clean` instead: keep the package lists", vec![Edit::replace(w.range, "clean")])),
+        (true, false) => Some(Fix::unsafe_(
+            "Remove only the package lists",
+            vec![Edit::replace(cmd.range, CLEAN_LISTS)],
+        )),
+    };
+    let text = cmd.range.slice(src);
+    let mounts = if targets.len() == 1 { "mount" } else { "mounts" };
+    contradiction::report(
+        ctx,
+        cr,
+        cmd.range,
+        format!(
+            "`{text}` empties the cache {mounts} on {}: every build downloads {} again",
+            targets.join(" and "),
+            match (cache.is_some(), lists.is_some()) {
+                (true, true) => "the package lists and the packages",
+                (true, false) => "the packages",
+                _ => "the package lists",
+            }
+        ),
+        fix,
+    );
+}
+
+const CLEAN_LISTS: &str = "rm -rf /var/lib/apt/lists/*";

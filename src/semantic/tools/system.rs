@@ -34,8 +34,8 @@ static APT_OPTIONS: Spec = valued(&[
     Opt::flag(&["-y", "--yes", "--assume-yes"]),
 ]);
 
-/// The subcommand of an apt-get, apt or aptitude command (`words[0]` is the program).
-fn apt_subcommand(words: &[Word]) -> Option<usize> {
+/// Where the subcommand of an apt-get, apt or aptitude command is (`words[0]` is the program).
+fn subcommand_index(words: &[Word]) -> Option<usize> {
     first_operand(words, 1, &APT_OPTIONS)
 }
 
@@ -48,7 +48,7 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     if !matches!(name, "apt-get" | "apt" | "aptitude") {
         return None;
     }
-    let sub = apt_subcommand(words)?;
+    let sub = subcommand_index(words)?;
     let ok = match name {
         "apt-get" => matches!(
             word(words, sub)?,
@@ -68,6 +68,8 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     }
     let cleaned = any_command(env, "apt lists removed", |w| {
         removes(env.src, w, &["/var/lib/apt/lists"])
+            // apt 2.7's `dist-clean` removes the package lists and the downloaded packages
+            || matches!(apt_subcommand(w), Some("dist-clean" | "distclean"))
             // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
             || word(w, 0).map(basename) == Some("rm")
                 && w[1..]
@@ -251,10 +253,15 @@ pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
 
 /// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).
 pub fn is_update(words: &[Word]) -> bool {
+    apt_subcommand(words) == Some("update")
+}
+
+/// The subcommand of `apt-get`, `apt` or `aptitude` (options before it skipped).
+pub fn apt_subcommand(words: &[Word]) -> Option<&str> {
     if !matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
-        return false;
+        return None;
     }
-    apt_subcommand(words).and_then(|sub| word(words, sub)) == Some("update")
+    word(words, subcommand_index(words)?)
 }
 
 /// The command removes or rewrites `/etc/apt/apt.conf.d/docker-clean`.

@@ -1,0 +1,131 @@
+//! What the apt rules share: whether the image's `docker-clean` still deletes what apt
+//! downloads, whether the package lists may move from the image into a cache mount, and the
+//! RUN's own clean-up commands.
+//!
+//! The facts behind them: debuerreotype's `docker-clean` (in the official Debian images)
+//! deletes `/var/cache/apt/archives/*.deb`, `archives/partial/*.deb` and `/var/cache/apt/*.bin`
+//! after every dpkg run and every `apt-get update`, and turns the `*.bin` caches off; it leaves
+//! `/var/lib/apt/lists` alone. A cache mount starts empty and hides what the image holds at its
+//! target.
+
+use super::contradiction::rm_operands;
+use crate::semantic::Semantic;
+use crate::semantic::commands::Commands;
+use crate::semantic::image::debian_based;
+use crate::semantic::paths::covers;
+use crate::semantic::scope::Scope;
+use crate::semantic::tools::system::{apt_subcommand, docker_clean_removed, is_update};
+use crate::semantic::tools::{APT_CACHE, APT_LISTS, Tool};
+use crate::syntax::shell::Command;
+
+/// The package lists, the part of `/var/lib/apt` worth caching when the packages are not
+/// (the rest of `/var/lib/apt`, such as `extended_states`, belongs to the image).
+pub const LISTS: &str = "/var/lib/apt/lists";
+
+/// What becomes of the packages apt downloads at a point of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DockerClean {
+    /// A Debian or Ubuntu base whose `docker-clean` is still there: they are deleted.
+    InPlace,
+    /// An earlier `RUN`, or the `RUN` before this point, removed or rewrote it: they are kept.
+    Removed,
+    /// An image dfix does not know: nothing is assumed.
+    Unknown,
+}
+
+/// `docker-clean` at offset `at` of a RUN (`commands`); `earlier`: an earlier RUN of the stage
+/// chain touched it ([`Semantic::earlier_in_chain`] of
+/// [`touches_docker_clean`](crate::semantic::tools::system::touches_docker_clean)).
+pub fn docker_clean(src: &str, scope: &Scope, commands: &Commands, earlier: bool, at: usize) -> DockerClean {
+    if docker_clean_removed(src, commands, earlier, at) {
+        DockerClean::Removed
+    } else if scope.image.as_ref().is_some_and(debian_based) {
+        DockerClean::InPlace
+    } else {
+        DockerClean::Unknown
+    }
+}
+
+/// For each instruction: a later RUN of its stage, or of a stage built on it, runs apt without
+/// refreshing the package lists first, so it installs from the lists an earlier RUN left in the
+/// image.
+pub fn relied_on(semantic: &Semantic) -> Vec<bool> {
+    semantic.later_in_descendants(|r, calls| {
+        let updated = first_update(&r.commands);
+        calls
+            .iter()
+            .any(|c| c.tool == Tool::Apt && !updates_before(updated, c.cmd.range.start))
+    })
+}
+
+/// Where the RUN first refreshes the package lists: the start of its first `apt-get update`.
+pub fn first_update(commands: &Commands) -> Option<usize> {
+    commands
+        .iter()
+        .find(|c| is_update(c.effective().words))
+        .map(|c| c.range.start)
+}
+
+/// The lists were refreshed (`updated`, from [`first_update`]) before offset `at`.
+pub fn updates_before(updated: Option<usize>, at: usize) -> bool {
+    updated.is_some_and(|u| u < at)
+}
+
+/// Why the package lists must stay in the image for the apt call at `at` (`None`: a cache mount
+/// may take them). `relied`: from [`relied_on`].
+pub fn lists_stay(commands: &Commands, at: usize, relied: bool) -> Option<&'static str> {
+    if !updates_before(first_update(commands), at) {
+        Some(
+            "the `RUN` installs from package lists it does not download (no `apt-get update` before the install), which a cache mount on them would hide",
+        )
+    } else if relied {
+        Some(
+            "a later `RUN` installs from the package lists this one downloads without refreshing them, so they must stay in the image",
+        )
+    } else {
+        None
+    }
+}
+
+/// `apt-get clean`, `apt clean`, `aptitude clean`.
+pub fn is_clean(cmd: &Command) -> bool {
+    apt_subcommand(cmd.effective().words) == Some("clean")
+}
+
+/// `apt-get dist-clean` (apt 2.7 and later; `distclean` is the same): `clean`, and the package
+/// lists removed (their `Release` files kept).
+pub fn is_dist_clean(cmd: &Command) -> bool {
+    matches!(apt_subcommand(cmd.effective().words), Some("dist-clean" | "distclean"))
+}
+
+/// The command deletes what apt downloaded to `/var/cache/apt`: `apt-get clean`, `apt-get
+/// dist-clean`, or an `rm` of something there.
+pub fn deletes_packages(src: &str, cmd: &Command, scope: &Scope) -> bool {
+    is_clean(cmd)
+        || is_dist_clean(cmd)
+        || rm_operands(src, cmd.effective().words, scope).is_some_and(|ops| {
+            ops.iter().any(|(_, dir)| {
+                dir.as_deref()
+                    .is_some_and(|d| covers(APT_CACHE, d) || covers(d, APT_CACHE))
+            })
+        })
+}
+
+/// An `rm` that removes nothing but the package lists (every operand under
+/// `/var/lib/apt/lists`).
+pub fn removes_only_lists(src: &str, cmd: &Command, scope: &Scope) -> bool {
+    rm_operands(src, cmd.effective().words, scope).is_some_and(|ops| {
+        !ops.is_empty()
+            && ops
+                .iter()
+                .all(|(_, dir)| dir.as_deref().is_some_and(|d| covers(LISTS, d)))
+    })
+}
+
+/// An `rm` that removes some of the package lists.
+pub fn removes_lists(src: &str, cmd: &Command, scope: &Scope) -> bool {
+    rm_operands(src, cmd.effective().words, scope).is_some_and(|ops| {
+        ops.iter()
+            .any(|(_, dir)| dir.as_deref().is_some_and(|d| covers(APT_LISTS, d) || covers(d, LISTS)))
+    })
+}
