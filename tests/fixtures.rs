@@ -50,13 +50,6 @@ const KNOWN_CREATED: &[(&str, &str)] = &[
     ("apt-without-cache-mount/crlf", "apt-cache-mount-incomplete"),
     ("apt-without-cache-mount/shell-form", "apt-cache-mount-incomplete"),
     ("pip-without-cache-mount/continuation", "apt-cache-mount-incomplete"),
-    // `sudo` in a non-root stage: a root mount on the id an earlier fix mounted with the user's uid
-    ("apk-without-cache-mount/coverage", "cache-mount-conflict"),
-    ("composer-without-cache-mount/coverage", "cache-mount-conflict"),
-    ("dnf-without-cache-mount/coverage", "cache-mount-conflict"),
-    ("pnpm-without-cache-mount/coverage", "cache-mount-conflict"),
-    ("yum-without-cache-mount/coverage", "cache-mount-conflict"),
-    ("zypper-without-cache-mount/coverage", "cache-mount-conflict"),
 ];
 
 fn sorted(dir: &Path) -> Vec<PathBuf> {
