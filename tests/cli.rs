@@ -536,14 +536,24 @@ fn crlf_stays_crlf() {
 fn non_root_user_gets_a_cache_at_home_with_uid() {
     let d = tree(&[(
         "Dockerfile",
-        "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN pip install pyyaml\n",
+        "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN mkdir -p /home/app/.cache/pip\nRUN pip install pyyaml\n",
     )]);
     assert_eq!(code(&run(d.path(), &["--write"])), 0);
     let text = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
     assert!(
-        text.ends_with("USER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install pyyaml\n"),
+        text.ends_with("USER app\nRUN mkdir -p /home/app/.cache/pip\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install pyyaml\n"),
         "{text}"
     );
+}
+
+/// Without the directory made as the user, BuildKit would create the mount point owned by root:
+/// the finding stays, with no fix.
+#[test]
+fn non_root_user_without_its_cache_directory_gets_no_fix() {
+    let original = "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN pip install pyyaml\n";
+    let d = tree(&[("Dockerfile", original)]);
+    assert_eq!(code(&run(d.path(), &["--write"])), 1);
+    assert_eq!(fs::read_to_string(d.path().join("Dockerfile")).unwrap(), original);
 }
 
 // --- standard input -------------------------------------------------------------------------

@@ -447,7 +447,7 @@ fn corpus_add_ignore_adopts_every_file() {
 const KNOWN_CREATED: &[(&str, &str, usize)] = &[
     // the mount is added and the RUN's own clean-up kept
     ("safe", "apk-no-cache-with-mount", 15),
-    ("safe", "cache-wiped-with-mount", 5),
+    ("safe", "cache-wiped-with-mount", 2),
     ("unsafe", "cache-wiped-with-mount", 1),
 ];
 

@@ -1,11 +1,13 @@
 use crate::semantic::commands::{basename, word};
-use crate::semantic::paths::covers;
+use crate::semantic::paths::{covers, mount_target};
 use super::contradiction::{
-    self, CacheRun, Place, cache_runs, disjoint, first_operand, remove_command, remove_word, rm_operands,
+    self, CacheRun, Place, Reach, cache_runs, disjoint, first_operand, operand, remove_command, remove_word,
+    rm_operands,
 };
 use crate::semantic::tools::{APT_CACHE, APT_LISTS, Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
+use crate::syntax::mounts::MountType;
 use crate::syntax::shell::{Command, Word};
 
 pub static META: RuleMeta = RuleMeta {
@@ -162,7 +164,10 @@ fn wiped_by_rm(ctx: &mut Context, cr: &CacheRun, calls: &[Call], cmd: &Command, 
             tool_dir.then_some((*w, target))
         })
         .collect();
-    let Some((first, target)) = wiped.first() else { return };
+    let Some((first, target)) = wiped.first() else {
+        holder_removed(ctx, cr, calls, operands);
+        return;
+    };
     let whole = wiped.len() == operands.len();
     let fix = if whole {
         remove_command(src, model, cr, cmd).map(|(edit, place)| match place {
@@ -195,4 +200,49 @@ fn wiped_by_rm(ctx: &mut Context, cr: &CacheRun, calls: &[Call], cmd: &Command, 
         ),
         fix,
     );
+}
+
+/// An `rm` of a directory that holds a cache mount (`rm -rf /root/.cache` with a mount on
+/// `/root/.cache/pip`): it empties the cache, then fails on the mount point ("Device or resource
+/// busy"). No fix: without the `rm`, the rest of that directory would stay in the image.
+fn holder_removed(ctx: &mut Context, cr: &CacheRun, calls: &[Call], operands: &[(&Word, Option<String>)]) {
+    let src = ctx.src;
+    let targets: Vec<String> = cr
+        .run
+        .mounts
+        .iter()
+        .filter(|m| m.kind == MountType::Cache && !m.readonly)
+        .filter_map(|m| mount_target(m, &cr.scope))
+        // a package manager's cache (apt's are `apt-cache-wiped-with-mount`'s)
+        .filter(|t| !covers(t, APT_CACHE) && !covers(t, APT_LISTS) && !covers(APT_CACHE, t) && !covers(APT_LISTS, t))
+        .filter(|t| {
+            calls
+                .iter()
+                .filter(|c| c.tool != Tool::Apt)
+                .flat_map(|c| c.dirs.iter().flatten())
+                .any(|d| covers(t, &d.path))
+        })
+        .collect();
+    let found = operands.iter().find_map(|(w, _)| {
+        let o = operand(src, w, &cr.scope)?;
+        let t = targets
+            .iter()
+            .find(|t| o.reach(t) == Some((Reach::Holder, true)))?;
+        Some((*w, t.clone()))
+    });
+    let Some((w, target)) = found else { return };
+    let onbuild = cr.is_onbuild();
+    let d = ctx.report(
+        w.range,
+        format!(
+            "removing `{}` takes the cache mount on `{target}` with it: the cache is emptied, and `rm` \
+             fails on the mount point (\"Device or resource busy\")",
+            w.range.slice(src)
+        ),
+    );
+    d.no_fix_reason = Some(if onbuild {
+        super::common::ONBUILD_NO_FIX.to_string()
+    } else {
+        "without this `rm`, whatever else it removes would stay in the image".to_string()
+    });
 }

@@ -132,6 +132,19 @@ pub fn rm_operands<'w>(src: &str, words: &'w [Word], scope: &Scope) -> Option<Ve
 
 /// The absolute directory an `rm` operand removes or empties.
 fn removed_dir(src: &str, w: &Word, scope: &Scope) -> Option<String> {
+    operand(src, w, scope).map(|o| o.dir)
+}
+
+/// A path operand as dfix reads it: the absolute directory it names (for a glob, the directory
+/// holding it) and the pattern after that directory (`*` of `/root/.cache/*`).
+pub struct Operand {
+    pub dir: String,
+    pub pattern: Option<String>,
+}
+
+/// [`Operand`] of a word (`~`, `$HOME` and the variables in scope resolved); `None` for what dfix
+/// cannot resolve.
+pub fn operand(src: &str, w: &Word, scope: &Scope) -> Option<Operand> {
     let raw = match &w.value {
         Some(v) => v.clone(),
         None => {
@@ -152,24 +165,162 @@ fn removed_dir(src: &str, w: &Word, scope: &Scope) -> Option<String> {
     } else {
         raw
     };
-    let path = if w.value.is_some() {
-        raw
+    let (path, pattern) = if w.value.is_some() {
+        (raw, None)
     } else {
         // only the part before the first pattern character is a path
         let at = raw.find(['*', '?', '[', '{']).unwrap_or(raw.len());
         let head = &raw[..at];
-        let head = if at < raw.len() {
-            &head[..head.rfind('/')? + 1]
+        let (head, pattern) = if at < raw.len() {
+            let cut = head.rfind('/')? + 1;
+            (&head[..cut], Some(raw[cut..].to_string()))
         } else {
-            head
+            (head, None)
         };
-        scope.expand(head)?
+        (scope.expand(head)?, pattern)
     };
     if !path.starts_with('/') || path.contains('$') {
         return None;
     }
     let clean = crate::syntax::go::clean_path(&path);
-    (clean != "/").then_some(clean)
+    (clean != "/").then_some(Operand { dir: clean, pattern })
+}
+
+/// What removing (or moving) an operand does to a directory `dir`, such as a cache mount's
+/// target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The operand is `dir` itself, written out (no pattern).
+    Exact,
+    /// It takes `dir` away with a directory that holds it (`/root/.cache` or `/root/.cache/*`
+    /// for `/root/.cache/pip`), or names `dir` through a pattern: where `dir` is a mount point,
+    /// that fails ("Device or resource busy").
+    Holder,
+    /// It removes what is inside `dir` (`dir/*`, `dir/http`).
+    Inside,
+}
+
+impl Operand {
+    /// How the operand reaches `dir`, and whether surely (`false`: a pattern that may match).
+    pub fn reach(&self, dir: &str) -> Option<(Reach, bool)> {
+        let dir = crate::syntax::go::clean_path(dir);
+        if covers(&dir, &self.dir) {
+            return Some(match (&self.pattern, self.dir == dir) {
+                (None, true) => (Reach::Exact, true),
+                _ => (Reach::Inside, true),
+            });
+        }
+        if !covers(&self.dir, &dir) {
+            return None;
+        }
+        let Some(pattern) = &self.pattern else {
+            return Some((Reach::Holder, true));
+        };
+        // the components of `dir` below the operand's directory, matched one by one
+        let below: Vec<&str> = dir[self.dir.len()..].split('/').filter(|c| !c.is_empty()).collect();
+        let parts: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+        let mut sure = true;
+        for (i, part) in parts.iter().enumerate() {
+            let Some(name) = below.get(i) else {
+                return Some((Reach::Inside, sure));
+            };
+            match component_match(part, name) {
+                Some(true) => {}
+                Some(false) => return None,
+                None => sure = false,
+            }
+        }
+        Some((Reach::Holder, sure))
+    }
+}
+
+/// Whether one component of a shell pattern matches a file name: `Some(true)` surely,
+/// `Some(false)` not, `None` maybe (brackets, braces, variables). A leading `.` must be matched
+/// by a literal `.` (the shell's `*` and `?` skip hidden files).
+fn component_match(pattern: &str, name: &str) -> Option<bool> {
+    if pattern.contains(['{', '$', '\\', '\'', '"']) {
+        return None;
+    }
+    if name.starts_with('.') && !pattern.starts_with('.') {
+        return Some(false);
+    }
+    let bracket = pattern.contains('[');
+    // a `[…]` class matches one character: approximated by `?`, so a match is only a maybe
+    let mut simple = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '[' {
+            for d in chars.by_ref() {
+                if d == ']' {
+                    break;
+                }
+            }
+            simple.push('?');
+        } else {
+            simple.push(c);
+        }
+    }
+    let m = wildcard(simple.as_bytes(), name.as_bytes());
+    match (m, bracket) {
+        (false, _) => Some(false),
+        (true, false) => Some(true),
+        (true, true) => None,
+    }
+}
+
+/// `*` and `?` wildcard matching.
+fn wildcard(p: &[u8], s: &[u8]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => (0..=s.len()).any(|i| wildcard(rest, &s[i..])),
+        Some((b'?', rest)) => !s.is_empty() && wildcard(rest, &s[1..]),
+        Some((c, rest)) => s.first() == Some(c) && wildcard(rest, &s[1..]),
+    }
+}
+
+/// The operands of an `mv` that it moves (all but the destination, or all of them with `-t`).
+pub fn mv_sources(words: &[Word]) -> Option<Vec<&Word>> {
+    if words.first()?.value.as_deref().map(basename) != Some("mv") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut options = true;
+    let mut target_given = false;
+    let mut skip = false;
+    for w in &words[1..] {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if options {
+            match w.value.as_deref() {
+                Some("--") => {
+                    options = false;
+                    continue;
+                }
+                Some("-t" | "--target-directory") => {
+                    target_given = true;
+                    skip = true;
+                    continue;
+                }
+                Some(v) if v.starts_with("--target-directory=") || v.starts_with("-t") && v.len() > 2 => {
+                    target_given = true;
+                    continue;
+                }
+                Some("-S" | "--suffix") => {
+                    skip = true;
+                    continue;
+                }
+                Some(v) if v.starts_with('-') => continue,
+                _ => {}
+            }
+        }
+        out.push(w);
+    }
+    if !target_given {
+        out.pop();
+    }
+    Some(out)
 }
 
 /// An edit that removes one word of a command: in exec form the element and its comma; in shell
@@ -342,4 +493,39 @@ pub fn disjoint(edits: &mut [Edit]) -> Option<()> {
         .windows(2)
         .all(|w| w[0].range.end <= w[1].range.start)
         .then_some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reach(dir: &str, pattern: Option<&str>, target: &str) -> Option<(Reach, bool)> {
+        Operand {
+            dir: dir.into(),
+            pattern: pattern.map(str::to_string),
+        }
+        .reach(target)
+    }
+
+    #[test]
+    fn operands_reach_a_mount_point() {
+        let pip = "/root/.cache/pip";
+        assert_eq!(reach(pip, None, pip), Some((Reach::Exact, true)));
+        assert_eq!(reach("/root/.cache", None, pip), Some((Reach::Holder, true)));
+        assert_eq!(reach("/root", None, pip), Some((Reach::Holder, true)));
+        assert_eq!(reach("/root/.cache/pip/http", None, pip), Some((Reach::Inside, true)));
+        assert_eq!(reach(pip, Some("*"), pip), Some((Reach::Inside, true)));
+        assert_eq!(reach("/root/.cache", Some("*"), pip), Some((Reach::Holder, true)));
+        assert_eq!(reach("/root/.cache", Some("p*"), pip), Some((Reach::Holder, true)));
+        assert_eq!(reach("/root/.cache", Some("*.log"), pip), None);
+        assert_eq!(reach("/root/.cache", Some("pip/*"), pip), Some((Reach::Inside, true)));
+        // `*` and `?` skip hidden names; a class may match
+        assert_eq!(reach("/root", Some("*"), pip), None);
+        assert_eq!(reach("/root", Some("?cache"), pip), None);
+        assert_eq!(reach("/root", Some(".c*"), pip), Some((Reach::Holder, true)));
+        assert_eq!(reach("/root", Some(".[a-z]*"), pip), Some((Reach::Holder, false)));
+        assert_eq!(reach("/root", Some("{.cache,.npm}"), pip), Some((Reach::Holder, false)));
+        assert_eq!(reach("/tmp", None, pip), None);
+        assert_eq!(reach("/root/.cache/pi", None, pip), None);
+    }
 }
