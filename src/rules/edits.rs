@@ -116,7 +116,7 @@ mod tests {
     /// `f` applied to the file's first RUN and its first package-manager call.
     fn edit(src: &str, f: impl Fn(&Call, &Instruction, &Run, &[Cow<Command>]) -> Option<Edit>) -> Option<String> {
         let model = parse(src);
-        let runs = commands::runs(&model);
+        let runs = commands::runs(&model, src);
         let r = &runs[0];
         let source = crate::semantic::tools::Source::new(src);
         let calls = crate::semantic::tools::calls(&source, &r.commands, &r.scope);

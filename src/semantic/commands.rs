@@ -2,7 +2,7 @@
 //! file with its scope and commands, built once per file ([`super::Semantic`]).
 
 use crate::semantic::scope::{self, Scope, Var};
-use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm};
+use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm, VarRef};
 use crate::syntax::shell::{Command, Word};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -35,8 +35,8 @@ impl RunRef<'_> {
 
 /// Every valid RUN of the file, ONBUILD triggers included, in source order, with their scopes
 /// from one pass over the file. Rules get them from [`Semantic`](super::Semantic), which works
-/// them out once per file.
-pub fn runs(model: &Dockerfile) -> Vec<RunRef<'_>> {
+/// them out once per file. `src` is the file's text.
+pub fn runs<'m>(model: &'m Dockerfile, src: &str) -> Vec<RunRef<'m>> {
     let mut out = Vec::new();
     scope::walk(model, |index, scope| {
         let ins = &model.instructions[index];
@@ -52,7 +52,7 @@ pub fn runs(model: &Dockerfile) -> Vec<RunRef<'_>> {
                 eff,
                 run,
                 scope: scope.clone(),
-                commands: commands(eff),
+                commands: with_known_names(commands(eff), eff, scope, src),
             });
         }
         ControlFlow::<()>::Continue(())
@@ -159,6 +159,73 @@ pub fn commands(ins: &Instruction) -> Commands<'_> {
         (_, Some(script)) => script.commands.iter().map(Cow::Borrowed).collect(),
         _ => Vec::new(),
     })
+}
+
+/// The RUN's commands, where a command's name is an unquoted `$NAME` or `${NAME}` whose value
+/// in scope is known (`ARG PIP_COMMAND="uv pip"`, then `RUN $PIP_COMMAND install x`), read as
+/// the words the shell splits that value into, each at the range of `$NAME`.
+///
+/// This takes the value the Dockerfile gives, which a `--build-arg` can change for an ARG:
+/// findings on such a call say what they assume ([`tools::assumed`](super::tools::assumed)).
+/// Only plain words are expanded (letters, digits, `_ . / + : @ =`, and `-` after the first
+/// character), never an option (a word starting with `-`), so that no fix edits a word that is
+/// not written where it points; nor a name the RUN sets itself, nor a quoted `"$NAME"` (one word:
+/// the shell runs a program named `uv pip`).
+fn with_known_names<'m>(mut cmds: Commands<'m>, ins: &Instruction, scope: &Scope, src: &str) -> Commands<'m> {
+    let Some(script) = ins.run().and_then(|r| r.script.as_ref()) else {
+        return cmds;
+    };
+    for c in &mut cmds.list {
+        let at = c.words.len() - c.effective().words.len();
+        let Some(w) = c.words.get(at).filter(|w| w.value.is_none()) else {
+            continue;
+        };
+        // the reference's range is the name's: the word is `$NAME` or `${NAME}`
+        let text = w.range.slice(src);
+        let whole = |v: &VarRef| {
+            let name = v.range.slice(src);
+            text.strip_prefix('$') == Some(name)
+                || text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) == Some(name)
+        };
+        let Some(var) = script
+            .vars
+            .iter()
+            .find(|v| w.range.cover(v.range) == w.range && whole(v))
+        else {
+            continue;
+        };
+        if script.sets.contains(&var.name) {
+            continue;
+        }
+        let Some(Some(value)) = scope.get(&var.name) else {
+            continue;
+        };
+        let plain = |p: &str| {
+            !p.starts_with('-')
+                && p.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '/' | '+' | ':' | '@' | '=' | '-'))
+        };
+        let pieces: Vec<&str> = value.split_ascii_whitespace().collect();
+        if pieces.is_empty() || !pieces.iter().all(|p| plain(p)) {
+            continue;
+        }
+        let mut words = c.words[..at].to_vec();
+        words.extend(pieces.iter().map(|p| Word {
+            range: w.range,
+            value: Some((*p).to_string()),
+        }));
+        words.extend_from_slice(&c.words[at + 1..]);
+        let expanded = Command::new(
+            c.range,
+            c.assignments.clone(),
+            words,
+            c.connector,
+            c.nested,
+            c.conditional,
+        );
+        *c = Cow::Owned(expanded);
+    }
+    cmds
 }
 
 /// The value of `name` as `cmd` sees it: inline assignments, `export`s earlier in the same RUN,

@@ -1,6 +1,7 @@
 use crate::semantic::commands::{basename, done_before};
 use super::edits::{self, add_option};
 use super::missing_mount::{self, Found, Prefer, Spec};
+use crate::semantic::tools::system::{APK_LINK, makes_apk_cache_dir};
 use crate::semantic::tools::{APK_CACHE, Call, Tool};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
@@ -34,16 +35,12 @@ const SPEC: Spec = Spec {
     ..Spec::new(Tool::Apk)
 };
 
-/// apk keeps downloaded packages only where `/etc/apk/cache` exists; this link makes it keep
-/// them in the mounted `/var/cache/apk`.
-const LINK: &str = "ln -sf /var/cache/apk /etc/apk/cache";
-
 pub fn check(ctx: &mut Context) {
     let relies = ctx.semantic().later_in_descendants(|r, calls| {
         let updated = first_update(&r.commands);
         calls.iter().any(|c| c.tool == Tool::Apk && !refreshes(updated, c))
     });
-    let made = ctx.semantic().earlier_in_chain(|c| makes_cache_dir(ctx.src, c));
+    let made = ctx.semantic().earlier_in_chain(|c| makes_apk_cache_dir(ctx.src, c));
     missing_mount::check_amended(ctx, &SPEC, |f, d| amend(f, d, &relies, &made));
 }
 
@@ -66,7 +63,7 @@ fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], made: &[bool]) {
         .as_ref()
         .is_some_and(|dirs| dirs.iter().any(|d| d.path == APK_CACHE));
     let before = f.call.cmd.range.start;
-    if !default_dir || done_before(f.commands, made[f.index], before, |c| makes_cache_dir(f.src, c)) {
+    if !default_dir || done_before(f.commands, made[f.index], before, |c| makes_apk_cache_dir(f.src, c)) {
         return;
     }
     // the link is made in /etc: only root can, and only a shell can run it
@@ -90,21 +87,7 @@ fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], made: &[bool]) {
 /// Inserts the link before `cmd` when that runs it exactly when `cmd` runs: not after `||`,
 /// not in a pipeline.
 fn link_edit(all: &[Cow<'_, Command>], cmd: &Command) -> Option<Edit> {
-    edits::prepend_before(all, cmd, LINK)
-}
-
-/// The command makes `/etc/apk/cache` (a link or a directory).
-fn makes_cache_dir(src: &str, c: &Command) -> bool {
-    let words = c.effective().words;
-    words
-        .first()
-        .and_then(|w| w.value.as_deref())
-        .map(basename)
-        .is_some_and(|p| p == "ln" || p == "mkdir")
-        && words[1..].iter().any(|w| {
-            let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
-            raw.trim_end_matches('/') == "/etc/apk/cache"
-        })
+    edits::prepend_before(all, cmd, APK_LINK)
 }
 
 /// Where the RUN first fetches the index: the start of its first `apk … update`.

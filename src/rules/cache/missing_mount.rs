@@ -224,7 +224,10 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
             };
             let diagnostic = ctx.report(
                 call.anchor(),
-                format!("`{what}` runs without a cache mount{on}: every build downloads the packages again"),
+                format!(
+                    "`{what}` runs without a cache mount{on}: every build downloads the packages again{}",
+                    tools::assumed(call, src).unwrap_or_default()
+                ),
             );
             diagnostic.fix = fix;
             diagnostic.no_fix_reason = no_fix_reason;

@@ -495,6 +495,26 @@ pub fn cache_mount(call: &Call, scope: &Scope, d: &CacheDir) -> Option<NewMount>
     Some(mount)
 }
 
+/// What a finding on `call` assumes, when a word up to its subcommand is the value of a
+/// variable the Dockerfile gives (see `commands::with_known_names`): ` (assuming `$PIP_COMMAND`
+/// is `uv pip`, the value this file gives it)`. A `--build-arg` can give an ARG another value.
+pub fn assumed(call: &Call, src: &str) -> Option<String> {
+    let w = call.words[..=call.sub]
+        .iter()
+        .find(|w| w.value.is_some() && w.range.slice(src).starts_with('$'))?;
+    let value: Vec<&str> = call
+        .words
+        .iter()
+        .filter(|x| x.range == w.range)
+        .filter_map(|x| x.value.as_deref())
+        .collect();
+    Some(format!(
+        " (assuming `{}` is `{}`, the value this file gives it)",
+        w.range.slice(src),
+        value.join(" ")
+    ))
+}
+
 /// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,
 /// `yarn`.
 pub fn call_name(call: &Call) -> String {

@@ -24,6 +24,84 @@ static PIP_OPTIONS: Spec = valued(&[
     Opt::value(&["--progress-bar"]),
 ]);
 
+/// The options of `pip install|download|wheel` that take a value, pip's general ones included
+/// (pip 25: `pip install --help`), so that their values are not taken for requirements.
+static PIP_REQUIREMENTS: Spec = valued(&[
+    Opt::value(&["--log"]),
+    Opt::value(&["--proxy"]),
+    Opt::value(&["--retries"]),
+    Opt::value(&["--timeout"]),
+    Opt::value(&["--exists-action"]),
+    Opt::value(&["--trusted-host"]),
+    Opt::value(&["--cert"]),
+    Opt::value(&["--client-cert"]),
+    Opt::value(&["--cache-dir"]),
+    Opt::value(&["--python"]),
+    Opt::value(&["--keyring-provider"]),
+    Opt::value(&["--use-feature"]),
+    Opt::value(&["--use-deprecated"]),
+    Opt::value(&["--progress-bar"]),
+    Opt::value(&["-r", "--requirement"]),
+    Opt::value(&["-c", "--constraint"]),
+    Opt::value(&["-e", "--editable"]),
+    Opt::value(&["--group"]),
+    Opt::value(&["-t", "--target"]),
+    Opt::value(&["-d", "--dest", "--destination-directory"]),
+    Opt::value(&["-w", "--wheel-dir"]),
+    Opt::value(&["--platform"]),
+    Opt::value(&["--python-version"]),
+    Opt::value(&["--implementation"]),
+    Opt::value(&["--abi"]),
+    Opt::value(&["--root"]),
+    Opt::value(&["--prefix"]),
+    Opt::value(&["--src"]),
+    Opt::value(&["--upgrade-strategy"]),
+    Opt::value(&["-C", "--config-settings"]),
+    Opt::value(&["--global-option"]),
+    Opt::value(&["--build-option"]),
+    Opt::value(&["-i", "--index-url"]),
+    Opt::value(&["--extra-index-url"]),
+    Opt::value(&["-f", "--find-links"]),
+    Opt::value(&["--no-binary"]),
+    Opt::value(&["--only-binary"]),
+    Opt::value(&["--report"]),
+    Opt::value(&["--root-user-action"]),
+]);
+
+/// pip downloads nothing for this call, so there is nothing to cache:
+/// * `--no-index` (or `PIP_NO_INDEX`) with no `--find-links` that may be a URL: every
+///   distribution, build dependencies included, comes from local directories;
+/// * `--no-deps` and every requirement a local wheel file (`/dist/*.whl`, not a URL): a wheel
+///   is installed without a build, and `--no-deps` stops pip from resolving its dependencies.
+///   A requirements file (`-r`), an editable or a dependency group may name packages, a source
+///   tree or archive is built in an isolated environment whose build dependencies pip
+///   downloads: those still download.
+///
+/// Options are matched by their full names; an abbreviation pip would accept (`--no-ind`)
+/// keeps the call (a finding rather than a silence built on a guess).
+fn pip_fetches_nothing(env: &Env, words: &[Word], sub: usize) -> bool {
+    let Ok(args) = PIP_REQUIREMENTS.parse(words, sub + 1) else {
+        return false;
+    };
+    let remote_links =
+        args.values("--find-links").any(|v| v.is_none_or(|v| v.contains("://"))) || env.var("PIP_FIND_LINKS").is_some();
+    if (args.has("--no-index") || truthy(env.var("PIP_NO_INDEX"))) && !remote_links {
+        return true;
+    }
+    if !args.has("--no-deps") || ["-r", "-e", "--group"].iter().any(|o| args.has(o)) {
+        return false;
+    }
+    let local_wheel = |w: &Word| {
+        let raw = w
+            .value
+            .as_deref()
+            .unwrap_or_else(|| w.range.slice(env.src).trim_matches(['"', '\'']));
+        // a variable may hold anything; a glob or a path is a file
+        !raw.contains('$') && !raw.contains("://") && raw.ends_with(".whl")
+    };
+    !args.operands().is_empty() && args.operands().iter().all(|&i| local_wheel(&words[i]))
+}
+
 /// `--no-cache-dir` or an abbreviation pip accepts for it (optparse takes unambiguous prefixes;
 /// `--no-ca` is the shortest that no other pip option shares).
 pub fn is_pip_no_cache_dir(word: &str) -> bool {
@@ -41,7 +119,7 @@ pub(super) fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         return None;
     };
     let sub = first_operand(words, start, &PIP_OPTIONS)?;
-    if !matches!(word(words, sub)?, "install" | "download" | "wheel") {
+    if !matches!(word(words, sub)?, "install" | "download" | "wheel") || pip_fetches_nothing(env, words, sub) {
         return None;
     }
     let mut call = Call {
@@ -92,7 +170,21 @@ pub(super) fn uv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
             "tool" => nested(s).filter(|&i| matches!(word(words, i), Some("install" | "run" | "upgrade")))?,
             // `uv run --no-sync` installs nothing
             "run" if words.iter().any(|w| w.value.as_deref() == Some("--no-sync")) => return None,
-            "sync" | "add" | "lock" | "run" | "export" => s,
+            // `export` only reads the lockfile when it may not update it (`--frozen`), or when it
+            // must not change (`--locked`: an outdated lockfile is an error, not a resolution)
+            "export"
+                if ["--frozen", "--locked"]
+                    .iter()
+                    .any(|f| words.iter().any(|w| w.value.as_deref() == Some(*f)))
+                    || truthy(env.var("UV_FROZEN"))
+                    || truthy(env.var("UV_LOCKED")) =>
+            {
+                return None;
+            }
+            // without build isolation the backend must already be installed
+            "build" if words.iter().any(|w| w.value.as_deref() == Some("--no-build-isolation")) => return None,
+            // `build` installs the build backend into an isolated environment through uv's cache
+            "sync" | "add" | "lock" | "run" | "export" | "build" => s,
             _ => return None,
         }
     } else {

@@ -43,8 +43,15 @@ pub const APT_CACHE: &str = "/var/cache/apt";
 pub const APT_LISTS: &str = "/var/lib/apt";
 
 /// `apt-get|apt|aptitude install|upgrade|…`: the package archives and the package lists.
+///
+/// `xx-apt-get` and `xx-apt` (tonistiigi/xx) add the target's architecture to dpkg and run the
+/// image's own `apt-get`/`apt` with the packages renamed for it: the same caches.
 pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
-    let name = basename(word(words, 0)?);
+    let name = match basename(word(words, 0)?) {
+        "xx-apt-get" => "apt-get",
+        "xx-apt" => "apt",
+        n => n,
+    };
     if !matches!(name, "apt-get" | "apt" | "aptitude") {
         return None;
     }
@@ -89,10 +96,19 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
 pub const APK_CACHE: &str = "/var/cache/apk";
 
 /// `apk add|upgrade|update|fix`.
+///
+/// `xx-apk` (tonistiigi/xx, the cross-compilation helper) passes its arguments to apk with
+/// `--root /` when the build and target platforms are the same and `--root /<target triple>`
+/// when they differ; apk keeps the index under the root's `var/cache/apk` and the packages in
+/// the root's `etc/apk/cache` (a link xx makes into `/etc/apk/cache/_<arch>` when that
+/// directory exists). Which root applies depends on `--platform` at build time, so the
+/// directory is not known here: a finding without a mount fix.
 pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
-    if basename(word(words, 0)?) != "apk" {
-        return None;
-    }
+    let cross = match basename(word(words, 0)?) {
+        "apk" => false,
+        "xx-apk" => true,
+        _ => return None,
+    };
     let sub = first_operand(words, 1, &APK)?;
     // `--no-network` installs only what is already on disk
     if !matches!(word(words, sub)?, "add" | "upgrade" | "update" | "fix")
@@ -110,13 +126,12 @@ pub(super) fn apk<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     };
     call.cache_off =
         call.has_word("--no-cache") || any_command(env, "apk cache removed", |w| removes(env.src, w, &[APK_CACHE]));
-    call.dirs = Some(dirs(
-        [call
-            .option(&["--cache-dir"])
-            .and_then(|d| env.scope.absolute(d))
-            .unwrap_or_else(|| APK_CACHE.to_string())],
-        false,
-    ));
+    call.dirs = match call.option(&["--cache-dir"]) {
+        Some(d) => env.scope.absolute(d),
+        None if cross => None,
+        None => Some(APK_CACHE.to_string()),
+    }
+    .map(|d| dirs([d], false));
     Some(call)
 }
 
@@ -128,6 +143,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         "dnf-3" => (Tool::Dnf, Some(DNF4_CACHE)),
         "dnf" => (Tool::Dnf, Some(dnf_cache(base))),
         "dnf5" => (Tool::Dnf, Some(DNF5_CACHE)),
+        "microdnf" => (Tool::Dnf, microdnf_cache(base)),
         // on EL8 and later `yum` is dnf; only a known base tells which one runs
         "yum" => (Tool::Yum, base.and_then(yum_cache)),
         "zypper" => (Tool::Zypper, Some("/var/cache/zypp")),
@@ -168,7 +184,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
                         .any(|x| matches!(x.value.as_deref(), Some("clean" | "cc")))
             }
             _ => {
-                matches!(prog, Some("dnf" | "dnf5" | "dnf-3" | "yum"))
+                matches!(prog, Some("dnf" | "dnf5" | "dnf-3" | "yum" | "microdnf"))
                     && w[1..].iter().any(|x| x.value.as_deref() == Some("clean"))
             }
         };
@@ -219,6 +235,34 @@ pub(super) fn dnf_cache(image: Option<&ImageRef>) -> &'static str {
     }
 }
 
+/// The cache of `microdnf` on a known base. microdnf 3, on libdnf, keeps it in `/var/cache/yum`
+/// (rpm-software-management/microdnf#73: "Default path is /var/cache/yum"); from Fedora 41 on,
+/// `microdnf` is dnf5 (`/var/cache/libdnf5`). `None` where dfix does not know which one the
+/// image has.
+pub(super) fn microdnf_cache(image: Option<&ImageRef>) -> Option<&'static str> {
+    let image = image?;
+    let name = image.name();
+    if matches!(name, "fedora" | "fedora-minimal") {
+        return Some(match major(&image.tag) {
+            Some(n) if n < 41 => "/var/cache/yum",
+            _ => DNF5_CACHE,
+        });
+    }
+    // `ubi8/ubi-minimal`, `ubi9-minimal`: RHEL 8 and 9 ship microdnf 3
+    let el = image
+        .path
+        .rsplit('/')
+        .nth(1)
+        .and_then(|p| p.strip_prefix("ubi"))
+        .and_then(|v| v.parse::<u32>().ok())
+        .or_else(|| {
+            name.strip_prefix("ubi")
+                .and_then(|v| v.strip_suffix("-minimal"))
+                .and_then(|v| v.parse().ok())
+        });
+    matches!(el, Some(8 | 9)).then_some("/var/cache/yum")
+}
+
 /// The cache of `yum` on a known base: yum 3 (`/var/cache/yum`) up to EL7 and Amazon Linux 2,
 /// dnf from EL8 on. `None` for an image dfix does not know.
 pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
@@ -249,6 +293,20 @@ pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// The link that makes apk keep downloaded packages in `/var/cache/apk`: apk keeps them only
+/// where `/etc/apk/cache` exists (Alpine wiki, "Local APK cache"; moby/buildkit#1009).
+pub const APK_LINK: &str = "ln -sf /var/cache/apk /etc/apk/cache";
+
+/// The command makes `/etc/apk/cache` (a link or a directory).
+pub fn makes_apk_cache_dir(src: &str, c: &Command) -> bool {
+    let words = c.effective().words;
+    word(words, 0).map(basename).is_some_and(|p| p == "ln" || p == "mkdir")
+        && words[1..].iter().any(|w| {
+            let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
+            raw.trim_end_matches('/') == "/etc/apk/cache"
+        })
 }
 
 /// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).

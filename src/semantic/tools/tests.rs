@@ -276,3 +276,108 @@ fn subcommands_past_options() {
     let (tool, dirs, _) = one("FROM debian\nRUN pip --cache-dir=/c --timeout 30 install x\n");
     assert_eq!((tool.as_str(), dirs), ("pip", Some(vec!["/c".to_string()])));
 }
+
+#[test]
+fn pip_that_downloads_nothing() {
+    for src in [
+        "pip install --no-deps /dist/*.whl",
+        "pip install --no-deps '/dist/a-1-py3-none-any.whl' b.whl",
+        "pip install --no-index --find-links /wheels -r requirements.txt",
+        "python -m pip install --no-index /src",
+        "PIP_NO_INDEX=1 pip install flask",
+    ] {
+        assert!(detect(&format!("FROM a\nRUN {src}\n")).is_empty(), "{src}");
+    }
+    for src in [
+        "pip install --no-deps flask",
+        "pip install --no-deps /dist/a.whl requests",
+        "pip install --no-deps -r requirements.txt",
+        "pip install --no-deps -e /src/a.whl",
+        "pip install --no-deps /src/a.tar.gz",
+        "pip install --no-deps https://example.com/a-1-py3-none-any.whl",
+        "pip install --no-deps $WHEEL",
+        "pip install --no-index -f https://example.com/w a",
+        "pip install /dist/a.whl",
+        // a value is not a requirement: `--target` takes one
+        "pip install --no-deps --target x.whl flask",
+    ] {
+        assert_eq!(one(&format!("FROM a\nRUN {src}\n")).0, "pip", "{src}");
+    }
+}
+
+#[test]
+fn uv_export_and_build() {
+    assert!(detect("FROM a\nRUN uv export --frozen -o r.txt\n").is_empty());
+    assert!(detect("FROM a\nRUN uv export --locked\n").is_empty());
+    assert!(detect("FROM a\nENV UV_FROZEN=1\nRUN uv export\n").is_empty());
+    assert!(detect("FROM a\nRUN uv build --no-build-isolation\n").is_empty());
+    assert_eq!(one("FROM a\nRUN uv export\n").0, "uv");
+    assert_eq!(
+        one("FROM a\nRUN uv build --wheel\n"),
+        ("uv".into(), d(&["/root/.cache/uv"]), false)
+    );
+}
+
+#[test]
+fn microdnf_and_xx() {
+    let dnf = |src: &str| one(src).1;
+    assert_eq!(
+        dnf("FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y tar\n"),
+        d(&["/var/cache/yum"])
+    );
+    assert_eq!(
+        dnf("FROM redhat/ubi8-minimal:8.10\nRUN microdnf install -y tar\n"),
+        d(&["/var/cache/yum"])
+    );
+    assert_eq!(
+        dnf("FROM registry.fedoraproject.org/fedora-minimal:40\nRUN microdnf install tar\n"),
+        d(&["/var/cache/yum"])
+    );
+    assert_eq!(
+        dnf("FROM fedora-minimal:42\nRUN microdnf install tar\n"),
+        d(&["/var/cache/libdnf5"])
+    );
+    assert_eq!(dnf("FROM rockylinux:9\nRUN microdnf install tar\n"), None);
+    assert!(one("FROM fedora-minimal:42\nRUN microdnf install tar && microdnf clean all\n").2);
+    assert_eq!(one("FROM alpine\nRUN xx-apk add gcc\n"), ("apk".into(), None, false));
+    assert!(one("FROM alpine\nRUN xx-apk add --no-cache gcc\n").2);
+    assert_eq!(
+        one("FROM debian\nRUN xx-apt-get install -y gcc\n").1,
+        d(&["/var/cache/apt", "/var/lib/apt"])
+    );
+    assert_eq!(one("FROM debian\nRUN xx-apt install -y gcc\n").0, "apt");
+}
+
+/// The calls of the last RUN as `Semantic` sees them (ARG defaults of command names expanded).
+fn detect_run(src: &str) -> Vec<(String, Vec<Option<String>>)> {
+    let m = parse(src);
+    let runs = crate::semantic::commands::runs(&m, src);
+    let r = runs.last().unwrap();
+    let file = Source::new(src);
+    calls(&file, &r.commands, &r.scope)
+        .iter()
+        .map(|c| (c.tool.to_string(), vec![assumed(c, src)]))
+        .collect()
+}
+
+#[test]
+fn command_name_from_a_variable() {
+    let v = detect_run("FROM a\nARG PIP_COMMAND=\"uv pip\"\nRUN $PIP_COMMAND install flask\n");
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].0, "uv");
+    assert_eq!(
+        v[0].1[0].as_deref(),
+        Some(" (assuming `$PIP_COMMAND` is `uv pip`, the value this file gives it)")
+    );
+    assert_eq!(
+        detect_run("FROM a\nENV PIP=pip\nRUN sudo ${PIP} install x\n")[0].0,
+        "pip"
+    );
+    // quoted: one word, a program named `uv pip`; no default; an option inside; set by the RUN
+    assert!(detect_run("FROM a\nARG P=\"uv pip\"\nRUN \"$P\" install x\n").is_empty());
+    assert!(detect_run("FROM a\nARG P\nRUN $P install x\n").is_empty());
+    assert!(detect_run("FROM a\nARG P=\"pip --no-cache-dir\"\nRUN $P install x\n").is_empty());
+    assert!(detect_run("FROM a\nARG P=pip\nRUN P=true; $P install x\n").is_empty());
+    // a plain name is not an assumption
+    assert_eq!(detect_run("FROM a\nRUN pip install x\n")[0].1[0], None);
+}

@@ -543,3 +543,35 @@ fn corpus_no_panic() {
     }
     assert!(scripts > 1000);
 }
+
+#[test]
+fn shell_c_scripts() {
+    let src = "bash -c \"pip install flask\" && sh -ec 'apk add curl && echo ok'";
+    // at offset 10 of a file: the inner commands' ranges are the file's
+    let file = format!("{}{src}", " ".repeat(10));
+    let s = parse_script(src, 10);
+    let got: Vec<(&str, bool)> = s.commands.iter().map(|c| (slice(&file, c.range), c.nested)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("bash -c \"pip install flask\"", false),
+            ("pip install flask", true),
+            ("sh -ec 'apk add curl && echo ok'", false),
+            ("apk add curl", true),
+            ("echo ok", true),
+        ]
+    );
+    // not literal, or not `-c`: left unread
+    for src in [
+        "sh -c \"pip install $X\"",
+        "sh -c \"$CMD\"",
+        "sh -c 'pip install '\"x\"",
+        "sh script.sh 'pip install x'",
+        "bash -o pipefail 'pip install x'",
+        "sh -c \"pip install \\\"x\\\"\"",
+    ] {
+        assert_eq!(parse_script(src, 0).commands.len(), 1, "{src}");
+    }
+    assert_eq!(parse_script("bash -o pipefail -c 'pip install x'", 0).commands.len(), 2);
+    assert_eq!(parse_script("sudo sh -c 'pip install x'", 0).commands.len(), 2);
+}

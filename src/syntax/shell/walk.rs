@@ -402,6 +402,7 @@ impl<'s> Walker<'s> {
         }
         let range = self.range(node.start_byte(), end.max(node.end_byte()));
         let idx = self.emit(range, assignments, words, ctx);
+        self.shell_c(idx, ctx, depth);
         // Substitutions inside the command, then what follows a here-document's start.
         for child in children(node) {
             if child.is_named() {
@@ -414,6 +415,69 @@ impl<'s> Walker<'s> {
             }
         }
         idx
+    }
+
+    /// The commands of `sh -c '<script>'` (and `bash`, `dash`, `ash` with `-c`), when the script
+    /// is one quoted literal whose text between the quotes is its value: a single-quoted word,
+    /// or a double-quoted one without `"`, `\`, `$` or `` ` `` inside. Its commands are then at
+    /// their own bytes of the file, and are added as nested commands (they run in a child
+    /// shell). Anything else (a variable, an escape, a concatenation) is left unread.
+    fn shell_c(&mut self, idx: usize, ctx: Ctx, depth: usize) {
+        let Some((start, end)) = self.shell_c_script(&self.out[idx]) else {
+            return;
+        };
+        if self.deep(depth + 1) {
+            return;
+        }
+        let inner = super::parse_script(&self.src[start..end], self.base + start);
+        if inner.has_error {
+            return;
+        }
+        for mut c in inner.commands {
+            c.nested = true;
+            c.conditional |= ctx.conditional;
+            self.out.push(c);
+        }
+    }
+
+    /// The script's bytes in `self.src` (inside the quotes), per [`Self::shell_c`].
+    fn shell_c_script(&self, cmd: &Command) -> Option<(usize, usize)> {
+        let words = cmd.effective().words;
+        let program = words.first()?.value.as_deref()?;
+        if !matches!(program.rsplit('/').next(), Some("sh" | "bash" | "dash" | "ash")) {
+            return None;
+        }
+        // options as the shells read them: clusters of one-letter flags (`-ec`, `-xeuc`), `-o`
+        // and `-O` with a value in the next word, bash's long options (`--rcfile` takes one)
+        let mut c = false;
+        let mut i = 1;
+        let script = loop {
+            let w = words.get(i)?;
+            let v = w.value.as_deref()?;
+            if v == "--" || !(v.starts_with('-') || v.starts_with('+')) || v.len() < 2 {
+                break w;
+            }
+            if v.starts_with("--") {
+                i += if matches!(v, "--rcfile" | "--init-file") { 2 } else { 1 };
+                continue;
+            }
+            c |= v.contains('c');
+            i += if v.contains(['o', 'O']) { 2 } else { 1 };
+        };
+        if !c || script.value.as_deref() == Some("--") {
+            return None;
+        }
+        let start = script.range.start.checked_sub(self.base)?;
+        let end = script.range.end.checked_sub(self.base)?;
+        let raw = self.src.get(start..end)?;
+        let quote = raw.chars().next()?;
+        let inside = raw.strip_prefix(quote)?.strip_suffix(quote)?;
+        let literal = match quote {
+            '\'' => !inside.contains('\''),
+            '"' => !inside.contains(['"', '\\', '$', '`']),
+            _ => false,
+        };
+        (literal && script.value.as_deref() == Some(inside)).then_some((start + 1, end - 1))
     }
 
     pub(super) fn attach_redirects(&mut self, idx: usize, redirects: &[Node<'_>], ctx: Ctx, depth: usize) {
