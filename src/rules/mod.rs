@@ -250,7 +250,11 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
     let read_runs = RULES
         .iter()
         .any(|r| r.meta.family == RUN_FAMILY && settings.is_enabled(r.id));
-    let runs = if read_runs { commands::runs(model) } else { Vec::new() };
+    let runs = if read_runs {
+        commands::runs_with(model, &settings.images)
+    } else {
+        Vec::new()
+    };
     let semantic = Semantic::new(&source, model, &runs);
     let judges = |r: &&Rule| r.meta.after_suppressions;
     for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && !judges(r)) {

@@ -38,6 +38,24 @@ impl ImageRef {
         p.strip_prefix("library/").unwrap_or(p)
     }
 
+    /// A Windows image by its name or tag: a name that contains `windows`, `nanoserver` or
+    /// `servercore` (`mcr.microsoft.com/windows/servercore`, `microsoft/nanoserver`), or a tag
+    /// that names a Windows variant ([`ImageRef::windows_tag`]).
+    pub fn is_windows(&self) -> bool {
+        ["windows", "nanoserver", "servercore"]
+            .iter()
+            .any(|w| self.path.contains(w))
+            || Self::windows_tag(&self.tag)
+    }
+
+    /// A tag that names a Windows variant: `windowsservercore-ltsc2022`, `nanoserver-1809`,
+    /// `ltsc2025`, `8.0-windowsserver-ltsc2022`.
+    pub fn windows_tag(tag: &str) -> bool {
+        ["windows", "nanoserver", "servercore", "ltsc"]
+            .iter()
+            .any(|w| tag.contains(w))
+    }
+
     /// An official image of Docker Hub (`python`, `library/python`, `docker.io/library/python`).
     pub fn is_official(&self) -> bool {
         !self.repo().contains('/')

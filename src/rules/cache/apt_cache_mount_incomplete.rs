@@ -1,5 +1,4 @@
 use super::common::KEEP_PACKAGES;
-use crate::semantic::image::debian_based;
 use crate::semantic::tools::system::{docker_clean_removed, touches_docker_clean};
 use super::edits;
 use crate::semantic::commands::basename;
@@ -65,7 +64,7 @@ pub fn check(ctx: &mut Context) {
         let archives = mounts.iter().find(|(_, t)| covers(t, ARCHIVES) || covers(APT_CACHE, t));
         let lists = mounts.iter().find(|(_, t)| covers(t, LISTS) || covers(APT_LISTS, t));
         if let Some((m, t)) = archives
-            && scope.image.as_ref().is_some_and(debian_based)
+            && scope.debian_based()
             && !docker_clean_removed(src, all, cleaned[index], first_install)
         {
             let eol = model.line_ending.as_str();

@@ -3,7 +3,6 @@ use super::missing_mount::{self, Found, Prefer, Spec};
 use crate::semantic::tools::{Call, Tool};
 use super::common::KEEP_PACKAGES;
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
-use crate::semantic::image::debian_based;
 use crate::semantic::tools::system::{docker_clean_removed, is_update, touches_docker_clean};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::syntax::shell::Command;
@@ -50,7 +49,7 @@ fn amend(f: &Found, d: &mut Diagnostic, relies: &[bool], cleaned: &[bool]) {
         d.fix = append_to_run(f.src, ins, CLEAN)
             .map(|e| Fix::safe("Remove the package lists at the end of the `RUN`", vec![e]));
     } else if let Some(fix) = &d.fix
-        && f.scope.image.as_ref().is_some_and(debian_based)
+        && f.scope.debian_based()
         && !docker_clean_removed(f.src, f.commands, cleaned[f.index], f.call.cmd.range.start)
     {
         // keeping the downloaded packages too needs the image's apt configuration changed
