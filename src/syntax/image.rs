@@ -80,5 +80,16 @@ mod tests {
         assert_eq!((i.repo(), i.name(), i.tag.as_str()), ("golang", "golang", "1.23"));
         assert!(i.is_official());
         assert!(ImageRef::parse("library/node").is_official());
+        for w in [
+            "mcr.microsoft.com/windows/servercore:ltsc2022",
+            "mcr.microsoft.com/windows/nanoserver",
+            "python:3.12-windowsservercore-ltsc2022",
+            "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809",
+            "mcr.microsoft.com/powershell:lts-windowsserver-ltsc2022",
+            "corp/build:ltsc2025",
+        ] {
+            assert!(ImageRef::parse(w).is_windows(), "{w}");
+        }
+        assert!(!ImageRef::parse("python:3.12-slim").is_windows());
     }
 }
