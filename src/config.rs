@@ -130,6 +130,112 @@ struct RawFile {
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
     rules: Option<ordered::Pairs<Spanned<String>, RuleTable>>,
+    images: Option<ordered::Pairs<Spanned<String>, RuleTable>>,
+}
+
+/// The keys of an `[images."pattern"]` table.
+const IMAGE_KEYS: &[&str] = &[
+    "user",
+    "uid",
+    "gid",
+    "home",
+    "distro",
+    "docker-clean",
+    "windows",
+    "shell",
+    "env",
+];
+
+/// `[images."pattern"]`: the facts a configuration declares about base images.
+fn image_table(
+    path: &Path,
+    text: &str,
+    pattern: &Spanned<String>,
+    table: &RuleTable,
+) -> Result<crate::semantic::image::Declared, ConfigError> {
+    use crate::semantic::image::{Declared, Distro};
+    let p = pattern.get_ref();
+    if p.is_empty() || p.contains(char::is_whitespace) {
+        return Err(located(
+            path,
+            text,
+            pattern.span(),
+            format!("invalid image pattern `{p}`: an image name, `*` for any characters"),
+        ));
+    }
+    let mut d = Declared {
+        pattern: p.clone(),
+        ..Declared::default()
+    };
+    for (key, value) in &table.0 {
+        let k = key.get_ref().as_str();
+        let bad = |expected: &str| {
+            located(
+                path,
+                text,
+                value.span(),
+                format!("`images.\"{p}\".{k}` must be {expected}"),
+            )
+        };
+        let id = |v: &Value| match v {
+            Value::Integer(n) => u32::try_from(*n).ok(),
+            _ => None,
+        };
+        let string = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+        match k {
+            "user" => d.user = Some(string(value.get_ref()).ok_or_else(|| bad("a user name"))?),
+            "uid" => d.uid = Some(id(value.get_ref()).ok_or_else(|| bad("a number from 0 to 4294967295"))?),
+            "gid" => d.gid = Some(id(value.get_ref()).ok_or_else(|| bad("a number from 0 to 4294967295"))?),
+            "home" => {
+                d.home = Some(
+                    string(value.get_ref())
+                        .filter(|h| h.starts_with('/'))
+                        .ok_or_else(|| bad("an absolute path"))?,
+                )
+            }
+            "distro" => {
+                d.distro = Some(value.get_ref().as_str().and_then(Distro::parse).ok_or_else(|| {
+                    bad(&format!(
+                        "one of {}",
+                        Distro::NAMES
+                            .iter()
+                            .map(|n| format!("\"{n}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?)
+            }
+            "docker-clean" => d.docker_clean = Some(value.get_ref().as_bool().ok_or_else(|| bad("`true` or `false`"))?),
+            "windows" => d.windows = Some(value.get_ref().as_bool().ok_or_else(|| bad("`true` or `false`"))?),
+            "shell" => match value.get_ref() {
+                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_str) => {
+                    d.shell = Some(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                }
+                _ => return Err(bad("a non-empty list of strings (the `SHELL` argv)")),
+            },
+            "env" => match value.get_ref() {
+                Value::Table(vars) if vars.values().all(Value::is_str) => {
+                    d.env = vars
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                }
+                _ => return Err(bad("a table of strings (`{ NAME = \"value\" }`)")),
+            },
+            _ => {
+                return Err(located(
+                    path,
+                    text,
+                    key.span(),
+                    format!(
+                        "`images.\"{p}\"` has no key `{k}`{}",
+                        did_you_mean(k, IMAGE_KEYS.iter().copied())
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(d)
 }
 
 fn severity(s: &str) -> Option<Severity> {
@@ -309,6 +415,9 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
                 value: v,
             });
         }
+    }
+    for (pattern, table) in raw.images.iter().flat_map(|p| &p.0) {
+        layer.images.push(image_table(path, &text, pattern, table)?);
     }
     let extends = raw.extend.as_ref().map(|e| base.join(e.get_ref()));
     if let (Some(e), Some(target)) = (&raw.extend, &extends)
@@ -627,7 +736,7 @@ strict = true
         assert_eq!(e.snippet, "  |\n2 | selekt = [\"x\"]\n  | ^^^^^^");
         let e = err("selct = [\"cache\"]\n");
         assert!(
-            e.message.ends_with(", `rules`; did you mean `select`?"),
+            e.message.ends_with(", `rules`, `images`; did you mean `select`?"),
             "{}",
             e.message
         );
@@ -691,6 +800,64 @@ strict = true
         assert_eq!(e.line, 1);
         let e = err("select = \n");
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn images() {
+        use crate::semantic::image::{BaseUser, Distro, facts};
+        use crate::syntax::image::ImageRef;
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "base.toml", "[images.\"corp/*\"]\ndistro = \"alpine\"\n");
+        let p = write(
+            d.path(),
+            "dfix.toml",
+            r#"
+extend = "base.toml"
+[images."corp/python-base*"]
+user = "app"
+uid = 10001
+gid = 10001
+home = "/home/app"
+distro = "debian"
+docker-clean = false
+shell = ["/bin/bash", "-o", "pipefail", "-c"]
+env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
+"#,
+        );
+        let s = Settings::from_layers(&load_chain(&p).unwrap()).unwrap();
+        assert_eq!(s.images.len(), 2);
+        let f = facts(&ImageRef::parse("docker.io/corp/python-base:3.12@sha256:ab"), &s.images).unwrap();
+        assert!(matches!(&f.user, BaseUser::User(u) if u.uid == Some(10001) && u.home.as_deref() == Some("/home/app")));
+        assert_eq!((f.distro, f.docker_clean), (Distro::Debian, Some(false)));
+        assert_eq!(f.env.len(), 2);
+        assert_eq!(
+            facts(&ImageRef::parse("corp/other"), &s.images).unwrap().distro,
+            Distro::Alpine
+        );
+
+        let e = err("[images.\"corp/x\"]\nusr = \"app\"\n");
+        assert_eq!((e.line, e.column), (2, 1));
+        assert_eq!(e.message, "`images.\"corp/x\"` has no key `usr`; did you mean `user`?");
+        let e = err("[images.\"corp/x\"]\nuid = -1\n");
+        assert_eq!(
+            e.message,
+            "`images.\"corp/x\".uid` must be a number from 0 to 4294967295"
+        );
+        let e = err("[images.\"corp/x\"]\ndistro = \"arch\"\n");
+        assert!(
+            e.message
+                .starts_with("`images.\"corp/x\".distro` must be one of \"debian\""),
+            "{}",
+            e.message
+        );
+        let e = err("[images.\"corp/x\"]\nhome = \"app\"\n");
+        assert_eq!(e.message, "`images.\"corp/x\".home` must be an absolute path");
+        let e = err("[images.\"corp/x\"]\nenv = { A = 1 }\n");
+        assert_eq!((e.line, e.column), (2, 7));
+        let e = err("[images.\"corp/x\"]\nshell = []\n");
+        assert!(e.message.contains("non-empty list"), "{}", e.message);
+        let e = err("[images.\"corp x\"]\nuser = \"a\"\n");
+        assert!(e.message.starts_with("invalid image pattern"), "{}", e.message);
     }
 
     #[test]

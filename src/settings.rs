@@ -158,6 +158,8 @@ pub struct Layer {
     pub exclude: Option<Vec<PathGlob>>,
     pub extend_exclude: Vec<PathGlob>,
     pub options: Vec<RuleOption>,
+    /// `[images."pattern"]`: facts declared about base images, in declaration order.
+    pub images: Vec<crate::semantic::image::Declared>,
 }
 
 /// `[severity] <selector> = <severity>`.
@@ -189,6 +191,8 @@ pub struct Settings {
     exclude: Vec<PathGlob>,
     /// The configuration files in effect, outermost first.
     pub sources: Vec<PathBuf>,
+    /// The base images declared by the configuration files, the base file's first.
+    pub images: Vec<crate::semantic::image::Declared>,
 }
 
 impl Default for Settings {
@@ -300,6 +304,7 @@ impl Settings {
             per_file_ignores: Vec::new(),
             exclude: Vec::new(),
             sources: Vec::new(),
+            images: Vec::new(),
         };
         for layer in layers {
             if let Some(select) = &layer.select {
@@ -351,6 +356,7 @@ impl Settings {
                 s.options.set(&o.rule, &o.key, o.value.clone());
             }
             s.sources.extend(layer.source.clone());
+            s.images.extend(layer.images.iter().cloned());
         }
         for (i, rule) in RULES.iter().enumerate() {
             if rule.meta.status == Status::Preview && !s.preview && !explicit[i] {

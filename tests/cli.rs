@@ -1026,6 +1026,45 @@ fn nearest_config_applies_per_file_and_the_cli_wins() {
 }
 
 #[test]
+fn declared_base_images_give_the_user_home_and_environment() {
+    let df = "FROM docker.io/corp/python-base:3.12\nRUN pip install flask\n";
+    let toml = "[images.\"corp/python-base*\"]\nuser = \"app\"\nuid = 10001\ngid = 10001\nhome = \"/home/app\"\n";
+    let d = tree(&[("Dockerfile", df), ("dfix.toml", toml)]);
+    let o = run(
+        d.path(),
+        &["--format", "concise", "--select", "pip-without-cache-mount"],
+    );
+    assert!(stdout(&o).contains("`/home/app/.cache/pip`"), "{}", stdout(&o));
+    // no fix until the cache directory exists as the user's: BuildKit would create it as root's
+    assert!(!stdout(&o).contains("[*]"), "{}", stdout(&o));
+    let made = "FROM docker.io/corp/python-base:3.12\nRUN mkdir -p /home/app/.cache/pip\nRUN pip install flask\n";
+    fs::write(d.path().join("Dockerfile"), made).unwrap();
+    let o = run(d.path(), &["--diff", "--select", "pip-without-cache-mount"]);
+    assert!(
+        stdout(&o).contains("--mount=type=cache,target=/home/app/.cache/pip,uid=10001,gid=10001"),
+        "{}",
+        stdout(&o)
+    );
+    // the image's environment: pip keeps no cache there
+    let toml = "[images.\"corp/python-base*\"]\nenv = { PIP_NO_CACHE_DIR = \"1\" }\n";
+    let d = tree(&[("Dockerfile", df), ("dfix.toml", toml)]);
+    let o = run(
+        d.path(),
+        &["--format", "concise", "--select", "pip-without-cache-mount"],
+    );
+    assert_eq!(stdout(&o), "");
+    // a bad key is located
+    let d = tree(&[("Dockerfile", df), ("dfix.toml", "[images.\"corp/*\"]\nhome = 1\n")]);
+    let o = run(d.path(), &[]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("dfix.toml:2:8: `images.\"corp/*\".home` must be an absolute path"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn config_named_on_the_command_line_may_live_outside_the_tree() {
     let conf = tree(&[("shared.toml", "[severity]\npip-without-cache-mount = \"error\"\n")]);
     let d = tree(&[("Dockerfile", SEED), ("dfix.toml", "ignore = [\"ALL\"]\n")]);

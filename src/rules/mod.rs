@@ -253,7 +253,7 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
         .iter()
         .any(|r| r.meta.family == RUN_FAMILY && settings.is_enabled(r.id));
     let runs = if read_runs {
-        commands::runs(model, src)
+        commands::runs_with(model, src, &settings.images)
     } else {
         Vec::new()
     };

@@ -1,6 +1,7 @@
 //! The commands a RUN executes and the environment each command sees: every valid RUN of the
 //! file with its scope and commands, built once per file ([`super::Semantic`]).
 
+use super::image::Declared;
 use crate::semantic::scope::{self, Scope, Var};
 use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm, VarRef};
 use crate::syntax::shell::{Command, Word};
@@ -37,8 +38,13 @@ impl RunRef<'_> {
 /// from one pass over the file. Rules get them from [`Semantic`](super::Semantic), which works
 /// them out once per file. `src` is the file's text.
 pub fn runs<'m>(model: &'m Dockerfile, src: &str) -> Vec<RunRef<'m>> {
+    runs_with(model, src, &[])
+}
+
+/// [`runs`], with the base images the configuration declares.
+pub fn runs_with<'m>(model: &'m Dockerfile, src: &str, images: &[Declared]) -> Vec<RunRef<'m>> {
     let mut out = Vec::new();
-    scope::walk(model, |index, scope| {
+    scope::walk_with(model, images, |index, scope| {
         let ins = &model.instructions[index];
         let eff = ins.effective();
         if !ins.invalid

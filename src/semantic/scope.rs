@@ -1,7 +1,7 @@
 //! What is in effect at an instruction: variables (ENV and ARG through the stage chain), the
 //! user and their uid/gid/home, and the working directory.
 
-use super::image;
+use super::image::{self, BaseUser, Declared, ImageFacts};
 use crate::syntax::image::ImageRef;
 use crate::syntax::model::{Body, Dockerfile, Instruction, Kind, Value};
 use crate::syntax::shell::Command;
@@ -37,6 +37,9 @@ pub struct Scope {
     pub base: Option<String>,
     /// [`Scope::base`], parsed.
     pub image: Option<ImageRef>,
+    /// What is known of that image (the built-in table and the configuration); `None` when it
+    /// is unknown.
+    pub facts: Option<Arc<ImageFacts>>,
 }
 
 impl Scope {
@@ -51,6 +54,18 @@ impl Scope {
 
     pub fn resolve(&self, value: &Value) -> Option<String> {
         value.resolve(&|n| self.lookup(n))
+    }
+
+    /// The base image is Debian or Ubuntu with apt's `docker-clean`
+    /// ([`image::debian_based`], with the configuration's declarations).
+    pub fn debian_based(&self) -> bool {
+        match (&self.facts, &self.image) {
+            (Some(f), _) => {
+                f.docker_clean == Some(true) && matches!(f.distro, image::Distro::Debian | image::Distro::Ubuntu)
+            }
+            (None, Some(i)) => image::debian_based(i),
+            (None, None) => false,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Var> {
@@ -95,7 +110,16 @@ pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
 /// Calls `f` with each instruction's index and the scope in effect just before it runs, in
 /// source order, until `f` breaks: one forward pass over the file, each stage starting from the
 /// end of the stage it is built on. Instructions that change nothing share one scope.
-pub fn walk<B>(model: &Dockerfile, mut f: impl FnMut(usize, &Arc<Scope>) -> ControlFlow<B>) -> Option<B> {
+pub fn walk<B>(model: &Dockerfile, f: impl FnMut(usize, &Arc<Scope>) -> ControlFlow<B>) -> Option<B> {
+    walk_with(model, &[], f)
+}
+
+/// [`walk`], with the base images the configuration declares (`[images."pattern"]`).
+pub fn walk_with<B>(
+    model: &Dockerfile,
+    images: &[Declared],
+    mut f: impl FnMut(usize, &Arc<Scope>) -> ControlFlow<B>,
+) -> Option<B> {
     // meta ARGs (before the first FROM) are visible only where a stage declares them again
     let meta: HashMap<String, Var> = model
         .instructions
@@ -130,7 +154,7 @@ pub fn walk<B>(model: &Dockerfile, mut f: impl FnMut(usize, &Arc<Scope>) -> Cont
                 apply(state, ins, &meta);
                 state
             }
-            _ => &mut cur.insert((stage, start(model, stage, &meta, &ends))).1,
+            _ => &mut cur.insert((stage, start(model, stage, &meta, &ends, images))).1,
         };
         if let ControlFlow::Break(b) = f(index, &state.scope) {
             return Some(b);
@@ -166,12 +190,19 @@ fn empty() -> Scope {
         workdir: None,
         base: None,
         image: None,
+        facts: None,
     }
 }
 
 /// The state at the FROM of `stage`: the end of the stage it is built on, else its base image's
 /// documented environment and users.
-fn start(model: &Dockerfile, stage: usize, meta: &HashMap<String, Var>, ends: &[Option<State>]) -> State {
+fn start(
+    model: &Dockerfile,
+    stage: usize,
+    meta: &HashMap<String, Var>,
+    ends: &[Option<State>],
+    images: &[Declared],
+) -> State {
     let st = &model.stages[stage];
     if let Some(parent) = st.parent.filter(|&p| p < stage)
         && let Some(end) = &ends[parent]
@@ -190,17 +221,33 @@ fn start(model: &Dockerfile, stage: usize, meta: &HashMap<String, Var>, ends: &[
     });
     if let Some(base) = base {
         let image = ImageRef::parse(&base);
-        for (k, v) in image::documented_env(&image) {
-            scope.env.insert((*k).into(), Some((*v).into()));
+        let facts = image::facts(&image, images);
+        if let Some(facts) = &facts {
+            for (k, v) in &facts.env {
+                scope.env.insert(k.clone(), Some(v.clone()));
+            }
+            for u in &facts.users {
+                if let Some(uid) = u.uid {
+                    users.push(KnownUser {
+                        name: u.name.clone(),
+                        uid,
+                        gid: u.gid,
+                        home: u.home.clone(),
+                    });
+                }
+            }
+            // the user the image leaves RUN to; an image that is not known stays root for now
+            scope.user = match &facts.user {
+                BaseUser::Root | BaseUser::Unknown => UserInfo::Root,
+                BaseUser::User(u) => UserInfo::NonRoot {
+                    name: u.name.clone(),
+                    uid: u.uid,
+                    gid: u.gid,
+                    home: u.home.clone(),
+                },
+            };
         }
-        for u in image::documented_users(&image) {
-            users.push(KnownUser {
-                name: u.name.into(),
-                uid: u.uid,
-                gid: u.gid,
-                home: Some(u.home.into()),
-            });
-        }
+        scope.facts = facts.map(Arc::new);
         scope.base = Some(base);
         scope.image = Some(image);
     }

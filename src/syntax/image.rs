@@ -38,6 +38,24 @@ impl ImageRef {
         p.strip_prefix("library/").unwrap_or(p)
     }
 
+    /// A Windows image by its name or tag: a name that contains `windows`, `nanoserver` or
+    /// `servercore` (`mcr.microsoft.com/windows/servercore`, `microsoft/nanoserver`), or a tag
+    /// that names a Windows variant ([`ImageRef::windows_tag`]).
+    pub fn is_windows(&self) -> bool {
+        ["windows", "nanoserver", "servercore"]
+            .iter()
+            .any(|w| self.path.contains(w))
+            || Self::windows_tag(&self.tag)
+    }
+
+    /// A tag that names a Windows variant: `windowsservercore-ltsc2022`, `nanoserver-1809`,
+    /// `ltsc2025`, `8.0-windowsserver-ltsc2022`.
+    pub fn windows_tag(tag: &str) -> bool {
+        ["windows", "nanoserver", "servercore", "ltsc"]
+            .iter()
+            .any(|w| tag.contains(w))
+    }
+
     /// An official image of Docker Hub (`python`, `library/python`, `docker.io/library/python`).
     pub fn is_official(&self) -> bool {
         !self.repo().contains('/')
@@ -62,5 +80,16 @@ mod tests {
         assert_eq!((i.repo(), i.name(), i.tag.as_str()), ("golang", "golang", "1.23"));
         assert!(i.is_official());
         assert!(ImageRef::parse("library/node").is_official());
+        for w in [
+            "mcr.microsoft.com/windows/servercore:ltsc2022",
+            "mcr.microsoft.com/windows/nanoserver",
+            "python:3.12-windowsservercore-ltsc2022",
+            "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809",
+            "mcr.microsoft.com/powershell:lts-windowsserver-ltsc2022",
+            "corp/build:ltsc2025",
+        ] {
+            assert!(ImageRef::parse(w).is_windows(), "{w}");
+        }
+        assert!(!ImageRef::parse("python:3.12-slim").is_windows());
     }
 }

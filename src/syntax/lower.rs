@@ -112,7 +112,10 @@ fn build(src: &str, parallel: Option<bool>, reuse: Option<&Reuse>) -> Dockerfile
                 });
                 let posix = match parent {
                     Some(p) => stages[p].posix_shell,
-                    None => !base.as_deref().is_some_and(is_windows_image),
+                    // a Windows image by name or tag (`ImageRef::is_windows`): RUN goes to `cmd`
+                    None => !base
+                        .as_deref()
+                        .is_some_and(|b| crate::syntax::image::ImageRef::parse(b).is_windows()),
                 };
                 stages.push(Stage {
                     from: index,
@@ -176,22 +179,6 @@ fn build(src: &str, parallel: Option<bool>, reuse: Option<&Reuse>) -> Dockerfile
         comments: scanned.comments,
         line_starts,
     }
-}
-
-/// `FROM mcr.microsoft.com/windows/servercore…` and the like: RUN goes to `cmd` by default.
-fn is_windows_image(image: &str) -> bool {
-    let i = image.to_ascii_lowercase();
-    [
-        "windows/servercore",
-        "windows/nanoserver",
-        "windows/server",
-        "mcr.microsoft.com/windows",
-        "nanoserver",
-        "servercore",
-        "windowsservercore",
-    ]
-    .iter()
-    .any(|w| i.contains(w))
 }
 
 fn is_posix_shell(program: &str) -> bool {

@@ -11,7 +11,6 @@
 use super::contradiction::rm_operands;
 use crate::semantic::Semantic;
 use crate::semantic::commands::Commands;
-use crate::semantic::image::debian_based;
 use crate::semantic::paths::covers;
 use crate::semantic::scope::Scope;
 use crate::semantic::tools::system::{apt_subcommand, docker_clean_removed, is_update};
@@ -39,7 +38,7 @@ pub enum DockerClean {
 pub fn docker_clean(src: &str, scope: &Scope, commands: &Commands, earlier: bool, at: usize) -> DockerClean {
     if docker_clean_removed(src, commands, earlier, at) {
         DockerClean::Removed
-    } else if scope.image.as_ref().is_some_and(debian_based) {
+    } else if scope.debian_based() {
         DockerClean::InPlace
     } else {
         DockerClean::Unknown
