@@ -53,10 +53,10 @@ pub fn check(ctx: &mut Context) {
 /// when nothing deletes them anyway (`docker-clean`, or the RUN's own clean-up).
 fn amend(f: &Found, d: &mut Diagnostic, relied: &[bool], cleaned: &[bool]) {
     let at = f.call.cmd.range.start;
-    let dc = apt::docker_clean(f.src, f.scope, f.commands, cleaned[f.index], at);
-    let stay = apt::lists_stay(f.commands, at, relied[f.index]);
+    let dc = apt::docker_clean(f.src, &f.r.scope, &f.r.commands, cleaned[f.r.index], at);
+    let stay = apt::lists_stay(&f.r.commands, at, relied[f.r.index]);
     if f.prefer == Prefer::Clean {
-        let ins = f.model.instructions[f.index].effective();
+        let ins = f.model.instructions[f.r.index].effective();
         let command = if dc == DockerClean::Removed { CLEAN_ALL } else { CLEAN };
         d.fix = append_to_run(f.src, ins, command).map(|e| {
             // removing the lists is only harmless when every apt install that follows
@@ -74,7 +74,7 @@ fn amend(f: &Found, d: &mut Diagnostic, relied: &[bool], cleaned: &[bool]) {
     if d.fix.is_none() {
         return;
     }
-    let deletes = f.commands.iter().any(|c| apt::deletes_packages(f.src, c, f.scope));
+    let deletes = f.r.commands.iter().any(|c| apt::deletes_packages(f.src, c, &f.r.scope));
     let (dirs, reason): (&[&str], _) = match (dc, stay, deletes) {
         (DockerClean::InPlace, None, _) | (_, None, true) => (&[LISTS], None),
         (DockerClean::InPlace, Some(why), _) => (
@@ -85,18 +85,18 @@ fn amend(f: &Found, d: &mut Diagnostic, relied: &[bool], cleaned: &[bool]) {
         (_, None, false) => (&[APT_CACHE, APT_LISTS], None),
         (_, Some(_), false) => (&[APT_CACHE], None),
     };
-    d.fix = mount_fix(f.call, f.run, f.scope, f.model.escape, dirs, Vec::new(), true);
+    d.fix = mount_fix(f.call, f.r.run, &f.r.scope, f.model.escape, dirs, Vec::new(), true);
     d.no_fix_reason = reason.filter(|_| d.fix.is_none());
     if dc == DockerClean::InPlace && !deletes {
         // keeping the downloaded packages too needs the image's apt configuration changed
         let eol = f.model.line_ending.as_str();
-        let keep = insert_line_above(&f.model.instructions[f.index], KEEP_PACKAGES, eol);
+        let keep = insert_line_above(&f.model.instructions[f.r.index], KEEP_PACKAGES, eol);
         let dirs: &[&str] = if stay.is_none() {
             &[APT_CACHE, APT_LISTS]
         } else {
             &[APT_CACHE]
         };
-        if let Some(mut fix) = mount_fix(f.call, f.run, f.scope, f.model.escape, dirs, vec![keep], false) {
+        if let Some(mut fix) = mount_fix(f.call, f.r.run, &f.r.scope, f.model.escape, dirs, vec![keep], false) {
             let what = if stay.is_none() {
                 "apt's caches"
             } else {

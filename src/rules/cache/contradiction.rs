@@ -9,10 +9,10 @@
 use super::Context;
 use super::common;
 use crate::diagnostic::{Edit, Fix};
-use crate::semantic::commands::{self, RunRef, basename};
+use crate::semantic::commands::{self, RunRef, basename, word};
 use crate::semantic::paths::{covers, mount_target};
 use crate::semantic::scope::Scope;
-use crate::semantic::tools::Call;
+use crate::semantic::tools::{Call, Tool};
 use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::mounts::MountType;
 use crate::syntax::shell::{Command, ConnectorKind, Word};
@@ -527,5 +527,88 @@ mod tests {
         assert_eq!(reach("/root", Some("{.cache,.npm}"), pip), Some((Reach::Holder, false)));
         assert_eq!(reach("/tmp", None, pip), None);
         assert_eq!(reach("/root/.cache/pi", None, pip), None);
+    }
+}
+
+/// Which of a tool's cache directories a clean-up command empties.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    All,
+    /// Go's build cache (`go clean -cache`).
+    GoBuild,
+    /// Go's module cache (`go clean -modcache`).
+    GoModules,
+}
+
+fn versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base)
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The operand after index `i` (options skipped).
+fn operand_after(words: &[Word], i: usize) -> Option<&str> {
+    first_operand(words, i + 1).and_then(|j| word(words, j))
+}
+
+/// A clean-up command: the tool whose cache it empties, and which part.
+pub fn clean_up(cmd: &Command) -> Option<(Tool, Vec<Which>)> {
+    let words = cmd.effective().words;
+    let name = basename(word(words, 0)?);
+    let first = first_operand(words, 1)?;
+    let sub = word(words, first)?;
+    let all = || Some(vec![Which::All]);
+    match name {
+        _ if versioned(name, "pip") && sub == "cache" => {
+            matches!(operand_after(words, first), Some("purge" | "remove")).then_some((Tool::Pip, vec![Which::All]))
+        }
+        _ if versioned(name, "python") => {
+            let m = words.iter().position(|w| w.value.as_deref() == Some("-m"))?;
+            if word(words, m + 1) != Some("pip") {
+                return None;
+            }
+            let c = first_operand(words, m + 2)?;
+            (word(words, c) == Some("cache") && matches!(operand_after(words, c), Some("purge" | "remove")))
+                .then_some((Tool::Pip, vec![Which::All]))
+        }
+        "npm" if sub == "cache" => {
+            matches!(operand_after(words, first), Some("clean" | "clear" | "rm")).then_some((Tool::Npm, all()?))
+        }
+        "yarn" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some((Tool::Yarn, all()?)),
+        "uv" if sub == "cache" => (operand_after(words, first) == Some("clean")).then_some((Tool::Uv, all()?)),
+        "go" if sub == "clean" => {
+            let mut which = Vec::new();
+            for w in &words[first + 1..] {
+                match w.value.as_deref() {
+                    Some("-cache" | "--cache") => which.push(Which::GoBuild),
+                    Some("-modcache" | "--modcache") => which.push(Which::GoModules),
+                    _ => {}
+                }
+            }
+            (!which.is_empty()).then_some((Tool::Go, which))
+        }
+        "conda" | "mamba" | "micromamba" if sub == "clean" => Some((Tool::Conda, vec![Which::All])),
+        "dnf" | "dnf5" | "dnf-3" | "yum" if sub == "clean" => {
+            let what = operand_after(words, first)?;
+            if !matches!(what, "all" | "packages" | "metadata" | "dbcache") {
+                return None;
+            }
+            Some((if name == "yum" { Tool::Yum } else { Tool::Dnf }, vec![Which::All]))
+        }
+        "zypper" if matches!(sub, "clean" | "cc") => Some((Tool::Zypper, vec![Which::All])),
+        _ => None,
+    }
+}
+
+/// The directories of `call` that `which` selects.
+pub fn selected(call: &Call, which: Which) -> Vec<String> {
+    let Some(dirs) = &call.dirs else { return Vec::new() };
+    let paths: Vec<String> = dirs.iter().map(|d| d.path.clone()).collect();
+    match (which, call.tool, paths.len()) {
+        (Which::All, _, _) => paths,
+        // `go build` and friends: [build cache, module cache]; `go mod …`: [module cache]
+        (Which::GoBuild, Tool::Go, 2) => vec![paths[0].clone()],
+        (Which::GoModules, Tool::Go, 2) => vec![paths[1].clone()],
+        (Which::GoModules, Tool::Go, 1) => paths,
+        _ => Vec::new(),
     }
 }

@@ -3,12 +3,14 @@
 //! cache out of the image some other way (the tool's "no cache" switch or its clean-up).
 
 use super::common;
-use super::contradiction::{Reach, disjoint, mv_sources, operand, remove_command, remove_word, rm_operands};
+use super::contradiction::{
+    Reach, clean_up, disjoint, mv_sources, operand, remove_command, remove_word, rm_operands, selected,
+};
 use super::edits;
 use super::{Context, OptionKind, OptionSpec};
 use crate::diagnostic::{AddedMount, Diagnostic, Edit, Fix};
 use crate::semantic::Semantic;
-use crate::semantic::commands::{self, Commands, RunRef, basename};
+use crate::semantic::commands::{self, RunRef, basename};
 use crate::semantic::paths::{self, covers, mount_target};
 use crate::semantic::scope::{Scope, UserInfo};
 use crate::semantic::tools::{self, CacheDir, Call, Tool};
@@ -40,13 +42,9 @@ pub type CleanFix = fn(&Call, &Instruction) -> Option<Fix>;
 pub struct Found<'a> {
     pub src: &'a str,
     pub model: &'a Dockerfile,
-    /// The instruction's index (an ONBUILD's, for a trigger).
-    pub index: usize,
+    /// The RUN, its scope and its commands.
+    pub r: &'a RunRef<'a>,
     pub call: &'a Call<'a>,
-    pub run: &'a Run,
-    pub scope: &'a Scope,
-    /// The commands of the RUN.
-    pub commands: &'a Commands<'a>,
     pub prefer: Prefer,
 }
 
@@ -234,11 +232,8 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
             let found = Found {
                 src,
                 model,
-                index: r.index,
+                r,
                 call,
-                run,
-                scope,
-                commands: &r.commands,
                 prefer,
             };
             amend(&found, diagnostic);
@@ -323,7 +318,23 @@ fn mount_fix(
             target: m.target,
         })
         .collect();
-    if dropped.is_empty() {
+    // the tool's own clean-up of the directory in the RUN (before the call, or of a part of
+    // it) would empty the new mount
+    let cleanups: Vec<&Command> = r
+        .commands
+        .iter()
+        .map(|c| &**c)
+        .filter(|c| {
+            clean_up(c).is_some_and(|(tool, which)| {
+                tool == call.tool
+                    && which
+                        .iter()
+                        .flat_map(|&w| selected(call, w))
+                        .any(|p| missing.iter().any(|d| covers(&p, &d.path) || covers(&d.path, &p)))
+            })
+        })
+        .collect();
+    if dropped.is_empty() && cleanups.is_empty() {
         return Ok(Fix::safe(format!("Mount a BuildKit cache at {targets}"), edits).with_added_mounts(added));
     }
     // the `rm` of a mount point fails: it goes, and with it the removal of whatever an earlier
@@ -357,13 +368,23 @@ fn mount_fix(
             }
         }
     }
+    for cmd in &cleanups {
+        let Some((edit, _)) = remove_command(src, model, r, cmd) else {
+            return Err(Some(format!(
+                "`{}` would empty a cache mount on {targets}, and it cannot be taken out of the `RUN` here",
+                cmd.range.slice(src)
+            )));
+        };
+        removals.push(edit);
+    }
     disjoint(&mut removals).ok_or_else(cant)?;
     edits.extend(removals);
-    Ok(Fix::unsafe_(
-        format!("Mount a BuildKit cache at {targets} and stop removing it"),
-        edits,
-    )
-    .with_added_mounts(added))
+    let title = if dropped.is_empty() {
+        format!("Mount a BuildKit cache at {targets} and take out the clean-up that empties it")
+    } else {
+        format!("Mount a BuildKit cache at {targets} and stop removing it")
+    };
+    Ok(Fix::unsafe_(title, edits).with_added_mounts(added))
 }
 
 /// The `rm` operands of the RUN that are `dir` itself (the mount fix must drop them), or why
@@ -668,7 +689,7 @@ fn in_chain(model: &Dockerfile, earlier: usize, stage: usize) -> bool {
 /// With `prefer = "clean"`, the fix appends `command` to the RUN (see [`edits::append_to_run`]).
 pub fn amend_clean(found: &Found, d: &mut Diagnostic, command: &str) {
     if found.prefer == Prefer::Clean {
-        let ins = found.model.instructions[found.index].effective();
+        let ins = found.model.instructions[found.r.index].effective();
         d.fix = edits::append_to_run(found.src, ins, command)
             .map(|e| Fix::safe(format!("Append `{command}` to the `RUN`"), vec![e]));
     }

@@ -142,7 +142,23 @@ pub(super) fn pip<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         None => env.dir_or("PIP_CACHE_DIR", || env.cache_home().map(|c| join(&c, "pip"))),
     }
     .map(|d| dirs([d], false));
+    // `pip cache purge` (the whole cache) after the call
+    call.cache_off |= cleaned_after(env, "pip", |w| {
+        let at = match word(w, 0).map(basename) {
+            Some(p) if p.starts_with("python") && word(w, 1) == Some("-m") => 2,
+            _ => 0,
+        };
+        word(w, at).map(basename).is_some_and(|p| p.starts_with("pip"))
+            && word(w, at + 1) == Some("cache")
+            && word(w, at + 2) == Some("purge")
+    });
     Some(call)
+}
+
+/// A command of the RUN after `call` is the tool's own clean-up of its whole cache (`clean`,
+/// which `name` names). An `rm` of the directory is not: the mount fix takes it out (unsafe).
+fn cleaned_after(env: &Env, name: &str, clean: impl Fn(&[Word]) -> bool) -> bool {
+    any_command_after(env, &format!("{name} cache cleaned"), clean)
 }
 
 /// uv's options that take a value (before or after its subcommands).
@@ -207,6 +223,15 @@ pub(super) fn uv<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
         None => env.dir_or("UV_CACHE_DIR", || env.cache_home().map(|c| join(&c, "uv"))),
     }
     .map(|d| dirs([d], false));
+    // `uv cache clean` without a package name (the whole cache) after the call
+    call.cache_off |= cleaned_after(env, "uv", |w| {
+        word(w, 0).map(basename) == Some("uv")
+            && word(w, 1) == Some("cache")
+            && word(w, 2) == Some("clean")
+            && w[3..]
+                .iter()
+                .all(|x| x.value.as_deref().is_some_and(|v| v.starts_with('-')))
+    });
     Some(call)
 }
 
