@@ -40,6 +40,11 @@ pub struct Scope {
     /// What is known of that image (the built-in table and the configuration); `None` when it
     /// is unknown.
     pub facts: Option<Arc<ImageFacts>>,
+    /// [`Scope::user`] is root only because nothing says otherwise: the base image is not
+    /// known (not in the table, not declared) and no `USER` of the file set the user. Its user,
+    /// and so its `HOME`, are then dfix's assumption, which a finding must say and a fix
+    /// must not take for safe.
+    pub user_assumed: bool,
 }
 
 impl Scope {
@@ -187,6 +192,7 @@ fn empty() -> Scope {
     Scope {
         env: HashMap::new(),
         user: UserInfo::Root,
+        user_assumed: true,
         workdir: None,
         base: None,
         image: None,
@@ -236,7 +242,8 @@ fn start(
                     });
                 }
             }
-            // the user the image leaves RUN to; an image that is not known stays root for now
+            // the user the image leaves RUN to
+            scope.user_assumed = matches!(facts.user, BaseUser::Unknown);
             scope.user = match &facts.user {
                 BaseUser::Root | BaseUser::Unknown => UserInfo::Root,
                 BaseUser::User(u) => UserInfo::NonRoot {
@@ -302,6 +309,9 @@ fn apply(state: &mut State, ins: &Instruction, meta: &HashMap<String, Var>) {
         Body::User(u) => {
             let name = scope.resolve(&u.user);
             let group = u.group.as_ref().map(|g| scope.resolve(g));
+            // the image's own users are known only for an image dfix knows
+            let image_known = scope.facts.is_some();
+            scope.user_assumed = false;
             scope.user = match name {
                 None => UserInfo::Unknown,
                 Some(n) if n == "root" || n == "0" => UserInfo::Root,
@@ -319,8 +329,14 @@ fn apply(state: &mut State, ins: &Instruction, meta: &HashMap<String, Var>) {
                     };
                     let home = match known {
                         Some(k) => k.home.clone().or_else(|| Some(format!("/home/{}", k.name))),
-                        None if n.parse::<u32>().is_ok() => Some("/".into()),
-                        None => Some(format!("/home/{n}")),
+                        // a uid without a passwd entry gets `HOME=/`, unless an image dfix does
+                        // not know has one
+                        None if n.parse::<u32>().is_ok() => image_known.then(|| "/".into()),
+                        None => {
+                            // a user of an unknown image: the conventional home is a guess
+                            scope.user_assumed = !image_known;
+                            Some(format!("/home/{n}"))
+                        }
                     };
                     UserInfo::NonRoot {
                         name: n,

@@ -8,7 +8,7 @@ use super::contradiction::{
 };
 use super::edits;
 use super::{Context, OptionKind, OptionSpec};
-use crate::diagnostic::{AddedMount, Diagnostic, Edit, Fix};
+use crate::diagnostic::{AddedMount, Applicability, Diagnostic, Edit, Fix};
 use crate::semantic::Semantic;
 use crate::semantic::commands::{self, RunRef, basename};
 use crate::semantic::paths::{self, covers, mount_target};
@@ -220,11 +220,13 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
             } else {
                 format!("{program} {}", call.subcommand())
             };
+            let assumption = tools::user_assumption(call, scope);
             let diagnostic = ctx.report(
                 call.anchor(),
                 format!(
-                    "`{what}` runs without a cache mount{on}: every build downloads the packages again{}",
-                    tools::assumed(call, src).unwrap_or_default()
+                    "`{what}` runs without a cache mount{on}: every build downloads the packages again{}{}",
+                    tools::assumed(call, src).unwrap_or_default(),
+                    assumption.as_deref().unwrap_or_default()
                 ),
             );
             diagnostic.fix = fix;
@@ -237,6 +239,13 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
                 prefer,
             };
             amend(&found, diagnostic);
+            // a cache directory or owner that depends on an assumed user: never a safe fix
+            if assumption.is_some() {
+                for f in diagnostic.fix.iter_mut().chain(&mut diagnostic.alternatives) {
+                    f.applicability = Applicability::Unsafe;
+                    f.title = format!("{} (if the base image runs it as the user dfix assumes)", f.title);
+                }
+            }
         }
     }
 }

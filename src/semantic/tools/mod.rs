@@ -407,6 +407,12 @@ impl Tool {
         }
     }
 
+    /// A system package manager: it runs as root (else it fails) and keeps its cache in fixed
+    /// directories, so its cache mounts do not depend on the image's user or home.
+    pub fn is_system(self) -> bool {
+        matches!(self, Tool::Apt | Tool::Apk | Tool::Dnf | Tool::Yum | Tool::Zypper)
+    }
+
     /// Directories a cache mount must never cover: the tool installs into them, so the mount
     /// would hide the installed files from the image.
     pub fn never_mount(self, env_home: Option<&str>) -> Vec<String> {
@@ -513,6 +519,30 @@ pub fn assumed(call: &Call, src: &str) -> Option<String> {
         w.range.slice(src),
         value.join(" ")
     ))
+}
+
+/// What a finding on `call` assumes of a base image dfix does not know ([`Scope::user_assumed`]),
+/// when the tool's cache directory or its owner depends on the user: ` (assuming `corp/base`
+/// runs it as root, which the file does not say)`. `None` when nothing is assumed.
+pub fn user_assumption(call: &Call, scope: &Scope) -> Option<String> {
+    if !scope.user_assumed || call.tool.is_system() || call.cmd.effective().user.is_some() {
+        return None;
+    }
+    let image = match scope.base.as_deref() {
+        Some(b) if !b.is_empty() => format!("`{b}`"),
+        _ => "the base image".to_string(),
+    };
+    match &scope.user {
+        UserInfo::Root => Some(format!(
+            " (assuming {image} runs it as root, which the file does not say)"
+        )),
+        UserInfo::NonRoot {
+            name, home: Some(h), ..
+        } => Some(format!(
+            " (assuming `{name}`'s home in {image} is `{h}`, which the file does not say)"
+        )),
+        _ => None,
+    }
 }
 
 /// How a message names a package-manager call: `pip install`, `uv pip install`, `go mod`,
