@@ -52,13 +52,19 @@ pub fn runs_with<'m>(model: &'m Dockerfile, src: &str, images: &[Declared]) -> V
             && eff.kind == Kind::Run
             && let Some(run) = eff.run()
         {
+            // a Windows stage runs no command dfix reads (`cmd` or PowerShell, not Linux tools)
+            let commands = if scope.windows(model.escape) {
+                Commands::new(Vec::new())
+            } else {
+                with_known_names(commands(eff), eff, scope, src)
+            };
             out.push(RunRef {
                 index,
                 ins,
                 eff,
                 run,
                 scope: scope.clone(),
-                commands: with_known_names(commands(eff), eff, scope, src),
+                commands,
             });
         }
         ControlFlow::<()>::Continue(())

@@ -61,6 +61,17 @@ impl Scope {
         value.resolve(&|n| self.lookup(n))
     }
 
+    /// The stage builds a Windows image: its base says so (the image table, `[images]`, or a
+    /// Windows name or tag), or, for a base dfix does not know, the file's escape character is
+    /// the backtick, the Windows convention (paths keep their `\`).
+    pub fn windows(&self, escape: char) -> bool {
+        match (&self.facts, &self.image) {
+            (Some(f), _) => f.windows,
+            (None, Some(i)) if i.is_windows() => true,
+            _ => escape == '`',
+        }
+    }
+
     /// The base image is Debian or Ubuntu with apt's `docker-clean`
     /// ([`image::debian_based`], with the configuration's declarations).
     pub fn debian_based(&self) -> bool {
