@@ -297,7 +297,10 @@ pub(super) fn yum_cache(image: &ImageRef) -> Option<&'static str> {
 
 /// The link that makes apk keep downloaded packages in `/var/cache/apk`: apk keeps them only
 /// where `/etc/apk/cache` exists (Alpine wiki, "Local APK cache"; moby/buildkit#1009).
-pub const APK_LINK: &str = "ln -sf /var/cache/apk /etc/apk/cache";
+/// `-n`: when `/etc/apk/cache` is already this link (a base image made it), it is replaced, not
+/// followed (a plain `ln -sf` would create `/var/cache/apk/apk`), so running it again changes
+/// nothing.
+pub const APK_LINK: &str = "ln -sfn /var/cache/apk /etc/apk/cache";
 
 /// The command makes `/etc/apk/cache` (a link or a directory).
 pub fn makes_apk_cache_dir(src: &str, c: &Command) -> bool {

@@ -381,3 +381,31 @@ fn command_name_from_a_variable() {
     // a plain name is not an assumption
     assert_eq!(detect_run("FROM a\nRUN pip install x\n")[0].1[0], None);
 }
+
+/// The apk link the fixes write can run again on a layer that has it (a stage built on a fixed
+/// one): with a plain `ln -sf`, the second run would follow the link and create
+/// `/var/cache/apk/apk`.
+#[cfg(unix)]
+#[test]
+fn the_apk_link_is_idempotent() {
+    let root = std::env::temp_dir().join(format!("dfix-apk-link-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("var/cache/apk")).unwrap();
+    std::fs::create_dir_all(root.join("etc/apk")).unwrap();
+    let command = system::APK_LINK
+        .replace("/var/cache/apk", &root.join("var/cache/apk").display().to_string())
+        .replace("/etc/apk/cache", &root.join("etc/apk/cache").display().to_string());
+    for _ in 0..2 {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{command}");
+    }
+    let link = std::fs::read_link(root.join("etc/apk/cache")).unwrap();
+    assert_eq!(link, root.join("var/cache/apk"));
+    let inside: Vec<_> = std::fs::read_dir(root.join("var/cache/apk")).unwrap().collect();
+    assert!(inside.is_empty(), "{inside:?}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
