@@ -364,10 +364,16 @@ pub fn builtin(image: &ImageRef) -> Option<ImageFacts> {
             None if tag.contains("debian") => ImageFacts::root(Distro::Debian),
             None => ImageFacts::root(Distro::None),
         },
-        // Red Hat's Universal Base Images: root, dnf (microdnf in `-minimal`)
-        _ if name.starts_with("registry.access.redhat.com/ubi")
+        // Red Hat's Universal Base Images: root, dnf (microdnf in `-minimal`). Only the base
+        // images themselves (`ubi9/ubi`, `ubi9/ubi-minimal`, `-micro`, `-init`): the language
+        // images beside them (`ubi9/go-toolset`, `ubi9/python-312`, …) set a user of their own
+        _ if (name.starts_with("registry.access.redhat.com/ubi")
             || name.starts_with("registry.redhat.io/ubi")
-            || name.starts_with("redhat/ubi") =>
+            || name.starts_with("redhat/ubi"))
+            && matches!(
+                name.rsplit('/').next(),
+                Some("ubi" | "ubi-minimal" | "ubi-micro" | "ubi-init") | Some("ubi8" | "ubi9" | "ubi10")
+            ) =>
         {
             ImageFacts::root(Distro::Rhel)
         }
@@ -614,6 +620,12 @@ mod tests {
                 .distro,
             Distro::Rhel
         );
+        assert_eq!(
+            builtin(&parse("registry.access.redhat.com/ubi8")).unwrap().distro,
+            Distro::Rhel
+        );
+        // the language images beside the base ones run as a user of their own
+        assert_eq!(builtin(&parse("registry.access.redhat.com/ubi9/go-toolset:1.21")), None);
         assert_eq!(builtin(&parse("corp/python")), None);
         assert_eq!(
             builtin(&parse("index.docker.io/library/node@sha256:abc"))
