@@ -2,7 +2,7 @@ use crate::semantic::paths::{self, covers, mount_target};
 use super::missing_mount::misplaced_mount;
 use crate::semantic::tools::{self, Call};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
-use crate::diagnostic::{AddedMount, Edit, Fix, Severity};
+use crate::diagnostic::{AddedMount, Applicability, Edit, Fix, Severity};
 use crate::syntax::model::{Dockerfile, Kind, Run};
 use crate::syntax::mounts::{Mount, MountType, write_field};
 use crate::semantic::scope::{Scope, UserInfo};
@@ -68,12 +68,21 @@ pub fn check(ctx: &mut Context) {
                 .collect::<Vec<_>>()
                 .join(" and ");
             let what = tools::call_name(call);
+            // where the tool keeps its cache may rest on an assumed user: said, and never safe
+            let assumption = tools::user_assumption(call, scope);
             let message = format!(
-                "cache mount `{target}` does not cover {wanted}, where `{what}` keeps its cache: the mount stays unused and every build downloads again"
+                "cache mount `{target}` does not cover {wanted}, where `{what}` keeps its cache: the mount stays unused and every build downloads again{}",
+                assumption.as_deref().unwrap_or_default()
             );
             let fix = (ins.kind != Kind::Onbuild)
                 .then(|| retarget(src, model.escape, run, scope, m, &meant))
-                .flatten();
+                .flatten()
+                .map(|mut f| {
+                    if assumption.is_some() {
+                        f.applicability = Applicability::Unsafe;
+                    }
+                    f
+                });
             ctx.report_with_fix(m.range, message, fix);
         }
     }
