@@ -5,28 +5,10 @@ use crate::syntax::shell::argv::Opt;
 
 static POETRY: Spec = valued(&[Opt::value(&["-C", "--directory"]), Opt::value(&["-P", "--project"])]);
 
-/// pip's general options that take a value (they may come before the subcommand:
-/// `pip --cache-dir /c install x`).
-static PIP_OPTIONS: Spec = valued(&[
-    Opt::value(&["--log"]),
-    Opt::value(&["--proxy"]),
-    Opt::value(&["--retries"]),
-    Opt::value(&["--timeout"]),
-    Opt::value(&["--exists-action"]),
-    Opt::value(&["--trusted-host"]),
-    Opt::value(&["--cert"]),
-    Opt::value(&["--client-cert"]),
-    Opt::value(&["--cache-dir"]),
-    Opt::value(&["--python"]),
-    Opt::value(&["--keyring-provider"]),
-    Opt::value(&["--use-feature"]),
-    Opt::value(&["--use-deprecated"]),
-    Opt::value(&["--progress-bar"]),
-]);
-
-/// The options of `pip install|download|wheel` that take a value, pip's general ones included
-/// (pip 25: `pip install --help`), so that their values are not taken for requirements.
-static PIP_REQUIREMENTS: Spec = valued(&[
+/// The options of `pip install|download|wheel` that take a value (pip 25: `pip install --help`),
+/// so that their values are not taken for requirements. The first 14 are pip's general options,
+/// which may also come before the subcommand (`pip --cache-dir /c install x`).
+const PIP_VALUED: &[Opt] = &[
     Opt::value(&["--log"]),
     Opt::value(&["--proxy"]),
     Opt::value(&["--retries"]),
@@ -66,7 +48,12 @@ static PIP_REQUIREMENTS: Spec = valued(&[
     Opt::value(&["--only-binary"]),
     Opt::value(&["--report"]),
     Opt::value(&["--root-user-action"]),
-]);
+];
+
+/// pip's general options that take a value.
+static PIP_OPTIONS: Spec = valued(PIP_VALUED.split_at(14).0);
+
+static PIP_REQUIREMENTS: Spec = valued(PIP_VALUED);
 
 /// pip downloads nothing for this call, so there is nothing to cache:
 /// * `--no-index` (or `PIP_NO_INDEX`) with no `--find-links` that may be a URL: every
