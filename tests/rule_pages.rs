@@ -2,7 +2,8 @@
 //! `good` blocks none, and a `fixed` block is the preceding `bad` block after the rule's own
 //! preferred fixes. The index `rules/README.md` is generated from the registry.
 
-use dfix::rules::{FixAvailability, RULES, Status};
+use dfix::diagnostic::Applicability;
+use dfix::rules::{Family, FixAvailability, RULES, Status};
 use dfix::settings::{OptionKind, OptionValue, Selection, Settings};
 use std::path::Path;
 
@@ -150,6 +151,114 @@ fn every_rule_page_is_true() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The page's `## ` sections (headings outside code blocks) with their text, in order.
+fn sections(page: &str) -> Vec<(&str, String)> {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    let mut fenced = false;
+    for line in page.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        }
+        if !fenced && line.starts_with("## ") {
+            out.push((line, String::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    out
+}
+
+/// The fixtures a `## Real builds` section names, each with the fix it claims was built: every
+/// `` `tests/real-builds/fixtures/NAME` `` followed by ` (safe)` or ` (unsafe)`.
+fn real_build_claims(section: &str) -> Result<Vec<(String, Applicability)>, String> {
+    const PREFIX: &str = "`tests/real-builds/fixtures/";
+    let mut out = Vec::new();
+    let mut rest = section;
+    while let Some(at) = rest.find(PREFIX) {
+        rest = &rest[at + PREFIX.len()..];
+        let end = rest.find('`').ok_or("an unclosed fixture path")?;
+        let name = rest[..end].trim_end_matches('/').to_string();
+        rest = &rest[end + 1..];
+        let applicability = if rest.starts_with(" (safe)") {
+            Applicability::Safe
+        } else if rest.starts_with(" (unsafe)") {
+            Applicability::Unsafe
+        } else {
+            return Err(format!("`{name}` is not followed by ` (safe)` or ` (unsafe)`"));
+        };
+        out.push((name, applicability));
+    }
+    Ok(out)
+}
+
+/// Each cache rule with a fix says, right after `## Fix safety`, on which real-build fixtures
+/// (`tests/real-builds/`) BuildKit verified its fix, or why none can be built. Each fixture a
+/// page names exists, is not marked as failing the fixed build (an `# expect:` line other than
+/// `build-fails-orig`), and gets the rule's finding with a fix of the kind the page says, with
+/// the default settings `run.sh` runs dfix with.
+#[test]
+fn real_builds_sections_name_fixtures_that_get_the_fix() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real-builds/fixtures");
+    let settings = Settings::default();
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let name = rule.meta.name;
+        let sections = sections(rule.meta.doc);
+        let at = sections.iter().position(|(h, _)| *h == "## Real builds");
+        if rule.meta.family == Family::Cache && rule.meta.fix != FixAvailability::None {
+            let after_fix_safety = sections.iter().position(|(h, _)| *h == "## Fix safety").map(|i| i + 1);
+            if at.is_none() || at != after_fix_safety {
+                failures.push(format!(
+                    "rules/{name}.md: no `## Real builds` right after `## Fix safety`"
+                ));
+            }
+        }
+        let Some(at) = at else { continue };
+        let body = &sections[at].1;
+        if body.trim().is_empty() {
+            failures.push(format!("rules/{name}.md: `## Real builds` is empty"));
+        }
+        let claims = match real_build_claims(body) {
+            Ok(claims) => claims,
+            Err(e) => {
+                failures.push(format!("rules/{name}.md: `## Real builds`: {e}"));
+                continue;
+            }
+        };
+        for (fixture, applicability) in claims {
+            let at = format!("rules/{name}.md names tests/real-builds/fixtures/{fixture}");
+            let Ok(text) = std::fs::read_to_string(fixtures.join(&fixture).join("Dockerfile")) else {
+                failures.push(format!("{at}, which has no Dockerfile"));
+                continue;
+            };
+            for expect in text.lines().filter_map(|l| l.strip_prefix("# expect:")) {
+                let tag = expect.split_whitespace().next().unwrap_or("");
+                if tag != "build-fails-orig" {
+                    failures.push(format!("{at}, which expects a failure: `{tag}`"));
+                }
+            }
+            let found: Vec<_> = dfix::lint(&text, &settings)
+                .into_iter()
+                .filter(|d| d.rule.name() == name)
+                .collect();
+            if !found
+                .iter()
+                .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == applicability))
+            {
+                failures.push(format!(
+                    "{at} for its {applicability:?} fix, but dfix finds there: {:?}",
+                    found
+                        .iter()
+                        .map(|d| (&d.message, d.fix.as_ref().map(|f| f.applicability)))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
