@@ -90,6 +90,22 @@ fn every_rule_page_is_true() {
         for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
             assert!(page.contains(section), "rules/{name}.md lacks `{section}`");
         }
+        // a cache rule says what its findings and fixes assume that the file may not say, right
+        // after why the pattern is bad
+        if rule.meta.family == Family::Cache {
+            let at = |h: &str| page.find(&format!("\n{h}\n"));
+            let Some(assumptions) = at("## Assumptions") else {
+                panic!("rules/{name}.md lacks `## Assumptions`");
+            };
+            // the next section after it
+            let next = page[assumptions + 1..].find("\n## ").map(|i| assumptions + 1 + i);
+            assert!(
+                at("## Why is this bad?")
+                    .is_some_and(|why| why < assumptions && !page[why + 1..assumptions].contains("\n## "))
+                    && next == at("## Example"),
+                "rules/{name}.md: `## Assumptions` belongs right after `## Why is this bad?`, before `## Example`"
+            );
+        }
         for o in rule.meta.options {
             assert!(
                 page.contains("## Options") && page.contains(&format!("`{}", o.name)),
