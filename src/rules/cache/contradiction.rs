@@ -92,12 +92,10 @@ pub fn removal_edits(
     Some(edits)
 }
 
+/// The variable is set to a value that is not empty. A value dfix cannot know (`ARG X` without a
+/// default: unset unless the build passes it) is not taken for one.
 pub fn set_nonempty(v: &Option<Option<String>>) -> bool {
-    match v {
-        None => false,
-        Some(Some(s)) => !s.trim().is_empty(),
-        Some(None) => true,
-    }
+    matches!(v, Some(Some(s)) if !s.trim().is_empty())
 }
 
 /// The first word at or after `start` that is not an option (`--` ends the options).

@@ -25,11 +25,11 @@ pub static META: RuleMeta = RuleMeta {
 
 const VAR: &str = "UV_NO_CACHE";
 
-/// uv reads the variable as a boolean (`1/true/yes/on/…` or `0/false/no/off/…`).
+/// uv reads the variable as a boolean (`1/true/yes/on/…` or `0/false/no/off/…`). A value dfix
+/// cannot know (`ARG UV_NO_CACHE` without a default: unset unless the build passes it) is not on.
 fn on(v: &Option<Var>) -> bool {
     match v {
-        None => false,
-        Some(None) => true,
+        None | Some(None) => false,
         Some(Some(s)) => !matches!(
             s.trim().to_ascii_lowercase().as_str(),
             "" | "0" | "f" | "false" | "n" | "no" | "off"
