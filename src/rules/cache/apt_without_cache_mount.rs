@@ -127,6 +127,7 @@ fn mount_fix(
         let dir = CacheDir {
             path: d.to_string(),
             locked: true,
+            assumed: None,
         };
         mounts.push(tools::cache_mount(call, scope, &dir)?);
     }

@@ -220,7 +220,8 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
             } else {
                 format!("{program} {}", call.subcommand())
             };
-            let assumption = tools::user_assumption(call, scope);
+            let assumption = tools::user_assumption(call, scope)
+                .or_else(|| missing.iter().find_map(|d| d.assumed).map(|a| format!(" ({a})")));
             let diagnostic = ctx.report(
                 call.anchor(),
                 format!(
@@ -243,7 +244,7 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
             if assumption.is_some() {
                 for f in diagnostic.fix.iter_mut().chain(&mut diagnostic.alternatives) {
                     f.applicability = Applicability::Unsafe;
-                    f.title = format!("{} (if the base image runs it as the user dfix assumes)", f.title);
+                    f.title = format!("{} (if what the finding assumes holds)", f.title);
                 }
             }
         }

@@ -170,10 +170,19 @@ pub struct CacheDir {
     pub path: String,
     /// The tool takes exclusive locks there: concurrent builds need `sharing=locked`.
     pub locked: bool,
+    /// What the directory rests on that the file does not say (`assuming …`), when anything.
+    pub assumed: Option<&'static str>,
 }
 
 fn dirs(paths: impl IntoIterator<Item = String>, locked: bool) -> Vec<CacheDir> {
-    paths.into_iter().map(|path| CacheDir { path, locked }).collect()
+    paths
+        .into_iter()
+        .map(|path| CacheDir {
+            path,
+            locked,
+            assumed: None,
+        })
+        .collect()
 }
 
 /// One package-manager command in a RUN.

@@ -200,12 +200,20 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
                 ],
             )
     });
+    let mut dirs = dir.map(|d| dirs([d.to_string()], true));
+    // on an image dfix does not know, `dnf` is taken for dnf 4 (dnf 5 is Fedora 41 and later's)
+    if name == "dnf"
+        && env.scope.facts.is_none()
+        && let Some(d) = dirs.as_mut().and_then(|d| d.first_mut())
+    {
+        d.assumed = Some("assuming the image's `dnf` is dnf 4, which keeps it there; dnf 5 uses `/var/cache/libdnf5`");
+    }
     Some(Call {
         tool,
         cmd: env.cmd,
         words,
         sub,
-        dirs: dir.map(|d| dirs([d.to_string()], true)),
+        dirs,
         cache_off: cleaned,
     })
 }
