@@ -82,8 +82,24 @@ pub struct Commands<'m> {
     exports: OnceCell<Exports>,
 }
 
-/// For each name: (command start, value or `None` for an unset), in source order.
-type Exports = HashMap<String, Vec<(usize, Option<String>)>>;
+/// For each name: what the commands of the RUN do to it, in source order.
+type Exports = HashMap<String, Vec<Export>>;
+
+struct Export {
+    /// The start of the command.
+    at: usize,
+    set: Set,
+}
+
+/// What a command does to a variable (a value is `None` when it is not a literal).
+enum Set {
+    /// `export NAME=value`, `declare NAME=value`.
+    Export(Var),
+    /// `NAME=value` alone: changes the environment only when the name is exported.
+    Assign(Var),
+    /// `unset NAME`.
+    Unset,
+}
 
 impl<'m> std::ops::Deref for Commands<'m> {
     type Target = [Cow<'m, Command>];
@@ -109,34 +125,67 @@ impl<'m> Commands<'m> {
         }
     }
 
-    /// The last `export`/`declare` (`Some`) or `unset` (`None`) of `name` in a command that
-    /// starts before offset `before`.
-    fn exported(&self, name: &str, before: usize) -> Option<Option<&str>> {
+    /// The last `export`/`declare` (`Some`, with the value: `Some(None)` when it is not a
+    /// literal) or `unset` (`None`) of `name` in a command that starts before offset `before`.
+    /// A bare assignment (`NAME=value`) counts when `NAME` is in the environment already:
+    /// `exported` (the scope has it) or an earlier `export` in the RUN.
+    fn exported(&self, name: &str, before: usize, exported: bool) -> Option<Option<Var>> {
         let sets = self.exports.get_or_init(|| self.index_exports()).get(name)?;
-        let n = sets.partition_point(|(at, _)| *at < before);
-        n.checked_sub(1).map(|i| sets[i].1.as_deref())
+        let n = sets.partition_point(|s| s.at < before);
+        let mut last = None;
+        let mut in_env = exported;
+        for s in &sets[..n] {
+            match s.set {
+                Set::Export(ref v) => {
+                    in_env = true;
+                    last = Some(Some(v.clone()));
+                }
+                Set::Assign(ref v) if in_env => last = Some(Some(v.clone())),
+                Set::Assign(_) => {}
+                Set::Unset => {
+                    in_env = false;
+                    last = Some(None);
+                }
+            }
+        }
+        last
     }
 
     fn index_exports(&self) -> Exports {
         let mut exports = Exports::new();
+        let mut push =
+            |name: &str, at: usize, set: Set| exports.entry(name.to_string()).or_default().push(Export { at, set });
         for c in &self.list {
             let e = c.effective();
+            if e.words.is_empty() && !c.assignments.is_empty() {
+                // a bare assignment statement: a shell variable, in the environment only when
+                // the name is exported
+                for a in &c.assignments {
+                    push(&a.name, c.range.start, Set::Assign(a.value.clone()));
+                }
+                continue;
+            }
             let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
                 continue;
             };
             if prog == "export" || prog == "declare" {
+                // every `NAME=value` operand, a value dfix cannot read included (`export
+                // GOCACHE="$PWD/.cache" GOPATH=/x`)
+                for a in &c.assignments {
+                    push(&a.name, c.range.start, Set::Export(a.value.clone()));
+                }
+                // a quoted operand (`export "A=1"`) is no assignment to the parser
                 for w in &e.words[1..] {
-                    if let Some((k, v)) = w.value.as_deref().and_then(|v| v.split_once('=')) {
-                        exports
-                            .entry(k.to_string())
-                            .or_default()
-                            .push((c.range.start, Some(v.to_string())));
+                    if let Some((k, v)) = w.value.as_deref().and_then(|v| v.split_once('='))
+                        && !c.assignments.iter().any(|a| a.name == k)
+                    {
+                        push(k, c.range.start, Set::Export(Some(v.to_string())));
                     }
                 }
             } else if prog == "unset" {
                 for w in &e.words[1..] {
                     if let Some(name) = w.value.as_deref() {
-                        exports.entry(name.to_string()).or_default().push((c.range.start, None));
+                        push(name, c.range.start, Set::Unset);
                     }
                 }
             }
@@ -255,10 +304,12 @@ fn lookup(
     if let Some((_, v)) = inline.iter().rev().find(|(k, _)| k == name) {
         return Some(v.clone());
     }
-    match all.exported(name, cmd.range.start) {
-        Some(Some(v)) => Some(Some(v.to_string())),
-        Some(None) => None,
-        None => scope.get(name).cloned(),
+    let in_scope = scope.get(name);
+    // the runtime sets `HOME` and `PATH` for every RUN
+    let exported = in_scope.is_some() || matches!(name, "HOME" | "PATH");
+    match all.exported(name, cmd.range.start, exported) {
+        Some(v) => v,
+        None => in_scope.cloned(),
     }
 }
 
