@@ -322,3 +322,71 @@ pub fn word(words: &[Word], i: usize) -> Option<&str> {
 pub fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
+
+/// A `find` that deletes what it finds: `find <starting points> … -delete`, or `-exec rm …`
+/// (`-execdir`, `-ok`, `-okdir` too).
+pub struct FindDeletes<'w> {
+    /// The starting points (the words after `find` and its `-H`/`-L`/`-P`/`-D`/`-O` options, up to
+    /// the expression).
+    pub starts: Vec<&'w Word>,
+    /// It selects what it deletes by name (a `-name`, `-path`, `-regex` or `-wholename` test, not
+    /// negated): it deletes only some of what is under its starting points, so a starting point
+    /// above a directory does not empty it.
+    pub selective: bool,
+}
+
+/// [`FindDeletes`] of a command's (effective) words; `None` when it is not a `find` that deletes.
+pub fn find_deletes(words: &[Word]) -> Option<FindDeletes<'_>> {
+    if word(words, 0).map(basename) != Some("find") {
+        return None;
+    }
+    let mut i = 1;
+    // the options before the starting points
+    while let Some(w) = word(words, i) {
+        match w {
+            "-H" | "-L" | "-P" => i += 1,
+            "-D" => i += 2,
+            _ if w.starts_with("-O") => i += 1,
+            _ => break,
+        }
+    }
+    let mut starts = Vec::new();
+    while let Some(w) = words.get(i) {
+        // a word dfix cannot read is a path (`"$DIR"`), never an expression
+        if w.value
+            .as_deref()
+            .is_some_and(|v| v.starts_with('-') || v == "(" || v == "!")
+        {
+            break;
+        }
+        starts.push(w);
+        i += 1;
+    }
+    let expr = &words[i..];
+    let deletes = expr.iter().enumerate().any(|(j, w)| match w.value.as_deref() {
+        Some("-delete") => true,
+        Some("-exec" | "-execdir" | "-ok" | "-okdir") => word(expr, j + 1).map(basename) == Some("rm"),
+        _ => false,
+    });
+    if !deletes || starts.is_empty() {
+        return None;
+    }
+    let selective = expr.iter().enumerate().any(|(j, w)| {
+        matches!(
+            w.value.as_deref(),
+            Some(
+                "-name"
+                    | "-iname"
+                    | "-path"
+                    | "-ipath"
+                    | "-wholename"
+                    | "-iwholename"
+                    | "-regex"
+                    | "-iregex"
+                    | "-lname"
+                    | "-ilname"
+            )
+        ) && !(j > 0 && matches!(word(expr, j - 1), Some("!" | "-not")))
+    });
+    Some(FindDeletes { starts, selective })
+}

@@ -8,14 +8,14 @@
 //! `/var/lib/apt/lists` alone. A cache mount starts empty and hides what the image holds at its
 //! target.
 
-use super::contradiction::rm_operands;
+use super::contradiction::{operand, rm_operands};
 use crate::semantic::Semantic;
-use crate::semantic::commands::Commands;
+use crate::semantic::commands::{Commands, find_deletes};
 use crate::semantic::paths::covers;
 use crate::semantic::scope::Scope;
 use crate::semantic::tools::system::{apt_subcommand, docker_clean_removed, is_update};
 use crate::semantic::tools::{APT_CACHE, APT_LISTS, Tool};
-use crate::syntax::shell::Command;
+use crate::syntax::shell::{Command, Word};
 
 /// The package lists, the part of `/var/lib/apt` worth caching when the packages are not
 /// (the rest of `/var/lib/apt`, such as `extended_states`, belongs to the image).
@@ -97,34 +97,75 @@ pub fn is_dist_clean(cmd: &Command) -> bool {
     matches!(apt_subcommand(cmd.effective().words), Some("dist-clean" | "distclean"))
 }
 
+/// What a command deletes: an `rm`'s operands, or the starting points of a `find` that deletes
+/// ([`find_deletes`]: `find /var/lib/apt/lists -type f -delete`), each with the directory it
+/// empties (`None`: unresolved).
+pub struct Deleted<'w> {
+    pub operands: Vec<(&'w Word, Option<String>)>,
+    /// A `find`, not an `rm`.
+    pub find: bool,
+    /// What is deleted is everything under the operands, so an operand above a directory empties
+    /// it: an `rm`, or a `find` that does not select by name.
+    pub whole: bool,
+}
+
+impl Deleted<'_> {
+    /// Some operand deletes something at or under `dir`, or `above` (which holds `dir`).
+    fn hits(&self, dir: &str, above: &str) -> bool {
+        self.operands.iter().any(|(_, d)| {
+            d.as_deref()
+                .is_some_and(|d| covers(dir, d) || self.whole && covers(d, above))
+        })
+    }
+}
+
+/// [`Deleted`] of the command's effective words; `None` when it deletes nothing dfix reads.
+pub fn deleted<'w>(src: &str, words: &'w [Word], scope: &Scope) -> Option<Deleted<'w>> {
+    if let Some(operands) = rm_operands(src, words, scope) {
+        return Some(Deleted {
+            operands,
+            find: false,
+            whole: true,
+        });
+    }
+    let f = find_deletes(words)?;
+    Some(Deleted {
+        operands: f
+            .starts
+            .into_iter()
+            .map(|w| (w, operand(src, w, scope).map(|o| o.dir)))
+            .collect(),
+        find: true,
+        whole: !f.selective,
+    })
+}
+
 /// The command deletes what apt downloaded to `/var/cache/apt`: `apt-get clean`, `apt-get
-/// dist-clean`, or an `rm` of something there.
+/// dist-clean`, or an `rm` (or a `find … -delete`) of something there.
 pub fn deletes_packages(src: &str, cmd: &Command, scope: &Scope) -> bool {
     is_clean(cmd)
         || is_dist_clean(cmd)
-        || rm_operands(src, cmd.effective().words, scope).is_some_and(|ops| {
-            ops.iter().any(|(_, dir)| {
-                dir.as_deref()
-                    .is_some_and(|d| covers(APT_CACHE, d) || covers(d, APT_CACHE))
-            })
-        })
+        || deleted(src, cmd.effective().words, scope).is_some_and(|d| d.hits(APT_CACHE, APT_CACHE))
 }
 
-/// An `rm` that removes nothing but the package lists (every operand under
-/// `/var/lib/apt/lists`).
+/// An `rm` (or a `find … -delete`) that removes nothing but the package lists (every operand
+/// under `/var/lib/apt/lists`).
 pub fn removes_only_lists(src: &str, cmd: &Command, scope: &Scope) -> bool {
-    rm_operands(src, cmd.effective().words, scope).is_some_and(|ops| {
-        !ops.is_empty()
-            && ops
+    deleted(src, cmd.effective().words, scope).is_some_and(|d| {
+        !d.operands.is_empty()
+            && d.operands
                 .iter()
                 .all(|(_, dir)| dir.as_deref().is_some_and(|d| covers(LISTS, d)))
     })
 }
 
-/// An `rm` that removes some of the package lists.
+/// An `rm` (or a `find … -delete`) that removes some of the package lists.
 pub fn removes_lists(src: &str, cmd: &Command, scope: &Scope) -> bool {
-    rm_operands(src, cmd.effective().words, scope).is_some_and(|ops| {
-        ops.iter()
-            .any(|(_, dir)| dir.as_deref().is_some_and(|d| covers(APT_LISTS, d) || covers(d, LISTS)))
+    deleted(src, cmd.effective().words, scope).is_some_and(|d| {
+        if d.whole {
+            d.hits(APT_LISTS, LISTS)
+        } else {
+            d.hits(LISTS, LISTS)
+        }
     })
 }
