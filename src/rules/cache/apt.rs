@@ -10,7 +10,8 @@
 
 use super::contradiction::{operand, rm_operands};
 use crate::semantic::Semantic;
-use crate::semantic::commands::{Commands, find_deletes};
+use crate::semantic::commands::{Commands, RunRef, find_deletes};
+use crate::semantic::paths;
 use crate::semantic::paths::covers;
 use crate::semantic::scope::Scope;
 use crate::semantic::tools::system::{apt_subcommand, docker_clean_removed, is_update};
@@ -47,13 +48,15 @@ pub fn docker_clean(src: &str, scope: &Scope, commands: &Commands, earlier: bool
 
 /// For each instruction: a later RUN of its stage, or of a stage built on it, runs apt without
 /// refreshing the package lists first, so it installs from the lists an earlier RUN left in the
-/// image.
-pub fn relied_on(semantic: &Semantic) -> Vec<bool> {
+/// image (not when a RUN between removed them: [`without_lists`]).
+pub fn relied_on(semantic: &Semantic, src: &str) -> Vec<bool> {
+    let lists = lists_before(semantic, src);
     semantic.later_in_descendants(|r, calls| {
         let updated = first_update(&r.commands);
-        calls
-            .iter()
-            .any(|c| c.tool == Tool::Apt && !updates_before(updated, c.cmd.range.start))
+        calls.iter().any(|c| {
+            let at = c.cmd.range.start;
+            c.tool == Tool::Apt && !updates_before(updated, at) && !without_lists(r, at, &lists)
+        })
     })
 }
 
@@ -168,4 +171,43 @@ pub fn removes_lists(src: &str, cmd: &Command, scope: &Scope) -> bool {
             d.hits(LISTS, LISTS)
         }
     })
+}
+
+/// What a RUN leaves of the package lists in the image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lists {
+    /// Its last command touching them is an `apt-get update`.
+    Refreshed,
+    /// Its last command touching them removes them (`rm`, `find … -delete`, `dist-clean`).
+    Removed,
+}
+
+/// What `r` does to the package lists of the image: `None` when it does not touch them, or
+/// when a cache or tmpfs mount holds them (what it does there stays out of the image).
+pub fn lists_after(src: &str, r: &RunRef) -> Option<Lists> {
+    if paths::is_covered(r.run, &r.scope, LISTS) {
+        return None;
+    }
+    r.commands.iter().fold(None, |state, c| {
+        if is_update(c.effective().words) {
+            Some(Lists::Refreshed)
+        } else if is_dist_clean(c) || removes_lists(src, c, &r.scope) {
+            Some(Lists::Removed)
+        } else {
+            state
+        }
+    })
+}
+
+/// For each instruction: the package lists as the last earlier RUN of its stage chain that
+/// touched them left them ([`lists_after`]).
+pub fn lists_before(semantic: &Semantic, src: &str) -> Vec<Option<Lists>> {
+    semantic.last_in_chain(|r, _| lists_after(src, r))
+}
+
+/// The apt call at offset `at` of `r` has no package lists to download from: an earlier RUN of
+/// the stage chain removed them (`before`, from [`lists_before`]) and neither a RUN since nor
+/// this one before the call refreshed them. apt then finds nothing to download.
+pub fn without_lists(r: &RunRef, at: usize, before: &[Option<Lists>]) -> bool {
+    before[r.index] == Some(Lists::Removed) && !updates_before(first_update(&r.commands), at)
 }
