@@ -88,8 +88,24 @@ pub struct Commands<'m> {
     exports: OnceCell<Exports>,
 }
 
-/// For each name: (command start, value or `None` for an unset), in source order.
-type Exports = HashMap<String, Vec<(usize, Option<String>)>>;
+/// For each name: what the commands of the RUN do to it, in source order.
+type Exports = HashMap<String, Vec<Export>>;
+
+struct Export {
+    /// The start of the command.
+    at: usize,
+    set: Set,
+}
+
+/// What a command does to a variable (a value is `None` when it is not a literal).
+enum Set {
+    /// `export NAME=value`, `declare NAME=value`.
+    Export(Var),
+    /// `NAME=value` alone: changes the environment only when the name is exported.
+    Assign(Var),
+    /// `unset NAME`.
+    Unset,
+}
 
 impl<'m> std::ops::Deref for Commands<'m> {
     type Target = [Cow<'m, Command>];
@@ -115,34 +131,67 @@ impl<'m> Commands<'m> {
         }
     }
 
-    /// The last `export`/`declare` (`Some`) or `unset` (`None`) of `name` in a command that
-    /// starts before offset `before`.
-    fn exported(&self, name: &str, before: usize) -> Option<Option<&str>> {
+    /// The last `export`/`declare` (`Some`, with the value: `Some(None)` when it is not a
+    /// literal) or `unset` (`None`) of `name` in a command that starts before offset `before`.
+    /// A bare assignment (`NAME=value`) counts when `NAME` is in the environment already:
+    /// `exported` (the scope has it) or an earlier `export` in the RUN.
+    fn exported(&self, name: &str, before: usize, exported: bool) -> Option<Option<Var>> {
         let sets = self.exports.get_or_init(|| self.index_exports()).get(name)?;
-        let n = sets.partition_point(|(at, _)| *at < before);
-        n.checked_sub(1).map(|i| sets[i].1.as_deref())
+        let n = sets.partition_point(|s| s.at < before);
+        let mut last = None;
+        let mut in_env = exported;
+        for s in &sets[..n] {
+            match s.set {
+                Set::Export(ref v) => {
+                    in_env = true;
+                    last = Some(Some(v.clone()));
+                }
+                Set::Assign(ref v) if in_env => last = Some(Some(v.clone())),
+                Set::Assign(_) => {}
+                Set::Unset => {
+                    in_env = false;
+                    last = Some(None);
+                }
+            }
+        }
+        last
     }
 
     fn index_exports(&self) -> Exports {
         let mut exports = Exports::new();
+        let mut push =
+            |name: &str, at: usize, set: Set| exports.entry(name.to_string()).or_default().push(Export { at, set });
         for c in &self.list {
             let e = c.effective();
+            if e.words.is_empty() && !c.assignments.is_empty() {
+                // a bare assignment statement: a shell variable, in the environment only when
+                // the name is exported
+                for a in &c.assignments {
+                    push(&a.name, c.range.start, Set::Assign(a.value.clone()));
+                }
+                continue;
+            }
             let Some(Some(prog)) = e.words.first().map(|w| w.value.as_deref()) else {
                 continue;
             };
             if prog == "export" || prog == "declare" {
+                // every `NAME=value` operand, a value dfix cannot read included (`export
+                // GOCACHE="$PWD/.cache" GOPATH=/x`)
+                for a in &c.assignments {
+                    push(&a.name, c.range.start, Set::Export(a.value.clone()));
+                }
+                // a quoted operand (`export "A=1"`) is no assignment to the parser
                 for w in &e.words[1..] {
-                    if let Some((k, v)) = w.value.as_deref().and_then(|v| v.split_once('=')) {
-                        exports
-                            .entry(k.to_string())
-                            .or_default()
-                            .push((c.range.start, Some(v.to_string())));
+                    if let Some((k, v)) = w.value.as_deref().and_then(|v| v.split_once('='))
+                        && !c.assignments.iter().any(|a| a.name == k)
+                    {
+                        push(k, c.range.start, Set::Export(Some(v.to_string())));
                     }
                 }
             } else if prog == "unset" {
                 for w in &e.words[1..] {
                     if let Some(name) = w.value.as_deref() {
-                        exports.entry(name.to_string()).or_default().push((c.range.start, None));
+                        push(name, c.range.start, Set::Unset);
                     }
                 }
             }
@@ -261,10 +310,12 @@ fn lookup(
     if let Some((_, v)) = inline.iter().rev().find(|(k, _)| k == name) {
         return Some(v.clone());
     }
-    match all.exported(name, cmd.range.start) {
-        Some(Some(v)) => Some(Some(v.to_string())),
-        Some(None) => None,
-        None => scope.get(name).cloned(),
+    let in_scope = scope.get(name);
+    // the runtime sets `HOME` and `PATH` for every RUN
+    let exported = in_scope.is_some() || matches!(name, "HOME" | "PATH");
+    match all.exported(name, cmd.range.start, exported) {
+        Some(v) => v,
+        None => in_scope.cloned(),
     }
 }
 
@@ -276,4 +327,72 @@ pub fn word(words: &[Word], i: usize) -> Option<&str> {
 /// A command's basename (`/usr/bin/pip3` → `pip3`).
 pub fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
+}
+
+/// A `find` that deletes what it finds: `find <starting points> … -delete`, or `-exec rm …`
+/// (`-execdir`, `-ok`, `-okdir` too).
+pub struct FindDeletes<'w> {
+    /// The starting points (the words after `find` and its `-H`/`-L`/`-P`/`-D`/`-O` options, up to
+    /// the expression).
+    pub starts: Vec<&'w Word>,
+    /// It selects what it deletes by name (a `-name`, `-path`, `-regex` or `-wholename` test, not
+    /// negated): it deletes only some of what is under its starting points, so a starting point
+    /// above a directory does not empty it.
+    pub selective: bool,
+}
+
+/// [`FindDeletes`] of a command's (effective) words; `None` when it is not a `find` that deletes.
+pub fn find_deletes(words: &[Word]) -> Option<FindDeletes<'_>> {
+    if word(words, 0).map(basename) != Some("find") {
+        return None;
+    }
+    let mut i = 1;
+    // the options before the starting points
+    while let Some(w) = word(words, i) {
+        match w {
+            "-H" | "-L" | "-P" => i += 1,
+            "-D" => i += 2,
+            _ if w.starts_with("-O") => i += 1,
+            _ => break,
+        }
+    }
+    let mut starts = Vec::new();
+    while let Some(w) = words.get(i) {
+        // a word dfix cannot read is a path (`"$DIR"`), never an expression
+        if w.value
+            .as_deref()
+            .is_some_and(|v| v.starts_with('-') || v == "(" || v == "!")
+        {
+            break;
+        }
+        starts.push(w);
+        i += 1;
+    }
+    let expr = &words[i..];
+    let deletes = expr.iter().enumerate().any(|(j, w)| match w.value.as_deref() {
+        Some("-delete") => true,
+        Some("-exec" | "-execdir" | "-ok" | "-okdir") => word(expr, j + 1).map(basename) == Some("rm"),
+        _ => false,
+    });
+    if !deletes || starts.is_empty() {
+        return None;
+    }
+    let selective = expr.iter().enumerate().any(|(j, w)| {
+        matches!(
+            w.value.as_deref(),
+            Some(
+                "-name"
+                    | "-iname"
+                    | "-path"
+                    | "-ipath"
+                    | "-wholename"
+                    | "-iwholename"
+                    | "-regex"
+                    | "-iregex"
+                    | "-lname"
+                    | "-ilname"
+            )
+        ) && !(j > 0 && matches!(word(expr, j - 1), Some("!" | "-not")))
+    });
+    Some(FindDeletes { starts, selective })
 }

@@ -77,6 +77,33 @@ impl<'a> Semantic<'a> {
         out
     }
 
+    /// For each instruction: the state the last earlier RUN of its stage chain left, among the
+    /// RUNs for which `after` gives one (`None`: no earlier RUN touched it). One forward pass over
+    /// the RUNs; ONBUILD triggers run nothing here.
+    pub fn last_in_chain<T: Copy>(&self, after: impl Fn(&RunRef, &[Call]) -> Option<T>) -> Vec<Option<T>> {
+        let stages = &self.model.stages;
+        let mut state: Vec<Option<T>> = vec![None; stages.len()];
+        let mut started = 0;
+        let mut out = vec![None; self.model.instructions.len()];
+        for (r, calls) in self.runs() {
+            let Some(stage) = self.model.instructions[r.index].stage else {
+                continue;
+            };
+            // a stage starts with what the stage it is built on ends with
+            while started <= stage {
+                state[started] = stages[started].parent.filter(|&p| p < started).and_then(|p| state[p]);
+                started += 1;
+            }
+            out[r.index] = state[stage];
+            if !r.is_onbuild()
+                && let Some(s) = after(r, calls)
+            {
+                state[stage] = Some(s);
+            }
+        }
+        out
+    }
+
     /// For each RUN's instruction: a later RUN of its stage, or a RUN of a stage built on it,
     /// satisfies `pred`. One backward pass over the RUNs; ONBUILD triggers run nothing here.
     pub fn later_in_descendants(&self, pred: impl Fn(&RunRef, &[Call]) -> bool) -> Vec<bool> {

@@ -32,7 +32,7 @@ pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     let src = ctx.src;
     let cleaned = ctx.semantic().earlier_in_chain(|c| touches_docker_clean(src, c));
-    let relied = apt::relied_on(ctx.semantic());
+    let relied = apt::relied_on(ctx.semantic(), src);
     for (r, calls) in ctx.runs() {
         let (index, ins, run) = (r.index, r.ins, r.run);
         let all = &r.commands;

@@ -1,7 +1,7 @@
 use super::apt::{self, is_clean, is_dist_clean};
 use crate::semantic::commands::basename;
 use crate::semantic::paths::covers;
-use super::contradiction::{self, CacheRun, Place, cache_runs, remove_command, remove_word, rm_operands};
+use super::contradiction::{self, CacheRun, Place, cache_runs, remove_command, remove_word};
 use crate::semantic::tools::{APT_CACHE, APT_LISTS};
 use super::{Context, FixAvailability, Family, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
@@ -59,10 +59,10 @@ pub fn check(ctx: &mut Context) {
                 );
                 continue;
             }
-            let Some(operands) = rm_operands(src, cmd.effective().words, &cr.scope) else {
+            let Some(deleted) = apt::deleted(src, cmd.effective().words, &cr.scope) else {
                 continue;
             };
-            wiped_by_rm(ctx, cr, cmd, &operands);
+            wiped_by_rm(ctx, cr, cmd, &deleted.operands, deleted.find);
         }
     }
 }
@@ -72,6 +72,7 @@ fn wiped_by_rm(
     cr: &CacheRun,
     cmd: &Command,
     operands: &[(&crate::syntax::shell::Word, Option<String>)],
+    find: bool,
 ) {
     let (src, model) = (ctx.src, ctx.model);
     // (operand, the mount it empties)
@@ -97,7 +98,9 @@ fn wiped_by_rm(
                 Fix::unsafe_("Remove the clean-up command", vec![edit])
             }
         })
-    } else if cr.is_onbuild() || cmd.nested || cmd.conditional {
+    } else if cr.is_onbuild() || cmd.nested || cmd.conditional || find {
+        // a `find` left with its other starting points would do what the user meant, but one
+        // that selects by name may not delete what the word named: no partial fix for it
         None
     } else {
         let mut edits: Vec<_> = Vec::new();

@@ -39,10 +39,14 @@ const CLEAN: &str = "rm -rf /var/lib/apt/lists/*";
 const CLEAN_ALL: &str = "apt-get clean && rm -rf /var/lib/apt/lists/*";
 
 pub fn check(ctx: &mut Context) {
-    let relied = apt::relied_on(ctx.semantic());
+    let relied = apt::relied_on(ctx.semantic(), ctx.src);
     let cleaned = ctx.semantic().earlier_in_chain(|c| touches_docker_clean(ctx.src, c));
-    missing_mount::check_amended(ctx, &SPEC, |f, d| amend(f, d, &relied, &cleaned));
-    packages_kept(ctx, &relied, &cleaned);
+    // an install after an earlier RUN removed the package lists, with no `apt-get update`
+    // since, downloads nothing
+    let lists = apt::lists_before(ctx.semantic(), ctx.src);
+    let skip = |r: &RunRef, c: &Call| apt::without_lists(r, c.cmd.range.start, &lists);
+    missing_mount::check_filtered(ctx, &SPEC, skip, |f, d| amend(f, d, &relied, &cleaned));
+    packages_kept(ctx, &relied, &cleaned, &lists);
 }
 
 /// `relied`: a later RUN relies on the package lists ([`apt::relied_on`]);
@@ -153,13 +157,16 @@ fn mount_fix(
 /// `rm -rf /var/lib/apt/lists/*` is apt's clean-up only while `docker-clean` deletes the
 /// downloaded packages: once an earlier `RUN` (or this one) removed it, they stay in
 /// `/var/cache/apt` and in the image.
-fn packages_kept(ctx: &mut Context, relied: &[bool], cleaned: &[bool]) {
+fn packages_kept(ctx: &mut Context, relied: &[bool], cleaned: &[bool], lists: &[Option<apt::Lists>]) {
     let (src, model) = (ctx.src, ctx.model);
     let prefer = ctx.settings.options.string(ctx.rule(), missing_mount::PREFER.name);
     for (r, calls) in ctx.runs() {
         let (run, scope) = (r.run, &r.scope);
         // the lists removed is what makes a call `cache_off` (or `dist-clean`, which is whole)
-        let Some(call) = calls.iter().find(|c| c.tool == Tool::Apt && c.cache_off) else {
+        let Some(call) = calls
+            .iter()
+            .find(|c| c.tool == Tool::Apt && c.cache_off && !apt::without_lists(r, c.cmd.range.start, lists))
+        else {
             continue;
         };
         let at = call.cmd.range.start;

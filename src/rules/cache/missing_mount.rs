@@ -130,6 +130,17 @@ pub fn check(ctx: &mut Context, spec: &Spec) {
 /// [`check`], with `amend` adjusting each finding once it is made, with the whole file in view
 /// (the fix's safety, more edits, alternatives).
 pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut Diagnostic)) {
+    check_filtered(ctx, spec, |_, _| false, amend);
+}
+
+/// [`check_amended`], with the calls for which `skip` is true left alone (a call that, with the
+/// whole file in view, downloads nothing).
+pub fn check_filtered(
+    ctx: &mut Context,
+    spec: &Spec,
+    skip: impl Fn(&RunRef, &Call) -> bool,
+    amend: impl Fn(&Found, &mut Diagnostic),
+) {
     let (model, src) = (ctx.model, ctx.src);
     for (r, calls) in ctx.runs() {
         let (run, scope) = (r.run, &r.scope);
@@ -137,7 +148,10 @@ pub fn check_amended(ctx: &mut Context, spec: &Spec, amend: impl Fn(&Found, &mut
             continue;
         }
         let mut reported = false;
-        for call in calls.iter().filter(|c| c.tool == spec.tool && !c.cache_off) {
+        for call in calls
+            .iter()
+            .filter(|c| c.tool == spec.tool && !c.cache_off && !skip(r, c))
+        {
             if reported {
                 break;
             }

@@ -7,14 +7,27 @@ static GO: Spec = valued(&[Opt::value(&["-C"])]);
 
 /// `go build|install|test|run|vet|generate|get|list` use both caches; `go mod download|tidy`
 /// only the module cache.
+///
+/// With `GO111MODULE=off` (an `ENV`, an `export` or the command's own assignment) Go runs in
+/// GOPATH mode and never uses the module cache: `go get` fetches the sources into
+/// `$GOPATH/src` and builds them (unless `-d`), with the build cache only, and `go mod` refuses
+/// to run. Only the explicit setting counts: what `auto` (or no setting) means depends on the Go
+/// version and on a `go.mod`, which dfix does not know.
 pub(super) fn go<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
     if basename(word(words, 0)?) != "go" {
         return None;
     }
     let sub = first_operand(words, 1, &GO)?;
+    let gopath_mode = matches!(env.known("GO111MODULE"), Ok(Some(m)) if m == "off");
     let (build, modules, sub) = match word(words, sub)? {
-        "build" | "install" | "test" | "run" | "vet" | "generate" => (true, true, sub),
+        "build" | "install" | "test" | "run" | "vet" | "generate" => (true, !gopath_mode, sub),
+        "get" if gopath_mode => (
+            !words[sub + 1..].iter().any(|w| w.value.as_deref() == Some("-d")),
+            false,
+            sub,
+        ),
         "get" => (false, true, sub),
+        "mod" if gopath_mode => return None,
         "mod" if matches!(word(words, sub + 1), Some("download" | "tidy" | "vendor" | "verify")) => {
             (false, true, sub + 1)
         }

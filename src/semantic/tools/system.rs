@@ -1,7 +1,8 @@
 //! The system package managers: apt, apk, and the rpm family (dnf, microdnf, yum, zypper).
 
 use super::*;
-use crate::semantic::commands::done_before;
+use crate::semantic::commands::{done_before, find_deletes};
+use crate::semantic::paths::covers;
 use crate::syntax::image::ImageRef;
 use crate::syntax::shell::argv::Opt;
 
@@ -75,6 +76,8 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     }
     let cleaned = any_command(env, "apt lists removed", |w| {
         removes(env.src, w, &["/var/lib/apt/lists"])
+            // `find /var/lib/apt/lists -type f -delete`, or a `find` emptying a parent of them
+            || finds_deleting(env.src, w, "/var/lib/apt/lists")
             // apt 2.7's `dist-clean` removes the package lists and the downloaded packages
             || matches!(apt_subcommand(w), Some("dist-clean" | "distclean"))
             // the whole of /var/lib/apt (not `/var/lib/apt-lists`, a typo that removes nothing)
@@ -90,6 +93,20 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         sub,
         dirs: Some(dirs([APT_CACHE.to_string(), APT_LISTS.to_string()], true)),
         cache_off: cleaned,
+    })
+}
+
+/// A `find` that deletes ([`find_deletes`]) from a starting point (as written) at or inside
+/// `dir`, or above it when it does not select by name.
+pub fn finds_deleting(src: &str, words: &[Word], dir: &str) -> bool {
+    find_deletes(words).is_some_and(|f| {
+        f.starts.iter().any(|s| {
+            let raw = s
+                .value
+                .as_deref()
+                .unwrap_or_else(|| s.range.slice(src).trim_matches(['"', '\'']));
+            raw.starts_with('/') && (covers(dir, raw) || !f.selective && covers(raw, dir))
+        })
     })
 }
 
