@@ -462,9 +462,52 @@ fn clashes<'r>(src: &str, r: &'r RunRef, dir: &str) -> Result<Vec<(&'r Command, 
                     )));
                 }
             }
+        } else if let Some(made) = mkdir_without_parents(words) {
+            for w in made {
+                let clash = match operand(src, w, scope) {
+                    Some(o) => matches!(o.reach(dir), Some((Reach::Exact | Reach::Holder, _))),
+                    None => may_hold(src, r, cmd, w, dir),
+                };
+                if clash {
+                    return Err(Some(format!(
+                        "the `RUN` runs `mkdir {}` without `-p`: BuildKit makes the mount point `{dir}` \
+                         and its parents before the `RUN`, so that `mkdir` would fail (\"File exists\")",
+                        w.range.slice(src)
+                    )));
+                }
+            }
         }
     }
     Ok(exact)
+}
+
+/// The directories a `mkdir` without `-p`/`--parents` makes (it fails on one that exists).
+fn mkdir_without_parents(words: &[Word]) -> Option<Vec<&Word>> {
+    if words.first()?.value.as_deref().map(basename) != Some("mkdir") {
+        return None;
+    }
+    let mut made = Vec::new();
+    let (mut options, mut skip) = (true, false);
+    for w in &words[1..] {
+        if skip {
+            skip = false;
+            continue;
+        }
+        match w.value.as_deref() {
+            Some("--") if options => options = false,
+            Some("--parents") if options => return None,
+            Some(v) if options && v.starts_with("--") => {}
+            Some(v) if options && v.starts_with('-') && v.len() > 1 => {
+                if v.contains('p') {
+                    return None;
+                }
+                // `-m MODE` takes the next word unless glued (`-m755`)
+                skip = v.ends_with('m');
+            }
+            _ => made.push(w),
+        }
+    }
+    Some(made)
 }
 
 /// An operand dfix cannot resolve (a variable, a relative path) may name `dir` or a directory
