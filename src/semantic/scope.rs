@@ -229,6 +229,9 @@ fn start(
     let mut scope = empty();
     let mut users = Vec::new();
     // a base named with meta ARGs (`golang:${GO_VERSION}-alpine`) is resolved with their defaults
+    // (with an ARG that has no default, empty: the image's facts may still be known, but the
+    // name is not the image's, so it is not kept as `base`)
+    let complete = st.base.is_some();
     let base = st.base.clone().or_else(|| match &model.instructions[st.from].body {
         Body::From(f) if st.parent.is_none() => f.image.as_ref().and_then(|i| {
             i.text
@@ -266,7 +269,7 @@ fn start(
             };
         }
         scope.facts = facts.map(Arc::new);
-        scope.base = Some(base);
+        scope.base = complete.then_some(base);
         scope.image = Some(image);
     }
     State {
