@@ -212,28 +212,7 @@ pub fn check_filtered(
                 ),
                 None => String::new(),
             };
-            let program = call.words[0]
-                .value
-                .as_deref()
-                .map_or(call.tool.name(), commands::basename);
-            // `python -m pip install` is pip's call
-            let program = if program.starts_with("python") {
-                call.tool.name()
-            } else {
-                program
-            };
-            // a command group before the subcommand (`go mod download`, `yarn global add`)
-            let group: Vec<&str> = call.words[1..call.sub.max(1)]
-                .iter()
-                .map_while(|w| w.value.as_deref().filter(|v| v.chars().all(|c| c.is_ascii_lowercase())))
-                .collect();
-            let what = if call.sub == 0 {
-                program.to_string()
-            } else if group.len() + 1 == call.sub {
-                format!("{program} {} {}", group.join(" "), call.subcommand()).replace("  ", " ")
-            } else {
-                format!("{program} {}", call.subcommand())
-            };
+            let what = tools::call_name(call);
             let assumption = tools::user_assumption(call, scope)
                 .or_else(|| missing.iter().find_map(|d| d.assumed).map(|a| format!(" ({a})")));
             let diagnostic = ctx.report(
