@@ -17,6 +17,7 @@ use crate::semantic::tools::{self, CacheDir, Call, Tool};
 use crate::syntax::go::clean_path;
 use crate::syntax::model::{Dockerfile, Instruction, Kind, Run};
 use crate::syntax::mounts::{Mount, MountType};
+use crate::syntax::shell::argv::{self, Opt, Order, Unknown};
 use crate::syntax::shell::{Command, Word};
 
 /// The option every `<tool>-without-cache-mount` rule takes.
@@ -460,33 +461,22 @@ fn clashes<'r>(src: &str, r: &'r RunRef, dir: &str) -> Result<Vec<(&'r Command, 
     Ok(exact)
 }
 
+/// `mkdir`'s options (GNU coreutils, busybox): `-p` makes missing parents and accepts an
+/// existing directory; `-m` takes the mode.
+static MKDIR: argv::Spec = argv::Spec {
+    opts: &[Opt::flag(&["-p", "--parents"]), Opt::value(&["-m", "--mode"])],
+    order: Order::Permute,
+    unknown: Unknown::Flag,
+    abbreviations: true,
+};
+
 /// The directories a `mkdir` without `-p`/`--parents` makes (it fails on one that exists).
 fn mkdir_without_parents(words: &[Word]) -> Option<Vec<&Word>> {
     if words.first()?.value.as_deref().map(basename) != Some("mkdir") {
         return None;
     }
-    let mut made = Vec::new();
-    let (mut options, mut skip) = (true, false);
-    for w in &words[1..] {
-        if skip {
-            skip = false;
-            continue;
-        }
-        match w.value.as_deref() {
-            Some("--") if options => options = false,
-            Some("--parents") if options => return None,
-            Some(v) if options && v.starts_with("--") => {}
-            Some(v) if options && v.starts_with('-') && v.len() > 1 => {
-                if v.contains('p') {
-                    return None;
-                }
-                // `-m MODE` takes the next word unless glued (`-m755`)
-                skip = v.ends_with('m');
-            }
-            _ => made.push(w),
-        }
-    }
-    Some(made)
+    let args = MKDIR.parse(words, 1).ok()?;
+    (!args.has("-p")).then(|| args.operands().iter().map(|&i| &words[i]).collect())
 }
 
 /// An operand dfix cannot resolve (a variable, a relative path) may name `dir` or a directory
