@@ -238,6 +238,10 @@ pub fn resolve(token: &str) -> Result<Selected, String> {
         "buildkit" => return group(pick(&|m| m.sources.iter().any(|s| is_buildkit(s)))),
         _ => {}
     }
+    if crate::rules::upstream::not_applicable(token).is_some() {
+        // an upstream check no dfix rule can answer: naming it selects nothing
+        return group(Vec::new());
+    }
     let prefix = pick(&|m| {
         m.sources
             .iter()

@@ -12,9 +12,11 @@ use crate::suppress::Suppression;
 use crate::syntax::model::Dockerfile;
 use crate::syntax::text::TextRange;
 use serde::Serialize;
+use std::cell::OnceCell;
 
 mod common;
 pub mod edits;
+pub mod upstream;
 // what the cache family's rules share, beside them
 #[path = "cache/apt.rs"]
 mod apt;
@@ -47,18 +49,44 @@ pub enum Family {
     Directives,
     Cache,
     Core,
+    /// FROM: images, tags, platforms, stage names.
+    Image,
+    /// COPY, ADD, WORKDIR, EXPOSE, CMD, ENTRYPOINT, HEALTHCHECK, ENV, ONBUILD and the file's shape.
     Instructions,
+    /// Package managers' installs: version pins and installer flags.
+    Packages,
+    /// What the commands of a RUN do.
+    Shell,
+    /// LABEL keys and values.
+    Metadata,
+    /// Users, sudo, secrets.
+    Security,
 }
 
 impl Family {
-    pub const ALL: [Family; 4] = [Family::Directives, Family::Cache, Family::Core, Family::Instructions];
+    pub const ALL: [Family; 9] = [
+        Family::Directives,
+        Family::Cache,
+        Family::Core,
+        Family::Image,
+        Family::Instructions,
+        Family::Packages,
+        Family::Shell,
+        Family::Metadata,
+        Family::Security,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Family::Directives => "directives",
             Family::Cache => "cache",
             Family::Core => "core",
+            Family::Image => "image",
             Family::Instructions => "instructions",
+            Family::Packages => "packages",
+            Family::Shell => "shell",
+            Family::Metadata => "metadata",
+            Family::Security => "security",
         }
     }
 
@@ -185,16 +213,32 @@ pub struct Context<'a> {
     pub model: &'a Dockerfile,
     pub settings: &'a Settings,
     rule: RuleId,
-    out: &'a mut Vec<Diagnostic>,
+    out: Vec<Diagnostic>,
     /// For a rule with `after_suppressions` (`unused-suppression`).
     pub suppressions: Option<Judged<'a>>,
-    /// The file's RUN facts, worked out once per file for all rules, when a rule of the cache
-    /// family (the rules that read them) is enabled.
-    semantic: &'a Semantic<'a>,
+    facts: &'a RunFacts<'a>,
 }
 
-/// The family whose rules read [`Context::runs`].
-const RUN_FAMILY: Family = Family::Cache;
+/// The file's RUN facts, worked out once per file for all rules, the first time a rule asks.
+struct RunFacts<'a> {
+    src: &'a str,
+    model: &'a Dockerfile,
+    settings: &'a Settings,
+    source: Source<'a>,
+    runs: OnceCell<Vec<RunRef<'a>>>,
+    semantic: OnceCell<Semantic<'a>>,
+}
+
+impl<'a> RunFacts<'a> {
+    fn semantic(&'a self) -> &'a Semantic<'a> {
+        self.semantic.get_or_init(|| {
+            let runs = self
+                .runs
+                .get_or_init(|| commands::runs_with(self.model, self.src, &self.settings.images));
+            Semantic::new(&self.source, self.model, runs)
+        })
+    }
+}
 
 impl<'a> Context<'a> {
     pub fn rule(&self) -> RuleId {
@@ -208,12 +252,7 @@ impl<'a> Context<'a> {
     /// The file's RUN facts: every valid RUN (ONBUILD triggers included) with its commands,
     /// scope and package-manager calls, and the queries across RUNs.
     pub fn semantic(&self) -> &'a Semantic<'a> {
-        debug_assert_eq!(
-            self.rule.meta().family,
-            RUN_FAMILY,
-            "RUN facts are worked out for the cache family"
-        );
-        self.semantic
+        self.facts.semantic()
     }
 
     /// Every valid RUN of the file, with its package-manager calls ([`Semantic::runs`]).
@@ -248,16 +287,14 @@ impl<'a> Context<'a> {
 /// judges the suppressions.
 pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let source = Source::new(src);
-    let read_runs = RULES
-        .iter()
-        .any(|r| r.meta.family == RUN_FAMILY && settings.is_enabled(r.id));
-    let runs = if read_runs {
-        commands::runs_with(model, src, &settings.images)
-    } else {
-        Vec::new()
+    let facts = RunFacts {
+        src,
+        model,
+        settings,
+        source: Source::new(src),
+        runs: OnceCell::new(),
+        semantic: OnceCell::new(),
     };
-    let semantic = Semantic::new(&source, model, &runs);
     let judges = |r: &&Rule| r.meta.after_suppressions;
     for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && !judges(r)) {
         let mut ctx = Context {
@@ -265,33 +302,34 @@ pub fn check_all(src: &str, model: &Dockerfile, settings: &Settings) -> Vec<Diag
             model,
             settings,
             rule: rule.id,
-            out: &mut out,
+            out: std::mem::take(&mut out),
             suppressions: None,
-            semantic: &semantic,
+            facts: &facts,
         };
         crate::panics::in_rule(rule.meta.name, || {
             #[cfg(debug_assertions)]
             crate::panics::test_panic(rule.meta.name, src);
             (rule.check)(&mut ctx)
         });
+        out = ctx.out;
     }
     let sups = crate::suppress::collect(src, model);
     let used = crate::suppress::apply(model, &sups, &mut out);
     for rule in RULES.iter().filter(|r| settings.is_enabled(r.id) && judges(r)) {
-        let mut judged = Vec::new();
         let mut ctx = Context {
             src,
             model,
             settings,
             rule: rule.id,
-            out: &mut judged,
+            out: Vec::new(),
             suppressions: Some(Judged {
                 suppressions: &sups,
                 used: &used,
             }),
-            semantic: &semantic,
+            facts: &facts,
         };
         crate::panics::in_rule(rule.meta.name, || (rule.check)(&mut ctx));
+        let mut judged = ctx.out;
         // `# dfix: ignore-file=unused-suppression` and the like
         crate::suppress::apply(model, &sups, &mut judged);
         out.extend(judged);
