@@ -3,7 +3,7 @@
 //! preferred fixes. The index `rules/README.md` is generated from the registry.
 
 use dfix::diagnostic::Applicability;
-use dfix::rules::{Family, FixAvailability, RULES, Status};
+use dfix::rules::{Family, FixAvailability, RULES, RuleMeta, Status, upstream};
 use dfix::settings::{OptionKind, OptionValue, Selection, Settings};
 use std::path::Path;
 
@@ -292,32 +292,85 @@ fn every_page_belongs_to_a_rule() {
 fn index() -> String {
     let mut s = String::from(
         "# Rules\n\nGenerated from the registry by `DFIX_BLESS=1 cargo test --test rule_pages`; do not edit.\n\n\
-         | rule | family | default | severity | fix | aliases | summary |\n|---|---|---|---|---|---|---|\n",
+         By family: ",
     );
-    for r in RULES {
-        let m = r.meta;
-        let default = if m.status == Status::Preview { "preview" } else { "on" };
-        let fix = match m.fix {
-            FixAvailability::Always => "always",
-            FixAvailability::Sometimes => "sometimes",
-            FixAvailability::None => "none",
-        };
-        let aliases = m
-            .sources
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    let families: Vec<Family> = Family::ALL
+        .into_iter()
+        .filter(|f| RULES.iter().any(|r| r.meta.family == *f))
+        .collect();
+    let links: Vec<String> = families.iter().map(|f| format!("[`{f}`](#{f})")).collect();
+    s.push_str(&links.join(", "));
+    s.push_str(". By upstream name: [hadolint](#coming-from-hadolint), [BuildKit](#coming-from-buildkits-checks).\n");
+    for family in families {
         s.push_str(&format!(
-            "| [`{}`]({}.md) | {} | {default} | {} | {fix} | {aliases} | {} |\n",
-            m.name,
-            m.name,
-            m.family,
-            m.severity.as_str(),
-            m.summary.replace('|', "\\|")
+            "\n## {family}\n\n| rule | default | severity | fix | aliases | summary |\n|---|---|---|---|---|---|\n"
         ));
+        for r in RULES.iter().filter(|r| r.meta.family == family) {
+            let m = r.meta;
+            let aliases = m
+                .sources
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            s.push_str(&format!(
+                "| [`{}`]({}.md) | {} | {} | {} | {aliases} | {} |\n",
+                m.name,
+                m.name,
+                default_of(m),
+                m.severity.as_str(),
+                fix_of(m),
+                m.summary.replace('|', "\\|")
+            ));
+        }
+    }
+    s.push_str(
+        "\n## Coming from hadolint\n\nEach `DL` code is an alias: `--ignore DL3008` and \
+         `# hadolint ignore=DL3008` name the dfix rule.\n\n\
+         | hadolint | its default | dfix rule | dfix default |\n|---|---|---|---|\n",
+    );
+    for (code, level) in upstream::HADOLINT {
+        s.push_str(&format!("| `{code}` | {level} | {} |\n", answer(code)));
+    }
+    s.push_str(
+        "\n## Coming from BuildKit's checks\n\nEach check's name is an alias: `# check=skip=JSONArgsRecommended` \
+         and `--ignore JSONArgsRecommended` name the dfix rule.\n\n\
+         | BuildKit check | dfix rule | dfix default |\n|---|---|---|\n",
+    );
+    for check in upstream::BUILDKIT {
+        s.push_str(&format!("| `{check}` | {} |\n", answer(check)));
     }
     s
+}
+
+fn default_of(m: &RuleMeta) -> &'static str {
+    if m.status == Status::Preview { "preview" } else { "on" }
+}
+
+fn fix_of(m: &RuleMeta) -> &'static str {
+    match m.fix {
+        FixAvailability::Always => "always",
+        FixAvailability::Sometimes => "sometimes",
+        FixAvailability::None => "none",
+    }
+}
+
+/// The dfix rules answering for an upstream name, and their defaults, as two table cells.
+fn answer(upstream_name: &str) -> String {
+    if let Some(why) = upstream::not_applicable(upstream_name) {
+        return format!("not applicable: {why} | –");
+    }
+    let rules: Vec<&RuleMeta> = RULES
+        .iter()
+        .map(|r| r.meta)
+        .filter(|m| m.sources.contains(&upstream_name))
+        .collect();
+    if rules.is_empty() {
+        return "not yet | –".to_string();
+    }
+    let names: Vec<String> = rules.iter().map(|m| format!("[`{}`]({}.md)", m.name, m.name)).collect();
+    let defaults: Vec<&str> = rules.iter().map(|m| default_of(m)).collect();
+    format!("{} | {}", names.join(", "), defaults.join(", "))
 }
 
 #[test]
