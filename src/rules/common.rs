@@ -11,3 +11,57 @@ pub fn unknown_uid(user: &str) -> String {
 /// The RUN the apt rules' alternative fix inserts: what BuildKit's reference shows for caching
 /// apt.
 pub const KEEP_PACKAGES: &str = "RUN rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache";
+
+/// For each valid instruction of `kind` (not an ONBUILD trigger) that a later one of the same
+/// kind in its stage overrides: its index and the index of the next one. BuildKit keeps only
+/// the last `CMD`, `ENTRYPOINT` and `HEALTHCHECK` of a stage (a stage built on another starts
+/// afresh: its own ones are counted alone).
+pub fn overridden_in_stage(
+    model: &crate::syntax::model::Dockerfile,
+    kind: crate::syntax::model::Kind,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for stage in &model.stages {
+        let found: Vec<usize> = (stage.from..=stage.last)
+            .filter(|&i| {
+                let ins = &model.instructions[i];
+                ins.kind == kind && !ins.invalid
+            })
+            .collect();
+        out.extend(found.windows(2).map(|w| (w[0], w[1])));
+    }
+    out
+}
+
+/// The `AS` word of `FROM image AS name`: the word just before the stage name (on its line).
+pub fn as_keyword(src: &str, ins: &crate::syntax::model::Instruction) -> Option<crate::syntax::text::TextRange> {
+    let crate::syntax::model::Body::From(from) = &ins.body else {
+        return None;
+    };
+    let name = from.name_range?;
+    let base = ins.args.start.min(name.start);
+    let trimmed = src[base..name.start].trim_end_matches([' ', '\t']);
+    let start = trimmed.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    trimmed[start..]
+        .eq_ignore_ascii_case("as")
+        .then(|| crate::syntax::text::TextRange::new(base + start, base + trimmed.len()))
+}
+
+/// A valid instruction of `kind` comes before instruction `index` in its stage or anywhere in
+/// a stage it is built on (`FROM <stage>`): a `SHELL` or `WORKDIR` in effect there.
+pub fn in_chain_before(
+    model: &crate::syntax::model::Dockerfile,
+    index: usize,
+    kind: crate::syntax::model::Kind,
+) -> bool {
+    let Some(s) = model.instructions[index].stage else {
+        return false;
+    };
+    model.stage_chain(s).into_iter().any(|st| {
+        let stage = &model.stages[st];
+        let end = if st == s { index } else { stage.last + 1 };
+        model.instructions[stage.from..end]
+            .iter()
+            .any(|i| i.kind == kind && !i.invalid)
+    })
+}

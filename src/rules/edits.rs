@@ -5,9 +5,10 @@
 
 use crate::diagnostic::Edit;
 use crate::semantic::tools::Call;
-use crate::syntax::model::{Instruction, Run, RunForm};
+use crate::syntax::model::{Dockerfile, Instruction, Run, RunForm};
 use crate::syntax::mounts::NewMount;
 use crate::syntax::shell::{Command, ConnectorKind};
+use crate::syntax::text::TextRange;
 use std::borrow::Cow;
 
 /// Inserts `option` after the call's subcommand word (exec form: as a new JSON element).
@@ -103,6 +104,14 @@ pub fn prepend_before(all: &[Cow<'_, Command>], cmd: &Command, command: &str) ->
         return None;
     }
     Some(Edit::insert(cmd.range.start, format!("{command} && ")))
+}
+
+/// Deletes the instruction's lines, from the start of its first line to the start of the line
+/// after its last (comment lines above it stay).
+pub fn delete_instruction(model: &Dockerfile, ins: &Instruction) -> Edit {
+    let start = model.line_start(ins.start_line - 1);
+    let end = model.line_start(ins.end_line).max(ins.range.end);
+    Edit::delete(TextRange::new(start, end))
 }
 
 #[cfg(test)]

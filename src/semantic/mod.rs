@@ -10,6 +10,7 @@
 //! [`Semantic::later_in_descendants`]), never a walk per finding.
 
 pub mod commands;
+pub mod expose;
 pub mod features;
 pub mod image;
 pub mod paths;

@@ -286,6 +286,7 @@ fn lower_instruction(
         vars: Vec::new(),
         shell_vars: Vec::new(),
         shell_sets: Vec::new(),
+        empty_lines: raw.empty_lines.clone(),
     };
     ins.body = match kind {
         Kind::Run => Body::Run(lower_run(src, raw, &ins, escape, reuse)),

@@ -14,6 +14,7 @@ mod scan;
 pub mod shell;
 pub mod text;
 pub mod vars;
+pub mod words;
 
 pub use lower::{parse, parse_reusing};
 pub use shell::Scripts;

@@ -271,6 +271,9 @@ pub struct Instruction {
     /// them may not read the ARG or ENV of that name.
     #[serde(skip)]
     pub shell_sets: Vec<String>,
+    /// The blank lines inside the instruction's continuation, each with its line break
+    /// (BuildKit warns of them: `NoEmptyContinuation`).
+    pub empty_lines: Vec<TextRange>,
 }
 
 /// A reference to a variable (`$NAME`, `${NAME:-x}`): the name and where it is written (the

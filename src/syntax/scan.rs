@@ -133,8 +133,9 @@ pub struct RawInstruction {
     /// The argument text after the flags, trimmed (offsets into `joined.text`).
     pub rest: (usize, usize),
     pub heredocs: Vec<RawHeredoc>,
-    /// A blank line inside the continuation (BuildKit's `no-empty-continuation` warning).
-    pub empty_continuation: bool,
+    /// The blank lines inside the continuation, line breaks included (BuildKit's
+    /// `NoEmptyContinuation` warning).
+    pub empty_lines: Vec<TextRange>,
 }
 
 impl RawInstruction {
@@ -211,7 +212,7 @@ pub fn scan(src: &str) -> Scan {
         }
         let mut joined = Joined::default();
         joined.push(src, first);
-        let mut empty_seen = false;
+        let mut empty_lines = Vec::new();
         while more && i < lines.len() {
             let l = lines[i];
             if l.content.len() > MAX_LINE {
@@ -227,7 +228,7 @@ pub fn scan(src: &str) -> Scan {
                 continue;
             }
             if t.is_empty() {
-                empty_seen = true;
+                empty_lines.push(l.full);
                 continue;
             }
             let (piece, m) = continuation(src, l.content, escape);
@@ -236,7 +237,7 @@ pub fn scan(src: &str) -> Scan {
         }
         let end_line_idx = i - 1;
         let mut ins = split_command(joined, start_line + 1, end_line_idx + 1);
-        ins.empty_continuation = empty_seen;
+        ins.empty_lines = empty_lines;
         ins.range = TextRange::new(ins.command.start, lines[end_line_idx].content.end);
         if may_have_heredocs(&ins) {
             let docs = heredoc_markers(&ins);
@@ -345,7 +346,7 @@ fn split_command(joined: Joined, start_line: usize, end_line: usize) -> RawInstr
         flags,
         rest,
         heredocs: Vec::new(),
-        empty_continuation: false,
+        empty_lines: Vec::new(),
     }
 }
 
@@ -631,7 +632,7 @@ mod tests {
         let i = one("RUN a \\\n    # c \\\n\n  b\n");
         assert_eq!(i.joined.text, "RUN a   b");
         assert_eq!((i.start_line, i.end_line), (1, 4));
-        assert!(i.empty_continuation);
+        assert_eq!(i.empty_lines.len(), 1);
         // EOF inside a continuation
         assert_eq!(
             lines_of("FROM x\nRUN a \\\n"),

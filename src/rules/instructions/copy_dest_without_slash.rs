@@ -1,0 +1,51 @@
+use super::{Context, Family, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::syntax::model::Kind;
+use crate::syntax::words::arg_words;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "copy-dest-without-slash",
+    family: Family::Instructions,
+    severity: Severity::Error,
+    breaks_build: false,
+    fix: FixAvailability::Always,
+    status: Status::Preview,
+    sources: &["DL3021"],
+    related: &[],
+    summary: "`COPY` of several sources to a destination not ending in `/`",
+    options: &[],
+    fix_priority: 432,
+    after_suppressions: false,
+    doc: include_str!("../../../rules/copy-dest-without-slash.md"),
+};
+
+pub fn check(ctx: &mut Context) {
+    let escape = ctx.model.escape;
+    for ins in &ctx.model.instructions {
+        if ins.kind != Kind::Copy || ins.invalid {
+            continue;
+        }
+        let words = arg_words(ctx.src, ins, escape);
+        let Some((dest, sources)) = words.split_last() else { continue };
+        let value = dest.value.trim_matches(['"', '\'']);
+        if sources.len() < 2 || value.ends_with('/') || value.is_empty() {
+            continue;
+        }
+        let written = dest.range.slice(ctx.src);
+        let at = if written.ends_with(['"', '\'']) && written.len() > 1 {
+            dest.range.end - 1
+        } else {
+            dest.range.end
+        };
+        let fix = Fix::safe("Add a trailing `/`", vec![Edit::insert(at, "/")]);
+        ctx.report_with_fix(
+            dest.range,
+            format!(
+                "`COPY` of {} sources: the destination `{value}` must be a folder, written with \
+                 a trailing `/`",
+                sources.len()
+            ),
+            Some(fix),
+        );
+    }
+}
