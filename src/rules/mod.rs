@@ -399,7 +399,8 @@ mod tests {
                 "syntax-error",
                 "invalid-mount",
                 "syntax-too-old-for-feature",
-                "parser-directive-duplicate"
+                "parser-directive-duplicate",
+                "copy-from-own-stage"
             ]
         );
     }

@@ -11,6 +11,7 @@
 
 pub mod commands;
 pub mod features;
+pub mod from;
 pub mod image;
 pub mod paths;
 pub mod scope;
