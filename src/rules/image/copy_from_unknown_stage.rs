@@ -27,11 +27,13 @@ pub fn check(ctx: &mut Context) {
         }
         let Some(s) = ins.stage else { continue };
         let Some(flag) = ins.flag("from") else { continue };
-        let Some(value) = flag.value.as_ref().filter(|v| !v.is_empty() && !v.contains('$')) else {
-            continue;
-        };
+        let Some(value) = flag.value.as_ref().filter(|v| !v.is_empty()) else { continue };
         let line_of = |i: usize| model.instructions[model.stages[i].from].start_line;
         let message = match value.parse::<usize>() {
+            _ if value.contains('$') => format!(
+                "BuildKit does not expand variables in `--from` and refuses `{value}`: name a stage \
+                 `FROM <image with the variable> AS <name>` and copy from that"
+            ),
             // the stage it is in: `copy-from-own-stage`
             Ok(n) if n <= s => continue,
             Ok(n) if n < model.stages.len() => format!(
