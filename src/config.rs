@@ -510,11 +510,16 @@ pub fn load_hadolint(path: &Path) -> Result<Layer, ConfigError> {
         Some("info" | "style") => Some(Severity::Info),
         _ => None,
     };
-    if let Some(list) = doc["trustedRegistries"].as_vec() {
-        let regs = list.iter().filter_map(Yaml::as_str).map(str::to_string).collect();
+    // a string or a list (DL3026 → `untrusted-registry`)
+    let regs: Option<Vec<String>> = match &doc["trustedRegistries"] {
+        Yaml::String(s) => Some(vec![s.clone()]),
+        Yaml::Array(list) => Some(list.iter().filter_map(Yaml::as_str).map(str::to_string).collect()),
+        _ => None,
+    };
+    if let Some(regs) = regs {
         layer.options.push(RuleOption {
-            rule: "hadolint".into(),
-            key: "trusted-registries".into(),
+            rule: "untrusted-registry".into(),
+            key: "registries".into(),
             value: OptionValue::List(regs),
         });
     }
@@ -883,6 +888,17 @@ env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
     }
 
     #[test]
+    fn hadolint_trusted_registries_as_a_string() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), ".hadolint.yaml", "trustedRegistries: \"*.gcr.io\"\n");
+        let s = Settings::from_layers(&[load_hadolint(&p).unwrap()]).unwrap();
+        assert_eq!(
+            s.options.get("untrusted-registry", "registries"),
+            Some(&OptionValue::List(vec!["*.gcr.io".into()]))
+        );
+    }
+
+    #[test]
     fn hadolint_config() {
         let d = tempfile::tempdir().unwrap();
         let p = write(
@@ -896,7 +912,7 @@ env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
         let s = Settings::from_layers(&[layer]).unwrap();
         assert!(!s.is_enabled(find("pip-without-cache-mount").unwrap().id));
         assert_eq!(
-            s.options.get("hadolint", "trusted-registries"),
+            s.options.get("untrusted-registry", "registries"),
             Some(&OptionValue::List(vec!["docker.io".into()]))
         );
         let bad = write(d.path(), "bad/.hadolint.yaml", "ignored: [DL3042\n");

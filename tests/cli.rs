@@ -930,7 +930,7 @@ fn explain() {
     );
     assert_eq!(
         row("syntax-error"),
-        ["syntax-error", "core", "error", "on", "no", "DL1000,DL3043"]
+        ["syntax-error", "core", "error", "on", "no", "DL1000,DL3043,DL3061"]
     );
     assert_eq!(row("conda-without-cache-mount")[3], "preview");
     // the legend says what the columns mean

@@ -62,6 +62,7 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
     for (k, v) in options.iter().filter(|(k, _)| k != "extend" && k != "unsafe") {
         let value = match dfix::settings::option_kind(rule, k) {
             Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
+            Some(OptionKind::StringList) => OptionValue::List(v.split(',').map(str::to_string).collect()),
             Some(_) => OptionValue::String(v.clone()),
             None => panic!("rule {rule} has no option {k}"),
         };

@@ -400,7 +400,8 @@ mod tests {
                 "invalid-mount",
                 "syntax-too-old-for-feature",
                 "parser-directive-duplicate",
-                "expose-port-out-of-range"
+                "expose-port-out-of-range",
+                "copy-from-own-stage"
             ]
         );
     }

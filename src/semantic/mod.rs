@@ -12,6 +12,7 @@
 pub mod commands;
 pub mod expose;
 pub mod features;
+pub mod from;
 pub mod image;
 pub mod paths;
 pub mod scope;

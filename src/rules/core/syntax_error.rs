@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     breaks_build: true,
     fix: FixAvailability::None,
     status: Status::Stable,
-    sources: &["DL1000", "DL3043"],
+    sources: &["DL1000", "DL3043", "DL3061"],
     related: &[],
     summary: "BuildKit refuses to parse the file",
     options: &[],
