@@ -15,6 +15,6 @@ pub mod shell;
 pub mod text;
 pub mod vars;
 
-pub use lower::{parse, parse_reusing};
+pub use lower::{mask_heredoc, mask_shell, parse, parse_reusing};
 pub use shell::Scripts;
 pub use text::TextRange;
