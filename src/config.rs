@@ -127,6 +127,7 @@ struct RawFile {
     fail_level: Option<Spanned<String>>,
     preview: Option<bool>,
     unsafe_fixes: Option<bool>,
+    shellcheck: Option<bool>,
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
     rules: Option<ordered::Pairs<Spanned<String>, RuleTable>>,
@@ -297,6 +298,7 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
         ignore: selectors(path, &text, &raw.ignore)?,
         preview: raw.preview,
         unsafe_fixes: raw.unsafe_fixes,
+        shellcheck: raw.shellcheck,
         exclude: raw
             .exclude
             .as_ref()

@@ -154,6 +154,19 @@ pub struct Diagnostic {
     pub alternatives: Vec<Fix>,
     /// Why there is no fix, where the rule knows (one line, lowercase).
     pub no_fix_reason: Option<String>,
+    /// The upstream code of a finding whose rule reports many (`shellcheck`: ShellCheck's
+    /// number, `2086` for SC2086), which suppressions and `--ignore` match on their own.
+    pub code: Option<u16>,
+}
+
+impl Diagnostic {
+    /// The name a suppression of this finding alone uses: its code (`SC2086`), else its rule.
+    pub fn suppression_name(&self) -> String {
+        match self.code {
+            Some(code) => crate::settings::shellcheck_name(code),
+            None => self.rule.name().to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod report;
 pub mod rules;
 pub mod semantic;
 pub mod settings;
+pub mod shellcheck;
 pub mod suggest;
 pub mod suppress;
 pub mod syntax;

@@ -160,6 +160,8 @@ pub struct Layer {
     pub options: Vec<RuleOption>,
     /// `[images."pattern"]`: facts declared about base images, in declaration order.
     pub images: Vec<crate::semantic::image::Declared>,
+    /// `--shellcheck` / `shellcheck = true`: run ShellCheck (the `shellcheck` rule).
+    pub shellcheck: Option<bool>,
 }
 
 /// `[severity] <selector> = <severity>`.
@@ -187,12 +189,21 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     pub fail_level: Severity,
     pub options: RuleOptions,
-    per_file_ignores: Vec<(PathGlob, Vec<RuleId>)>,
+    /// Per glob: the rules switched off, and the ShellCheck codes ignored.
+    per_file_ignores: Vec<(PathGlob, Vec<RuleId>, Vec<u16>)>,
     exclude: Vec<PathGlob>,
     /// The configuration files in effect, outermost first.
     pub sources: Vec<PathBuf>,
     /// The base images declared by the configuration files, the base file's first.
     pub images: Vec<crate::semantic::image::Declared>,
+    /// ShellCheck codes ignored (`--ignore SC2086`, `ignored: [SC2086]`): the `shellcheck` rule
+    /// runs but drops them.
+    shellcheck_ignored: Vec<u16>,
+    /// Severities set for single ShellCheck codes (`[severity] SC2086 = "error"`).
+    shellcheck_severity: Vec<(u16, Severity)>,
+    /// A severity set for the `shellcheck` rule as a whole (by its name or a group), which
+    /// replaces the one each ShellCheck level maps to.
+    shellcheck_rule_severity: Option<Severity>,
 }
 
 impl Default for Settings {
@@ -222,6 +233,13 @@ pub fn resolve(token: &str) -> Result<Selected, String> {
             by_name: true,
         });
     }
+    // ShellCheck's codes are the `shellcheck` rule's aliases: each finding carries its own
+    if shellcheck_code(token).is_some() {
+        return Ok(Selected {
+            rules: vec![RuleId::SHELLCHECK],
+            by_name: true,
+        });
+    }
     let by_alias = pick(&|m| m.sources.contains(&token));
     if !by_alias.is_empty() {
         return Ok(Selected {
@@ -234,7 +252,6 @@ pub fn resolve(token: &str) -> Result<Selected, String> {
     }
     match token {
         "hadolint" => return group(pick(&|m| m.sources.iter().any(|s| is_hadolint(s)))),
-        "shellcheck" => return group(pick(&|m| m.sources.iter().any(|s| s.starts_with("SC")))),
         "buildkit" => return group(pick(&|m| m.sources.iter().any(|s| is_buildkit(s)))),
         _ => {}
     }
@@ -267,8 +284,28 @@ pub fn selector_names() -> impl Iterator<Item = &'static str> {
         .chain(["ALL"])
 }
 
-/// Groups by upstream tool (families are [`Family`]).
-const GROUPS: [&str; 3] = ["hadolint", "buildkit", "shellcheck"];
+/// Groups by upstream tool (families are [`Family`]; `shellcheck` is a rule).
+const GROUPS: [&str; 2] = ["hadolint", "buildkit"];
+
+/// ShellCheck's code written as `SC2086`: its number.
+pub fn shellcheck_code(token: &str) -> Option<u16> {
+    let digits = token.strip_prefix("SC")?;
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// ShellCheck's number written as its code: `SC2086`.
+pub fn shellcheck_name(code: u16) -> String {
+    format!("SC{code:04}")
+}
+
+/// The token names the `shellcheck` rule itself (its name or a ShellCheck code), which turns
+/// ShellCheck on when selected.
+fn names_shellcheck(token: &str) -> bool {
+    token == RuleId::SHELLCHECK.name() || shellcheck_code(token).is_some()
+}
 
 fn is_hadolint(s: &str) -> bool {
     s.starts_with("DL") && s[2..].chars().all(|c| c.is_ascii_digit())
@@ -298,6 +335,12 @@ impl Settings {
         let mut enabled: Vec<bool> = RULES.iter().map(|_| true).collect();
         let mut explicit = vec![false; n];
         let mut ignored_by_name = false;
+        // ShellCheck runs a program: only when asked, by its switch (`--shellcheck`,
+        // `shellcheck = true`: kept by later layers, as other scalar keys) or by naming the rule
+        // or a code in a selection (replaced with the selection); never as part of a group
+        // (`ALL`, `shell`). Ignoring the rule (by name or group) turns both off.
+        let mut switch = false;
+        let mut named = false;
         let mut s = Settings {
             enabled: Vec::new(),
             severity: RULES.iter().map(|r| r.meta.severity).collect(),
@@ -309,6 +352,9 @@ impl Settings {
             exclude: Vec::new(),
             sources: Vec::new(),
             images: Vec::new(),
+            shellcheck_ignored: Vec::new(),
+            shellcheck_severity: Vec::new(),
+            shellcheck_rule_severity: None,
         };
         for layer in layers {
             if let Some(select) = &layer.select {
@@ -321,6 +367,7 @@ impl Settings {
                         explicit[id.index()] |= sel.by_name;
                     }
                 }
+                named = select.iter().any(|t| names_shellcheck(t));
             }
             for token in &layer.extend_select {
                 let sel = resolve(token)?;
@@ -328,9 +375,19 @@ impl Settings {
                     enabled[id.index()] = true;
                     explicit[id.index()] |= sel.by_name;
                 }
+                named |= names_shellcheck(token);
             }
+            switch = layer.shellcheck.unwrap_or(switch);
             for token in &layer.ignore {
+                // one ShellCheck code: the rule keeps running without it
+                if let Some(code) = shellcheck_code(token) {
+                    s.shellcheck_ignored.push(code);
+                    continue;
+                }
                 let sel = resolve(token)?;
+                if sel.rules.contains(&RuleId::SHELLCHECK) {
+                    (switch, named) = (false, false);
+                }
                 for id in sel.rules {
                     enabled[id.index()] = false;
                     explicit[id.index()] = false;
@@ -341,16 +398,28 @@ impl Settings {
             s.unsafe_fixes = layer.unsafe_fixes.unwrap_or(s.unsafe_fixes);
             s.fail_level = layer.fail_level.unwrap_or(s.fail_level);
             for o in &layer.severity {
+                if let Some(code) = shellcheck_code(&o.selector) {
+                    s.shellcheck_severity.retain(|(c, _)| *c != code);
+                    s.shellcheck_severity.push((code, o.severity));
+                    continue;
+                }
                 for id in resolve(&o.selector)?.rules {
                     s.severity[id.index()] = o.severity;
+                    if id == RuleId::SHELLCHECK {
+                        s.shellcheck_rule_severity = Some(o.severity);
+                    }
                 }
             }
             for p in &layer.per_file_ignores {
                 let mut ids = Vec::new();
+                let mut codes = Vec::new();
                 for r in &p.selectors {
-                    ids.extend(resolve(r)?.rules);
+                    match shellcheck_code(r) {
+                        Some(code) => codes.push(code),
+                        None => ids.extend(resolve(r)?.rules),
+                    }
                 }
-                s.per_file_ignores.push((p.glob.clone(), ids));
+                s.per_file_ignores.push((p.glob.clone(), ids, codes));
             }
             if let Some(ex) = &layer.exclude {
                 s.exclude = ex.clone();
@@ -371,6 +440,7 @@ impl Settings {
         if !ignored_by_name {
             enabled[RuleId::SYNTAX_ERROR.index()] = true;
         }
+        enabled[RuleId::SHELLCHECK.index()] = switch || named;
         s.enabled = enabled;
         Ok(s)
     }
@@ -383,6 +453,22 @@ impl Settings {
         self.severity[rule.index()]
     }
 
+    /// ShellCheck's code is ignored (`--ignore SC2086`, a per-file ignore, `.hadolint.yaml`).
+    pub fn shellcheck_ignores(&self, code: u16) -> bool {
+        self.shellcheck_ignored.contains(&code)
+    }
+
+    /// The severity of a ShellCheck finding: set for its code, else set for the rule, else the
+    /// one its ShellCheck level maps to (`level`).
+    pub fn shellcheck_severity(&self, code: u16, level: Severity) -> Severity {
+        self.shellcheck_severity
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, s)| *s)
+            .or(self.shellcheck_rule_severity)
+            .unwrap_or(level)
+    }
+
     pub fn enabled_rules(&self) -> impl Iterator<Item = RuleId> + '_ {
         RuleId::all().filter(|id| self.enabled[id.index()])
     }
@@ -390,11 +476,12 @@ impl Settings {
     /// The settings for one file: its `per-file-ignores` switched off.
     pub fn for_path(&self, path: &Path) -> Settings {
         let mut s = self.clone();
-        for (glob, rules) in &self.per_file_ignores {
+        for (glob, rules, codes) in &self.per_file_ignores {
             if glob.is_match(path) {
                 for &id in rules {
                     s.enabled[id.index()] = false;
                 }
+                s.shellcheck_ignored.extend(codes);
             }
         }
         s
@@ -412,6 +499,6 @@ impl Settings {
     pub fn per_file_ignores(&self) -> impl Iterator<Item = (&PathGlob, Vec<&'static str>)> {
         self.per_file_ignores
             .iter()
-            .map(|(g, r)| (g, r.iter().map(|id| id.name()).collect()))
+            .map(|(g, r, _)| (g, r.iter().map(|id| id.name()).collect()))
     }
 }

@@ -38,6 +38,8 @@ pub struct Name {
     pub rules: Vec<RuleId>,
     /// Neither a rule, an alias nor a group (a typo, or a rule dfix does not have).
     pub unknown: bool,
+    /// A ShellCheck code (`SC2086`): it stands for the `shellcheck` findings of that code only.
+    pub code: Option<u16>,
 }
 
 #[derive(Clone, Debug)]
@@ -86,6 +88,7 @@ fn names(list: &str, base: usize) -> Vec<Name> {
             range: TextRange::new(base + start, base + start + part.len()),
             unknown: resolved.is_err(),
             rules: resolved.map(|s| s.rules).unwrap_or_default(),
+            code: crate::settings::shellcheck_code(part),
         });
     }
     out
@@ -271,7 +274,7 @@ pub fn apply(model: &Dockerfile, sups: &[Suppression], diagnostics: &mut Vec<Dia
                 kept = false;
             }
             for (n, name) in s.names.iter().enumerate() {
-                if name.rules.contains(&rule) {
+                if name.rules.contains(&rule) && name.code.is_none_or(|c| d.code == Some(c)) {
                     used[k][n] = true;
                     kept = false;
                 }
@@ -343,24 +346,26 @@ pub fn ignore_edits(src: &str, model: &Dockerfile, diagnostics: &[Diagnostic]) -
             listed.entry(i).or_insert(s);
         }
     }
-    let mut per_instruction: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
-    let mut file_level: Vec<&'static str> = Vec::new();
+    let mut per_instruction: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut file_level: Vec<String> = Vec::new();
     let suppressible = diagnostics.iter().filter(|d| !d.rule.meta().breaks_build);
     for d in suppressible {
         let list = match instruction_of(model, d.range) {
             Some(i) => per_instruction.entry(i).or_default(),
             None => &mut file_level,
         };
-        if !list.contains(&d.rule.name()) {
-            list.push(d.rule.name());
+        // a ShellCheck finding by its code: the other codes there stay reported
+        let name = d.suppression_name();
+        if !list.contains(&name) {
+            list.push(name);
         }
     }
     let mut edits: Vec<Edit> = Vec::new();
-    let merge = |s: &Suppression, rules: &[&str], edits: &mut Vec<Edit>| {
+    let merge = |s: &Suppression, rules: &[String], edits: &mut Vec<Edit>| {
         let list = s.list.expect("a dfix list");
         let new: Vec<&str> = rules
             .iter()
-            .copied()
+            .map(String::as_str)
             .filter(|r| !s.names.iter().any(|n| n.text == *r))
             .collect();
         if !new.is_empty() {

@@ -938,7 +938,10 @@ fn explain() {
         out.contains("\nfix       always: every finding has a fix; no: dfix never fixes it; sometimes: a fix exists\n"),
         "{out}"
     );
-    assert!(out.contains("\ndefault   on: runs unless deselected; preview: runs with --preview or when named\n"));
+    assert!(out.contains(
+        "\ndefault   on: runs unless deselected; preview: runs with --preview or when named; opt-in: runs\n"
+    ));
+    assert_eq!(row("shellcheck")[3], "opt-in");
     assert_eq!(code(&run(d.path(), &["explain", "nope"])), 2);
 }
 

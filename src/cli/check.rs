@@ -208,6 +208,9 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
         None => report::find_root(&cwd),
     };
     let discovery = resolve_inputs(&args, &resolver);
+    if let Err(status) = prepare_shellcheck(&args, &resolver, &discovery.inputs) {
+        return status;
+    }
     let mut outcomes = run_files(&args, &resolver, &cwd, &discovery.inputs);
     if !args.quiet {
         print_notices(&resolver, &cwd, &discovery.empty);
@@ -279,6 +282,52 @@ fn resolve_inputs(args: &CheckArgs, resolver: &Resolver) -> Discovery {
             .retain(|i| !i.explicit || i.path.as_os_str() == "-" || keep(&i.path));
     }
     discovery
+}
+
+/// ShellCheck, when the settings of any file to lint ask for it: refused (exit 2) without the
+/// `shellcheck` program; else the scripts of all those files are checked now, many to a
+/// process and processes in parallel, and the rule then finds them checked.
+fn prepare_shellcheck(args: &CheckArgs, resolver: &Resolver, inputs: &[Input]) -> Result<(), u8> {
+    let wanted: Vec<(&Input, std::sync::Arc<crate::settings::Settings>)> = inputs
+        .iter()
+        .filter_map(|i| {
+            let path = match (&args.stdin_filename, i.path.as_os_str() == "-") {
+                (Some(p), true) => p.clone(),
+                _ => i.path.clone(),
+            };
+            let settings = resolver.settings_for(&path).ok()?;
+            let on = settings
+                .for_path(&absolute(&path))
+                .is_enabled(crate::rules::RuleId::SHELLCHECK);
+            on.then_some((i, settings))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    if !crate::shellcheck::available() {
+        error(crate::shellcheck::NOT_INSTALLED);
+        return Err(ERROR);
+    }
+    let scripts: Vec<crate::shellcheck::Script> = wanted
+        .par_iter()
+        .filter(|(i, _)| i.path.as_os_str() != "-")
+        .flat_map_iter(|(i, settings)| {
+            let Ok(bytes) = std::fs::read(&i.path) else {
+                return Vec::new();
+            };
+            if bytes[..bytes.len().min(8192)].contains(&0) {
+                return Vec::new();
+            }
+            let src = String::from_utf8_lossy(&bytes);
+            let model = crate::syntax::parse(&src);
+            let runs = crate::semantic::commands::runs_with(&model, &src, &settings.images);
+            let found = crate::shellcheck::scripts(&src, &model, runs.iter());
+            found.into_iter().map(|(s, _)| s).collect::<Vec<_>>()
+        })
+        .collect();
+    crate::shellcheck::prewarm(scripts);
+    Ok(())
 }
 
 /// Every file processed in parallel, sorted by the path shown.

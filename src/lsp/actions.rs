@@ -107,7 +107,7 @@ fn ignore_action(
         None => "this file",
     };
     CodeAction {
-        title: format!("Ignore {} for {reach}", d.rule),
+        title: format!("Ignore {} for {reach}", d.suppression_name()),
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![lsp]),
         edit: Some(workspace_edit(doc, enc, style, &edits)),

@@ -85,6 +85,7 @@ mod tests {
                 fix: None,
                 alternatives: Vec::new(),
                 no_fix_reason: None,
+                code: None,
             }],
         };
         let mut out = Vec::new();

@@ -107,6 +107,7 @@ mod tests {
                 fix: None,
                 alternatives: Vec::new(),
                 no_fix_reason: None,
+                code: None,
             })
             .collect();
         FileReport {

@@ -39,6 +39,9 @@ pub fn diagnostic(file: &FileReport, index: &LineIndex, d: &Diagnostic) -> Value
     if let Some(reason) = &d.no_fix_reason {
         v["no_fix_reason"] = json!(reason);
     }
+    if let Some(code) = d.code {
+        v["code"] = json!(crate::settings::shellcheck_name(code));
+    }
     v
 }
 

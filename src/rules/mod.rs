@@ -40,6 +40,20 @@ pub enum FixAvailability {
 pub enum Status {
     Stable,
     Preview,
+    /// Runs only when asked for by name or by its own switch, never as part of a group or by
+    /// default: it starts a program (`shellcheck`).
+    OptIn,
+}
+
+impl Status {
+    /// Whether the rule runs without being asked for: `on`, `preview` or `opt-in`.
+    pub fn default_name(self) -> &'static str {
+        match self {
+            Status::Stable => "on",
+            Status::Preview => "preview",
+            Status::OptIn => "opt-in",
+        }
+    }
 }
 
 /// A rule's family: a selector (`--select cache`) and the folder it may live in.
@@ -274,6 +288,7 @@ impl<'a> Context<'a> {
             fix: None,
             alternatives: Vec::new(),
             no_fix_reason: None,
+            code: None,
         });
         self.out.last_mut().expect("just pushed")
     }

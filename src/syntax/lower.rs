@@ -502,14 +502,15 @@ fn heredoc_is_script(args: &str) -> bool {
     }
 }
 
-fn mask_heredoc(body: &str) -> String {
+/// A heredoc body as the shell reads it, same length: stray CRs become spaces.
+pub fn mask_heredoc(body: &str) -> String {
     body.replace('\r', " ")
 }
 
 /// A same-length copy of a shell-form body that bash reads as the script BuildKit runs:
 /// continuations become ` \` + newline, comment and blank lines inside the continuation become
 /// spaces, stray CRs become spaces. Bash offsets are then source offsets minus `range.start`.
-fn mask_shell(src: &str, range: TextRange, escape: char) -> String {
+pub fn mask_shell(src: &str, range: TextRange, escape: char) -> String {
     let text = range.slice(src);
     let mut out = String::with_capacity(text.len());
     let mut first = true;

@@ -16,6 +16,6 @@ pub mod text;
 pub mod vars;
 pub mod words;
 
-pub use lower::{parse, parse_reusing};
+pub use lower::{mask_heredoc, mask_shell, parse, parse_reusing};
 pub use shell::Scripts;
 pub use text::TextRange;

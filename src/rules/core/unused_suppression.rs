@@ -47,7 +47,7 @@ pub fn check(ctx: &mut Context) {
             if !used[0]
                 && RULES
                     .iter()
-                    .all(|r| ctx.settings.is_enabled(r.id) || r.meta.status == Status::Preview)
+                    .all(|r| ctx.settings.is_enabled(r.id) || r.meta.status != Status::Stable)
             {
                 let fix = Fix::safe(
                     "Remove the unused suppression",
