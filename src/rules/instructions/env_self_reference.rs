@@ -31,7 +31,13 @@ pub fn check(ctx: &mut Context) {
             let Some(value) = &pair.value else { continue };
             let earlier = &pairs[..j];
             for var in ins.vars.iter().filter(|v| value.range.contains_range(v.range)) {
-                if !earlier.iter().any(|p| p.key == var.name) {
+                // `K=$K` (an ARG passed on) sets what `$K` already was: no surprise
+                let changes = |p: &&crate::syntax::model::Pair| {
+                    let written = p.value.as_ref().map_or("", |v| v.range.slice(ctx.src));
+                    let written = written.trim_matches(['"', '\'']);
+                    written != format!("${}", p.key) && written != format!("${{{}}}", p.key)
+                };
+                if !earlier.iter().filter(changes).any(|p| p.key == var.name) {
                     continue;
                 }
                 // one fix per instruction: split before the first pair that needs it

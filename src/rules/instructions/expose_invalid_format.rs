@@ -25,7 +25,7 @@ pub fn check(ctx: &mut Context) {
         for spec in port_specs(src, ins, escape) {
             let Some(host) = spec.host else { continue };
             let mapping = TextRange::new(spec.word.start, spec.port.start);
-            let what = if spec.ip.is_some() { "an IP address and a host port" } else { "a host port" };
+            let what = if spec.ip.is_some() { "an IP address and a host port, which are" } else { "a host port, which is" };
             let plain = |r: TextRange| {
                 let t = r.slice(src);
                 !t.is_empty() && t.split('-').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -36,7 +36,7 @@ pub fn check(ctx: &mut Context) {
             let d = ctx.report(
                 mapping,
                 format!(
-                    "`EXPOSE` takes container ports only: {what} here are ignored (publish them \
+                    "`EXPOSE` takes container ports only: this is {what} ignored (publish ports \
                      with `docker run -p`)"
                 ),
             );
