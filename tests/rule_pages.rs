@@ -62,6 +62,10 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
     for (k, v) in options.iter().filter(|(k, _)| k != "extend" && k != "unsafe") {
         let value = match dfix::settings::option_kind(rule, k) {
             Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
+            // `labels=a,b`; `labels=` is the empty list
+            Some(OptionKind::StringList) => {
+                OptionValue::List(v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
+            }
             Some(_) => OptionValue::String(v.clone()),
             None => panic!("rule {rule} has no option {k}"),
         };
