@@ -580,7 +580,11 @@ fn hadolint_labels(path: &Path, doc: &yaml_rust2::Yaml, layer: &mut Layer) -> Re
     set("required-label-missing", "labels", all.clone());
     set("label-value-empty", "labels", all);
     for (kind, rule) in LABEL_TYPES {
-        let labels: Vec<String> = schema.iter().filter(|(_, k)| *k == kind).map(|(l, _)| l.clone()).collect();
+        let labels: Vec<String> = schema
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(l, _)| l.clone())
+            .collect();
         if let Some(rule) = rule
             && !labels.is_empty()
         {
@@ -976,9 +980,11 @@ env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
         );
         let s = Settings::from_layers(&[load_hadolint(&p).unwrap()]).unwrap();
         let list = |rule: RuleId, key: &str| s.options.list(rule, key).map(<[String]>::to_vec);
-        let all: Vec<String> = ["author", "url", "created", "license", "rev", "version", "mail", "other", "home"]
-            .map(String::from)
-            .to_vec();
+        let all: Vec<String> = [
+            "author", "url", "created", "license", "rev", "version", "mail", "other", "home",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(list(RuleId::REQUIRED_LABEL_MISSING, "labels"), Some(all.clone()));
         assert_eq!(list(RuleId::LABEL_VALUE_EMPTY, "labels"), Some(all.clone()));
         assert_eq!(list(RuleId::LABEL_NOT_ALLOWED, "allowed"), Some(all));
@@ -1007,7 +1013,8 @@ env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
         let p = write(d.path(), "c/.hadolint.yaml", "label-schema:\n  author: name\n");
         let e = load_hadolint(&p).unwrap_err();
         assert!(
-            e.message.starts_with("`label-schema`: label `author` has the type `name`; expected one of `text`, `url`"),
+            e.message
+                .starts_with("`label-schema`: label `author` has the type `name`; expected one of `text`, `url`"),
             "{}",
             e.message
         );

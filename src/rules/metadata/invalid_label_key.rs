@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    for l in labels(ctx.model) {
+    for l in labels(ctx.model, ctx.src) {
         let Some(key) = l.key else { continue };
         if let Some(why) = problem(key) {
             ctx.report(l.pair().key_range, format!("label key `{key}` {why}"));

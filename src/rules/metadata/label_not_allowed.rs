@@ -32,7 +32,7 @@ pub fn check(ctx: &mut Context) {
         return;
     };
     let allowed = allowed.to_vec();
-    let all = labels(ctx.model);
+    let all = labels(ctx.model, ctx.src);
     let is_allowed = |l: &Label| l.key.is_none_or(|k| allowed.iter().any(|a| a == k));
     for l in &all {
         let Some(key) = l.key else { continue };

@@ -23,7 +23,7 @@ pub fn check(ctx: &mut Context) {
         return;
     };
     let keys = keys.to_vec();
-    for l in labels(ctx.model) {
+    for l in labels(ctx.model, ctx.src) {
         let (Some(key), Some(value)) = (l.key, &l.value) else { continue };
         if value.is_empty() && keys.iter().any(|k| k == key) {
             ctx.report(l.pair().range, format!("label `{key}` is empty"));

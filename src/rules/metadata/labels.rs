@@ -44,14 +44,22 @@ impl Label<'_> {
     }
 }
 
-/// Every pair of every valid `LABEL`, in source order.
-pub fn labels(model: &Dockerfile) -> Vec<Label<'_>> {
+/// Every pair of every valid `LABEL`, in source order (`src` is the file's text).
+pub fn labels<'a>(model: &'a Dockerfile, src: &str) -> Vec<Label<'a>> {
     let mut out = Vec::new();
     for outer in model.instructions.iter().filter(|i| !i.invalid) {
         let label = outer.effective();
         let Body::Label(pairs) = &label.body else { continue };
         for (at, pair) in pairs.iter().enumerate() {
-            let has_var = |r: TextRange| label.vars.iter().any(|v| r.start <= v.range.start && v.range.end <= r.end);
+            // a `$` in the key as written: BuildKit expands it (an escaped one is rare enough to
+            // be left unchecked too)
+            let has_var = |r: TextRange| {
+                label
+                    .vars
+                    .iter()
+                    .any(|v| r.start <= v.range.start && v.range.end <= r.end)
+                    || r.slice(src).contains('$')
+            };
             out.push(Label {
                 outer,
                 label,
@@ -72,8 +80,10 @@ pub fn check_values(ctx: &mut Context, valid: fn(&str) -> bool, what: &str) {
         return;
     };
     let keys = keys.to_vec();
-    for l in labels(ctx.model) {
-        let (Some(key), Some(value)) = (l.key, &l.value) else { continue };
+    for l in labels(ctx.model, ctx.src) {
+        let (Some(key), Some(value)) = (l.key, &l.value) else {
+            continue;
+        };
         if keys.iter().any(|k| k == key) && !valid(value) {
             ctx.report(l.value_range(), format!("label `{key}` is not {what}: `{value}`"));
         }

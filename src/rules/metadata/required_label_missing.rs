@@ -31,7 +31,7 @@ pub fn check(ctx: &mut Context) {
     let used = used_stages(model);
     // per stage: the keys its own LABELs set, and whether one is written with a variable
     let mut set: Vec<(Vec<&str>, bool)> = vec![(Vec::new(), false); model.stages.len()];
-    for l in labels(model) {
+    for l in labels(model, ctx.src) {
         // an ONBUILD LABEL labels the images built on this one, not this one
         let (Some(stage), true) = (l.outer.stage, l.outer.kind == Kind::Label) else {
             continue;
@@ -40,6 +40,21 @@ pub fn check(ctx: &mut Context) {
             Some(k) => set[stage].0.push(k),
             None => set[stage].1 = true,
         }
+    }
+    // a LABEL whose keys dfix could not all read (a variable outside the values, or no pairs)
+    for ins in model.instructions.iter().filter(|i| i.kind == Kind::Label && !i.invalid) {
+        let Some(stage) = ins.stage else { continue };
+        let unread = match &ins.body {
+            Body::Label(pairs) => ins.vars.iter().any(|v| {
+                !pairs.iter().any(|p| {
+                    p.value
+                        .as_ref()
+                        .is_some_and(|val| val.range.start <= v.range.start && v.range.end <= val.range.end)
+                })
+            }),
+            _ => true,
+        };
+        set[stage].1 |= unread;
     }
     for (s, stage) in model.stages.iter().enumerate() {
         let from = &model.instructions[stage.from];
