@@ -455,7 +455,8 @@ pub fn load_chain(path: &Path) -> Result<Vec<Layer>, ConfigError> {
 }
 
 /// `.hadolint.yaml`: `ignored` rules, `override` severities, `failure-threshold`; trusted
-/// registries and the label schema are kept for the rules that use them.
+/// registries are kept for the rules that use them, and the label schema and strict labels
+/// become the metadata rules' options ([`hadolint_labels`]).
 pub fn load_hadolint(path: &Path) -> Result<Layer, ConfigError> {
     use yaml_rust2::{Yaml, YamlLoader};
     let text = std::fs::read_to_string(path).map_err(|e| unlocated(path, format!("cannot read: {e}")))?;
@@ -525,15 +526,79 @@ pub fn load_hadolint(path: &Path) -> Result<Layer, ConfigError> {
             value: OptionValue::List(regs),
         });
     }
-    if let Some(map) = doc["label-schema"].as_hash() {
-        let labels = map.keys().filter_map(Yaml::as_str).map(str::to_string).collect();
-        layer.options.push(RuleOption {
-            rule: "hadolint".into(),
-            key: "label-schema".into(),
-            value: OptionValue::List(labels),
-        });
-    }
+    hadolint_labels(path, doc, &mut layer)?;
     Ok(layer)
+}
+
+/// hadolint's label types and the rule that checks a value of each (`text` is any value).
+const LABEL_TYPES: [(&str, Option<&str>); 7] = [
+    ("text", None),
+    ("url", Some("label-value-not-url")),
+    ("rfc3339", Some("label-value-not-rfc3339")),
+    ("spdx", Some("label-value-not-spdx")),
+    ("hash", Some("label-value-not-git-hash")),
+    ("semver", Some("label-value-not-semver")),
+    ("email", Some("label-value-not-email")),
+];
+
+/// `label-schema` (label → type) and `strict-labels` as the metadata rules' options, meaning
+/// what they mean to hadolint: every label of the schema is required (`required-label-missing`)
+/// and must not be empty (`label-value-empty`), a typed label's value is checked by the rule of
+/// its type, and with `strict-labels` no other label is allowed (`label-not-allowed`).
+fn hadolint_labels(path: &Path, doc: &yaml_rust2::Yaml, layer: &mut Layer) -> Result<(), ConfigError> {
+    use yaml_rust2::Yaml;
+    let mut schema: Vec<(String, &str)> = Vec::new();
+    if let Some(map) = doc["label-schema"].as_hash() {
+        for (label, kind) in map {
+            let Some(label) = label.as_str() else { continue };
+            let kind = match kind {
+                Yaml::String(k) => k.as_str(),
+                Yaml::Null => "",
+                _ => "?",
+            };
+            let kind = if kind.is_empty() { "text" } else { kind };
+            if !LABEL_TYPES.iter().any(|(t, _)| *t == kind) {
+                return Err(unlocated(
+                    path,
+                    format!(
+                        "`label-schema`: label `{label}` has the type `{kind}`; expected one of {}",
+                        LABEL_TYPES.map(|(t, _)| format!("`{t}`")).join(", ")
+                    ),
+                ));
+            }
+            schema.push((label.to_string(), kind));
+        }
+    }
+    let strict = doc["strict-labels"].as_bool().unwrap_or(false);
+    let mut set = |rule: &str, key: &str, labels: Vec<String>| {
+        layer.options.push(RuleOption {
+            rule: rule.into(),
+            key: key.into(),
+            value: OptionValue::List(labels),
+        })
+    };
+    let all: Vec<String> = schema.iter().map(|(l, _)| l.clone()).collect();
+    if strict {
+        set("label-not-allowed", "allowed", all.clone());
+    }
+    if schema.is_empty() {
+        return Ok(());
+    }
+    set("required-label-missing", "labels", all.clone());
+    set("label-value-empty", "labels", all);
+    for (kind, rule) in LABEL_TYPES {
+        let labels: Vec<String> = schema
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(l, _)| l.clone())
+            .collect();
+        if let Some(rule) = rule
+            && !labels.is_empty()
+        {
+            set(rule, "labels", labels);
+        }
+    }
+    Ok(())
 }
 
 /// Which configuration files apply to files in `dir`: the nearest dfix configuration up the
@@ -799,6 +864,8 @@ strict = true
             "{}",
             e.message
         );
+        let e = err("[rules.label-value-not-url]\nlabels = \"org.opencontainers.image.source\"\n");
+        assert_eq!(e.message, "`label-value-not-url.labels` must be a list of strings");
         let e = err("extend = \"nope.toml\"\n");
         assert_eq!(e.message, "`extend` names `nope.toml`, which is not a file");
         let e = err("exclude = [\"a[\"]\n");
@@ -919,5 +986,55 @@ env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
         );
         let bad = write(d.path(), "bad/.hadolint.yaml", "ignored: [DL3042\n");
         assert!(load_hadolint(&bad).is_err());
+    }
+
+    #[test]
+    fn hadolint_label_schema() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            ".hadolint.yaml",
+            "label-schema:\n  author: text\n  url: url\n  created: rfc3339\n  license: spdx\n  rev: hash\n  version: semver\n  mail: email\n  other: \"\"\n  home: url\nstrict-labels: true\n",
+        );
+        let s = Settings::from_layers(&[load_hadolint(&p).unwrap()]).unwrap();
+        let list = |rule: RuleId, key: &str| s.options.list(rule, key).map(<[String]>::to_vec);
+        let all: Vec<String> = [
+            "author", "url", "created", "license", "rev", "version", "mail", "other", "home",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(list(RuleId::REQUIRED_LABEL_MISSING, "labels"), Some(all.clone()));
+        assert_eq!(list(RuleId::LABEL_VALUE_EMPTY, "labels"), Some(all.clone()));
+        assert_eq!(list(RuleId::LABEL_NOT_ALLOWED, "allowed"), Some(all));
+        assert_eq!(
+            list(RuleId::LABEL_VALUE_NOT_URL, "labels"),
+            Some(vec!["url".into(), "home".into()])
+        );
+        for (rule, label) in [
+            (RuleId::LABEL_VALUE_NOT_RFC3339, "created"),
+            (RuleId::LABEL_VALUE_NOT_SPDX, "license"),
+            (RuleId::LABEL_VALUE_NOT_GIT_HASH, "rev"),
+            (RuleId::LABEL_VALUE_NOT_SEMVER, "version"),
+            (RuleId::LABEL_VALUE_NOT_EMAIL, "mail"),
+        ] {
+            assert_eq!(list(rule, "labels"), Some(vec![label.to_string()]), "{rule}");
+        }
+        // without strict labels, any label is allowed; without a schema, nothing is checked
+        let p = write(d.path(), "a/.hadolint.yaml", "label-schema:\n  author: text\n");
+        let s = Settings::from_layers(&[load_hadolint(&p).unwrap()]).unwrap();
+        assert_eq!(s.options.list(RuleId::LABEL_NOT_ALLOWED, "allowed"), None);
+        assert_eq!(s.options.list(RuleId::LABEL_VALUE_NOT_URL, "labels"), None);
+        let p = write(d.path(), "b/.hadolint.yaml", "strict-labels: true\n");
+        let s = Settings::from_layers(&[load_hadolint(&p).unwrap()]).unwrap();
+        assert_eq!(s.options.list(RuleId::LABEL_NOT_ALLOWED, "allowed"), Some(&[][..]));
+        assert_eq!(s.options.list(RuleId::REQUIRED_LABEL_MISSING, "labels"), None);
+        let p = write(d.path(), "c/.hadolint.yaml", "label-schema:\n  author: name\n");
+        let e = load_hadolint(&p).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("`label-schema`: label `author` has the type `name`; expected one of `text`, `url`"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -86,6 +86,15 @@ impl RuleOptions {
         }
     }
 
+    /// A list option of `rule`: `None` when no layer set it (list options default to unset;
+    /// an empty list set by a layer is `Some(&[])`).
+    pub fn list(&self, rule: RuleId, key: &str) -> Option<&[String]> {
+        match self.get(rule.name(), key) {
+            Some(OptionValue::List(l)) => Some(l),
+            _ => None,
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &RuleOption> {
         self.values.iter()
     }

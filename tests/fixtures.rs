@@ -8,7 +8,7 @@
 //!
 //! Then the fixture is linted and fixed once more with **every rule**: no fix may create a
 //! finding of a rule that did not fire before, fixing converges, and a second pass changes
-//! nothing.
+//! nothing. A fixture folder's `dfix.toml`, if any, applies to its fixtures (rule options).
 
 use dfix::report::{FileReport, Format, emit};
 use dfix::settings::{Selection, Settings};
@@ -47,13 +47,21 @@ fn sorted(dir: &Path) -> Vec<PathBuf> {
     paths
 }
 
-fn settings(select: &str) -> Settings {
-    Settings::from_selection(&Selection {
+/// The rule (or group) `select` with preview on, over the fixture folder's `dfix.toml` when it
+/// has one (rule options such as a label schema, a build `context`).
+fn settings(select: &str, dir: &Path) -> Settings {
+    let config = dir.join("dfix.toml");
+    let mut layers = if config.is_file() {
+        dfix::config::load_chain(&config).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        Vec::new()
+    };
+    layers.push(Selection {
         select: Some(vec![select.to_string()]),
         preview: Some(true),
         ..Selection::default()
-    })
-    .unwrap()
+    });
+    Settings::from_layers(&layers).unwrap()
 }
 
 /// Line ends and other invisible bytes made visible, so snapshots show them.
@@ -82,7 +90,8 @@ fn check(rule: &str, name: &str, file: &Path) -> Result<(), Failed> {
     let shown = format!("{rule}/{name}.df");
 
     // the rule alone
-    let own = settings(rule);
+    let dir = file.parent().unwrap();
+    let own = settings(rule, dir);
     let findings = concise(&shown, &text, &own);
     if findings.is_empty() != name.starts_with("ok-") {
         return Err(format!("{shown}: findings of {rule}:\n{findings}").into());
@@ -112,7 +121,7 @@ fn check(rule: &str, name: &str, file: &Path) -> Result<(), Failed> {
     });
 
     // every rule: fixes create no finding, converge, and are idempotent
-    let all = settings("ALL");
+    let all = settings("ALL", dir);
     let before = rules_found(&text, &all);
     let fixed = dfix::fix(&text, &all, true);
     if let Some(failure) = fixed.failure {

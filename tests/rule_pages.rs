@@ -3,7 +3,7 @@
 //! preferred fixes. The index `rules/README.md` is generated from the registry.
 
 use dfix::diagnostic::Applicability;
-use dfix::rules::{Family, FixAvailability, RULES, RuleMeta, Status, upstream};
+use dfix::rules::{Family, FixAvailability, RULES, RuleMeta, upstream};
 use dfix::settings::{OptionKind, OptionValue, Selection, Settings};
 use std::path::Path;
 
@@ -62,7 +62,10 @@ fn settings_for(rule: &str, options: &[(String, String)]) -> Settings {
     for (k, v) in options.iter().filter(|(k, _)| k != "extend" && k != "unsafe") {
         let value = match dfix::settings::option_kind(rule, k) {
             Some(OptionKind::Bool) => OptionValue::Bool(v == "true"),
-            Some(OptionKind::StringList) => OptionValue::List(v.split(',').map(str::to_string).collect()),
+            // `labels=a,b`; `labels=` is the empty list
+            Some(OptionKind::StringList) => {
+                OptionValue::List(v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
+            }
             Some(_) => OptionValue::String(v.clone()),
             None => panic!("rule {rule} has no option {k}"),
         };

@@ -26,6 +26,9 @@ mod contradiction;
 mod lang;
 #[path = "cache/missing_mount.rs"]
 mod missing_mount;
+// what the metadata family's rules share
+#[path = "metadata/labels.rs"]
+mod labels;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

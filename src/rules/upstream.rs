@@ -128,7 +128,6 @@ mod tests {
     /// Upstream rules with no dfix rule yet. Only ever shrinks: the test fails when one of these
     /// gains a rule, so that it is taken off the list.
     const NOT_YET: &[&str] = &[
-        "DL1001",
         "DL3001",
         "DL3002",
         "DL3003",
@@ -151,16 +150,6 @@ mod tests {
         "DL3041",
         "DL3046",
         "DL3047",
-        "DL3048",
-        "DL3049",
-        "DL3050",
-        "DL3051",
-        "DL3052",
-        "DL3053",
-        "DL3054",
-        "DL3055",
-        "DL3056",
-        "DL3058",
         "DL3059",
         "DL3062",
         "DL3064",
