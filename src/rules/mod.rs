@@ -26,6 +26,9 @@ mod contradiction;
 mod lang;
 #[path = "cache/missing_mount.rs"]
 mod missing_mount;
+// what the packages family's rules share, beside them
+#[path = "packages/pins.rs"]
+mod pins;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
