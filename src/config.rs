@@ -973,7 +973,7 @@ env = { PIP_NO_CACHE_DIR = "1", UV_LINK_MODE = "copy" }
         let p = write(
             d.path(),
             ".hadolint.yaml",
-            "ignored:\n  - DL3042\n  - DL3008\noverride:\n  error:\n    - DL1000\n  style:\n    - DL3042\nfailure-threshold: warning\ntrustedRegistries:\n  - docker.io\nlabel-schema:\n  author: text\n",
+            "ignored:\n  - DL3042\n  - DL9999\noverride:\n  error:\n    - DL1000\n  style:\n    - DL3042\nfailure-threshold: warning\ntrustedRegistries:\n  - docker.io\nlabel-schema:\n  author: text\n",
         );
         let layer = load_hadolint(&p).unwrap();
         assert_eq!(layer.ignore, ["DL3042"]);

@@ -29,6 +29,9 @@ mod missing_mount;
 // what the metadata family's rules share
 #[path = "metadata/labels.rs"]
 mod labels;
+// what the packages family's rules share, beside them
+#[path = "packages/pins.rs"]
+mod pins;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -13,7 +13,7 @@
 use crate::semantic::commands::{Commands, basename, env_of, word};
 use crate::semantic::scope::{Scope, UserInfo, Var};
 use crate::syntax::mounts::NewMount;
-use crate::syntax::shell::argv::{Opt, Order, Spec, Unknown};
+use crate::syntax::shell::argv::{Args, Opt, Order, Spec, Unknown};
 use crate::syntax::shell::{Command, Word};
 use crate::syntax::text::TextRange;
 use std::cell::{OnceCell, RefCell};
@@ -199,7 +199,7 @@ pub struct Call<'a> {
     pub cache_off: bool,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
     /// From the program to the subcommand: what findings point at.
     pub fn anchor(&self) -> TextRange {
         self.words[0].range.cover(self.words[self.sub].range)
@@ -217,6 +217,34 @@ impl Call<'_> {
     /// The subcommand's text.
     pub fn subcommand(&self) -> &str {
         self.words[self.sub].value.as_deref().unwrap_or_default()
+    }
+
+    /// The call's words read with its tool's option spec (`argv`), so that rules look options
+    /// up under all their names and know which words are operands: for apt, apk and the rpm
+    /// family from the word after the program (options may come before the subcommand), for
+    /// pip from the word after the subcommand. `None` for a tool without a spec here, and for
+    /// words the spec cannot read (an option that takes a value is the last word).
+    pub fn args(&self) -> Option<Args<'a>> {
+        let (spec, start) = match self.tool {
+            Tool::Apt => (&system::APT_OPTIONS, 1),
+            Tool::Apk => (&system::APK, 1),
+            Tool::Dnf | Tool::Yum | Tool::Zypper => (&system::RPM, 1),
+            Tool::Pip => (&python::PIP_REQUIREMENTS, self.sub + 1),
+            _ => return None,
+        };
+        spec.parse(self.words, start).ok()
+    }
+
+    /// The operands after the subcommand ([`Call::args`]): the packages, files or requirements
+    /// the call names, each with its byte range. Empty when the words cannot be read.
+    pub fn operands(&self) -> Vec<&'a Word> {
+        let Some(args) = self.args() else { return Vec::new() };
+        let words = self.words;
+        args.operands()
+            .iter()
+            .filter(|&&i| i > self.sub)
+            .map(|&i| &words[i])
+            .collect()
     }
 }
 

@@ -53,7 +53,7 @@ const PIP_VALUED: &[Opt] = &[
 /// pip's general options that take a value.
 static PIP_OPTIONS: Spec = valued(PIP_VALUED.split_at(14).0);
 
-static PIP_REQUIREMENTS: Spec = valued(PIP_VALUED);
+pub(super) static PIP_REQUIREMENTS: Spec = valued(PIP_VALUED);
 
 /// pip downloads nothing for this call, so there is nothing to cache:
 /// * `--no-index` (or `PIP_NO_INDEX`) with no `--find-links` that may be a URL: every

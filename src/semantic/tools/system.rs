@@ -6,14 +6,15 @@ use crate::semantic::paths::covers;
 use crate::syntax::image::ImageRef;
 use crate::syntax::shell::argv::Opt;
 
-static APK: Spec = valued(&[
+pub(super) static APK: Spec = valued(&[
     Opt::value(&["-X", "--repository"]),
+    Opt::value(&["-t", "--virtual"]),
     Opt::value(&["--root", "-p"]),
     Opt::value(&["--arch"]),
     Opt::value(&["--cache-dir"]),
     Opt::value(&["--keys-dir"]),
 ]);
-static RPM: Spec = valued(&[
+pub(super) static RPM: Spec = valued(&[
     Opt::value(&["--setopt"]),
     Opt::value(&["-c", "--config"]),
     Opt::value(&["--installroot"]),
@@ -27,12 +28,17 @@ static RPM: Spec = valued(&[
 ]);
 
 /// The options of apt-get, apt and aptitude that take a value (so that a value is not taken
-/// for the subcommand: `apt-get -o Acquire::Retries=3 install`), and `-y`.
-static APT_OPTIONS: Spec = valued(&[
+/// for the subcommand or a package: `apt-get -o Acquire::Retries=3 install`), and the flags
+/// rules look up under all their names (apt-get(8)).
+pub(super) static APT_OPTIONS: Spec = valued(&[
     Opt::value(&["-o", "--option"]),
     Opt::value(&["-c", "--config-file"]),
     Opt::value(&["-t", "--target-release", "--default-release"]),
+    Opt::value(&["-a", "--host-architecture"]),
+    Opt::value(&["-P", "--build-profiles"]),
     Opt::flag(&["-y", "--yes", "--assume-yes"]),
+    Opt::flag(&["-q", "--quiet"]),
+    Opt::flag(&["-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"]),
 ]);
 
 /// Where the subcommand of an apt-get, apt or aptitude command is (`words[0]` is the program).
@@ -335,6 +341,52 @@ pub fn makes_apk_cache_dir(src: &str, c: &Command) -> bool {
             let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
             raw.trim_end_matches('/') == "/etc/apk/cache"
         })
+}
+
+/// The program of an apt call as the user knows it: `apt-get`, `apt` or `aptitude` (`xx-apt-get`
+/// and `xx-apt` run the image's `apt-get` and `apt`).
+pub fn apt_program(call: &Call) -> Option<&'static str> {
+    match basename(word(call.words, 0)?) {
+        "apt-get" | "xx-apt-get" => Some("apt-get"),
+        "apt" | "xx-apt" => Some("apt"),
+        "aptitude" => Some("aptitude"),
+        _ => None,
+    }
+}
+
+/// The command writes apt configuration that sets `key` (`APT::Install-Recommends`, matched
+/// without regard to case) to a value `judge` accepts: `echo 'APT::Install-Recommends "false";'
+/// > /etc/apt/apt.conf.d/…` and the like, read from any word of a command that is not apt
+/// itself (where `-o` sets it for that call only). Where the text goes is not checked.
+pub fn sets_apt_config(src: &str, c: &Command, key: &str, judge: impl Fn(&str) -> bool) -> bool {
+    let words = c.effective().words;
+    if words.is_empty() || matches!(word(words, 0).map(basename), Some("apt-get" | "apt" | "aptitude")) {
+        return false;
+    }
+    let key = key.to_ascii_lowercase();
+    words[1..].iter().any(|w| {
+        let raw = w
+            .value
+            .as_deref()
+            .unwrap_or_else(|| w.range.slice(src))
+            .to_ascii_lowercase();
+        raw.match_indices(&key).any(|(at, _)| {
+            let rest =
+                raw[at + key.len()..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\\' | '\''));
+            let value: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            !value.is_empty() && judge(&value)
+        })
+    })
+}
+
+/// apt's reading of a boolean (`StringToBool`): `Some(true)` for `yes`, `true`, `with`,
+/// `enable` or a non-zero number, `Some(false)` for `no`, `false`, `without`, `disable` or `0`.
+pub fn apt_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "with" | "enable" => Some(true),
+        "no" | "false" | "without" | "disable" => Some(false),
+        n => n.parse::<i64>().ok().map(|n| n != 0),
+    }
 }
 
 /// `apt-get update`, `apt update`, `aptitude update` (options before it allowed).

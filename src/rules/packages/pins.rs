@@ -1,0 +1,126 @@
+//! What the packages family's pin rules share: which package operands of an install carry no
+//! version, judged per ecosystem by the rule's `pinned`, and how a finding names them.
+
+use crate::semantic::commands::{RunRef, env_of};
+use crate::semantic::tools::Call;
+use crate::syntax::shell::Word;
+use crate::syntax::text::TextRange;
+
+/// A package operand without a version.
+pub struct Unpinned {
+    /// The operand's word.
+    pub range: TextRange,
+    /// The package(s) as the message shows them: `` `curl` ``, or for a variable with a known
+    /// value `` `curl`, `git` (from `$PKGS`, the value this file gives it) ``.
+    pub shown: String,
+    /// The first package without a version, for the message's example.
+    pub first: String,
+    /// `shown` names more than one package.
+    pub many: bool,
+}
+
+impl Unpinned {
+    /// `has` or `have`, as `shown` needs.
+    pub fn has(&self) -> &'static str {
+        if self.many { "have" } else { "has" }
+    }
+}
+
+/// The operands of `call` (from `operands`, [`Call::operands`] or a tool's own reading) that
+/// name packages without a version, per `pinned`, which sees one package as written (quotes
+/// removed).
+///
+/// A word whose value is not literal is judged only where the file says what it is: a variable
+/// alone (`$PKGS`, `"${PKGS}"`) with a value this file gives it (ENV, an ARG default, an
+/// assignment or `export` earlier in the RUN) is judged by the words of that value; any other such word
+/// (`curl=${V}`, `lib${N}`, a glob) is left alone: its text shows a pin, or what it expands to
+/// is not known.
+pub fn unpinned(
+    src: &str,
+    run: &RunRef,
+    call: &Call,
+    operands: &[&Word],
+    pinned: impl Fn(&str) -> bool,
+) -> Vec<Unpinned> {
+    let mut out = Vec::new();
+    for w in operands {
+        match w.value.as_deref() {
+            Some(v) => {
+                if !v.is_empty() && !pinned(v) {
+                    out.push(Unpinned {
+                        range: w.range,
+                        shown: format!("`{v}`"),
+                        first: v.to_string(),
+                        many: false,
+                    });
+                }
+            }
+            None => {
+                let raw = w.range.slice(src);
+                let Some(name) = lone_variable(raw) else { continue };
+                let Some(value) = value_of(name, run, call) else {
+                    continue;
+                };
+                // an option in the value (`--no-install-recommends curl`) is the tool's, not a package
+                let bare: Vec<&str> = value
+                    .split_ascii_whitespace()
+                    .filter(|p| !p.starts_with('-') && !pinned(p))
+                    .collect();
+                let Some(first) = bare.first() else { continue };
+                let list: Vec<String> = bare.iter().map(|p| format!("`{p}`")).collect();
+                out.push(Unpinned {
+                    range: w.range,
+                    shown: format!("{} (from `{raw}`, the value this file gives it)", list.join(", ")),
+                    first: first.to_string(),
+                    many: bare.len() > 1,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The value `name` has for `call`: the last assignment statement of the RUN before the call
+/// (`deps='a b' && apt-get install $deps`), else the environment ([`env_of`]); `None` when it
+/// is not known (an assignment that may not run, or whose value is not literal).
+pub fn value_of(name: &str, run: &RunRef, call: &Call) -> Option<String> {
+    let at = call.cmd.range.start;
+    let assigned = run
+        .commands
+        .iter()
+        .rev()
+        .filter(|c| c.words.is_empty() && c.range.start < at)
+        .find_map(|c| c.assignments.iter().rev().find(|a| a.name == name).map(|a| (c, a)));
+    match assigned {
+        Some((c, a)) if !c.conditional && !c.nested => a.value.clone(),
+        Some(_) => None,
+        None => env_of(name, call.cmd, &run.commands, &run.scope).flatten(),
+    }
+}
+
+/// The variable a word is, when it is nothing else: `$X`, `${X}`, `"$X"`, `"${X}"`.
+pub fn lone_variable(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    let name = inner.strip_prefix('$')?;
+    let name = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')).unwrap_or(name);
+    let ok = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    ok.then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lone_variable;
+
+    #[test]
+    fn a_lone_variable() {
+        assert_eq!(lone_variable("$PKGS"), Some("PKGS"));
+        assert_eq!(lone_variable("${PKGS}"), Some("PKGS"));
+        assert_eq!(lone_variable("\"${PKGS}\""), Some("PKGS"));
+        assert_eq!(lone_variable("curl=${V}"), None);
+        assert_eq!(lone_variable("${PKGS:-x}"), None);
+        assert_eq!(lone_variable("$1"), None);
+        assert_eq!(lone_variable("lib$N"), None);
+    }
+}
