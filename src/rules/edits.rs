@@ -37,6 +37,25 @@ pub fn insert_line_above(ins: &Instruction, line: &str, eol: &str) -> Edit {
     Edit::insert(ins.range.start, format!("{line}{eol}"))
 }
 
+/// Inserts `line` and the file's line ending `eol` above the instruction and the comment lines
+/// directly above it, so that a suppression or `# check=` comment written for the instruction
+/// stays with it.
+pub fn insert_line_above_comments(src: &str, model: &Dockerfile, ins: &Instruction, line: &str, eol: &str) -> Edit {
+    let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut at = line_start(ins.range.start);
+    while at > 0 {
+        let prev = line_start(at - 1);
+        let text = &src[prev..at];
+        let hash = prev + (text.len() - text.trim_start().len());
+        if text.trim_start().starts_with('#') && model.comments.iter().any(|c| c.start == hash) {
+            at = prev;
+        } else {
+            break;
+        }
+    }
+    Edit::insert(at, format!("{line}{eol}"))
+}
+
 /// Appends ` && <command>` after the last command of a shell-form RUN, when that command ends
 /// the script's top-level sequence (nothing but blanks and line continuations after it, and
 /// not inside `$(…)`, a subshell or a compound command): the command then runs once everything

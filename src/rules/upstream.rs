@@ -128,10 +128,6 @@ mod tests {
     /// Upstream rules with no dfix rule yet. Only ever shrinks: the test fails when one of these
     /// gains a rule, so that it is taken off the list.
     const NOT_YET: &[&str] = &[
-        "DL3001",
-        "DL3002",
-        "DL3003",
-        "DL3004",
         "DL3010",
         "DL3013",
         "DL3016",
@@ -143,15 +139,9 @@ mod tests {
         "DL3037",
         "DL3038",
         "DL3041",
-        "DL3046",
-        "DL3047",
-        "DL3059",
         "DL3062",
         "DL3064",
         "DL3066",
-        "DL4001",
-        "DL4005",
-        "DL4006",
         "UndefinedVar",
         "SecretsUsedInArgOrEnv",
         "CopyIgnoredFile",

@@ -5,6 +5,7 @@ use super::image::Declared;
 use crate::semantic::scope::{self, Scope, Var};
 use crate::syntax::model::{Dockerfile, Instruction, Kind, Run, RunForm, VarRef};
 use crate::syntax::shell::{Command, Word};
+use crate::syntax::text::TextRange;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -198,6 +199,20 @@ impl<'m> Commands<'m> {
         }
         exports
     }
+}
+
+/// `range` lies inside a literal word of one of the commands: in the script of an
+/// `sh -c '…'`, which the parser reads as commands too (nested), but which runs in a shell of
+/// its own: the RUN's shell options (`pipefail`) do not reach it, and hadolint does not see it.
+/// A `$(…)` word is not literal: what is inside runs in the RUN's shell.
+pub fn in_shell_c(all: &[Cow<'_, Command>], range: TextRange) -> bool {
+    all.iter().any(|c| {
+        c.range.start <= range.start
+            && range.end <= c.range.end
+            && c.words.iter().any(|w| {
+                w.value.is_some() && w.range.start <= range.start && range.end <= w.range.end && w.range != range
+            })
+    })
 }
 
 /// The commands a RUN executes: the shell script's simple commands, or the exec form's argv.

@@ -52,6 +52,10 @@ pub struct Script {
     /// variables (`for X in`), and the operands of `read`, `unset`, `getopts`, `mapfile`,
     /// `readarray`, `export`, `declare`, `typeset`, `local` and `readonly`.
     pub sets: Vec<String>,
+    /// Every pipe operator (`|`, `|&`) of the script, in source order, wherever it is (inside
+    /// `$(…)`, a subshell or a compound command too): a pipe into `( … )` or `while` gives its
+    /// first command no [`Connector`], so the commands alone do not show every pipe.
+    pub pipes: Vec<TextRange>,
 }
 
 /// One simple command.
@@ -284,6 +288,9 @@ impl Script {
         for v in &mut self.vars {
             v.range = v.range.shift(by);
         }
+        for p in &mut self.pipes {
+            *p = p.shift(by);
+        }
         self
     }
 }
@@ -307,6 +314,7 @@ pub fn parse_script(script: &str, base: usize) -> Script {
         out: Vec::new(),
         pending: None,
         too_deep: false,
+        pipes: Vec::new(),
     };
     walker.seq(root, Ctx::default(), 0);
     let mut commands = walker.out;
@@ -315,11 +323,14 @@ pub fn parse_script(script: &str, base: usize) -> Script {
     }
     commands.sort_by_key(|c| c.range.start);
     let (vars, sets) = variables(root, script, base);
+    let mut pipes = walker.pipes;
+    pipes.sort_by_key(|p| p.start);
     Script {
         commands,
         has_error: root.has_error() || walker.too_deep,
         vars,
         sets,
+        pipes,
     }
 }
 

@@ -33,6 +33,8 @@ pub(super) struct Walker<'s> {
     /// The connector that the next command of the current sequence takes.
     pub(super) pending: Option<Connector>,
     pub(super) too_deep: bool,
+    /// Every `|` and `|&` token, in walk order.
+    pub(super) pipes: Vec<TextRange>,
 }
 
 pub(super) fn is_statement(kind: &str) -> bool {
@@ -143,6 +145,12 @@ impl<'s> Walker<'s> {
                 kind,
                 range: self.node_range(child),
             });
+            // `|` also separates the patterns of a `case` item: only a pipeline's is a pipe
+            if self.pending.is_some_and(|c| c.kind == ConnectorKind::Pipe)
+                && child.parent().is_some_and(|p| p.kind() == "pipeline")
+            {
+                self.pipes.push(self.node_range(child));
+            }
             *prev_end = None;
         } else if is_statement(child.kind()) {
             if self.pending.is_none()

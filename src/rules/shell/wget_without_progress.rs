@@ -1,0 +1,86 @@
+use super::{Context, Family, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::semantic::image::Distro;
+use crate::syntax::model::RunForm;
+use crate::syntax::shell::Word;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "wget-without-progress",
+    family: Family::Shell,
+    severity: Severity::Info,
+    breaks_build: false,
+    fix: FixAvailability::Sometimes,
+    status: Status::Preview,
+    sources: &["DL3047"],
+    related: &[],
+    summary: "`wget` without `--progress`, `-q` or `-nv`, which fills the build log with its progress",
+    options: &[],
+    fix_priority: 730,
+    after_suppressions: false,
+    doc: include_str!("../../../rules/wget-without-progress.md"),
+};
+
+pub fn check(ctx: &mut Context) {
+    for (r, _) in ctx.runs() {
+        for c in r.commands.iter() {
+            let words = c.effective().words;
+            if c.effective().name() != Some("wget") || quiet(&words[1..]) {
+                continue;
+            }
+            let name = &words[0];
+            // GNU wget: Debian and Ubuntu package it as `wget` (BusyBox's applet is not
+            // linked there); Alpine's `wget` is BusyBox's unless the `wget` package is added,
+            // and BusyBox has no `--progress`
+            let facts = r.scope.facts.as_deref();
+            let gnu = facts.is_some_and(|f| !f.windows && matches!(f.distro, Distro::Debian | Distro::Ubuntu));
+            let (fix, reason) = if r.is_onbuild() {
+                (None, Some(super::common::ONBUILD_NO_FIX.to_string()))
+            } else if !gnu {
+                let why = match (&r.scope.base, facts) {
+                    (Some(base), Some(_)) => format!(
+                        "the `wget` of the base image `{base}` is not known to be GNU wget (BusyBox's has no `--progress`): use `-q`"
+                    ),
+                    (Some(base), None) => format!(
+                        "dfix does not know whether the base image `{base}` has GNU wget (BusyBox's has no `--progress`)"
+                    ),
+                    (None, _) => "the base image is not known, so neither is which wget it has".to_string(),
+                };
+                (None, Some(why))
+            } else {
+                let text = match r.run.form {
+                    RunForm::Exec(_) => ", \"--progress=dot:giga\"",
+                    _ => " --progress=dot:giga",
+                };
+                (
+                    Some(Fix::safe(
+                        "Add `--progress=dot:giga`",
+                        vec![Edit::insert(name.range.end, text)],
+                    )),
+                    None,
+                )
+            };
+            let d = ctx.report(
+                name.range,
+                "`wget` without `--progress=dot:giga`, `-q` or `-nv` writes a progress line every few kilobytes into the build log",
+            );
+            d.fix = fix;
+            d.no_fix_reason = reason;
+        }
+    }
+}
+
+/// The options that keep wget's log short, as hadolint reads them: `--progress=…`, `-q`/`--quiet`,
+/// `-nv`/`--no-verbose`, and `-o`/`--output-file`, `-a`/`--append-output` (the log goes to a
+/// file), alone or in a cluster of short options (`-qO-`).
+fn quiet(args: &[Word]) -> bool {
+    args.iter().filter_map(|w| w.value.as_deref()).any(|v| {
+        if let Some(long) = v.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or(long);
+            matches!(name, "progress" | "quiet" | "no-verbose" | "output-file" | "append-output")
+        } else if let Some(short) = v.strip_prefix('-') {
+            v == "-nv" || short.contains(['q', 'o', 'a'])
+        } else {
+            false
+        }
+    })
+}
