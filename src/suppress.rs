@@ -94,6 +94,13 @@ fn names(list: &str, base: usize) -> Vec<Name> {
     out
 }
 
+/// Whether a comment line (left-trimmed, `#` first) is a suppression: `# dfix: ignore…`, a
+/// hadolint pragma or BuildKit's `# check=` above an instruction.
+pub fn is_suppression(src: &str, range: TextRange) -> bool {
+    let text = range.slice(src);
+    parse_comment(src, range).is_some() || text.trim_start_matches('#').trim_start().starts_with("check=")
+}
+
 /// Parses one comment line (left-trimmed, `#` first).
 fn parse_comment(src: &str, range: TextRange) -> Option<(Origin, &'static str, Option<TextRange>)> {
     let text = range.slice(src);

@@ -16,7 +16,13 @@ pub fn raw_words(src: &str, range: TextRange, escape: char) -> Vec<TextRange> {
         if body.trim_start().starts_with('#') {
             continue;
         }
-        let body = body.trim_end().strip_suffix(escape).unwrap_or(body);
+        // only a line the instruction goes on after ends in a continuation: on its last line a
+        // trailing escape character is part of the last word (`C:\\dir\\`)
+        let continues = line_start < range.end;
+        let body = match body.trim_end().strip_suffix(escape) {
+            Some(rest) if continues => rest,
+            _ => body,
+        };
         let mut word_start = None;
         for (i, c) in body.char_indices().chain([(body.len(), ' ')]) {
             match (c.is_whitespace(), word_start) {
@@ -48,4 +54,19 @@ pub fn arg_words(src: &str, ins: &Instruction, escape: char) -> Vec<Word> {
             range: r,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_escape_character_ends_a_line_only_where_the_instruction_goes_on() {
+        let src = "C:\\\\a b \\\n  C:\\\\dir\\\\";
+        let words: Vec<&str> = raw_words(src, TextRange::new(0, src.len()), '\\')
+            .iter()
+            .map(|r| r.slice(src))
+            .collect();
+        assert_eq!(words, ["C:\\\\a", "b", "C:\\\\dir\\\\"]);
+    }
 }

@@ -28,7 +28,8 @@ pub fn check(ctx: &mut Context) {
         let words = arg_words(ctx.src, ins, escape);
         let Some((dest, sources)) = words.split_last() else { continue };
         let value = dest.value.trim_matches(['"', '\'']);
-        if sources.len() < 2 || value.ends_with('/') || value.is_empty() {
+        // a trailing `\` is a folder on Windows, where such destinations are written
+        if sources.len() < 2 || value.ends_with(['/', '\\']) || value.is_empty() {
             continue;
         }
         let written = dest.range.slice(ctx.src);

@@ -37,6 +37,10 @@ pub fn check(ctx: &mut Context) {
         let Some(comment) = model.comments.iter().find(|c| above.contains(&c.start)) else {
             continue;
         };
+        // a suppression above a stage or ARG describes nothing
+        if crate::suppress::is_suppression(ctx.src, *comment) {
+            continue;
+        }
         let text = comment.slice(ctx.src).trim_start();
         let text = text.strip_prefix('#').unwrap_or(text).trim();
         if text.is_empty() {
