@@ -399,20 +399,48 @@ fn corpus_add_ignore_adopts_every_file() {
     };
     let breaks_build = |rule: &str| dfix::rules::find(rule).is_some_and(|r| r.meta.breaks_build);
     // `inline-suppression` (hadolint's DL1001) forbids the comments `--add-ignore` writes
-    let o = run(&["--preview", "--ignore", "inline-suppression", "--format", "concise", "."]);
+    let o = run(&[
+        "--preview",
+        "--ignore",
+        "inline-suppression",
+        "--format",
+        "concise",
+        ".",
+    ]);
     let mut kept = findings(&o);
     kept.retain(|(_, rule), _| breaks_build(rule));
     assert!(!kept.is_empty(), "the corpus has files that do not build");
-    let o = run(&["--add-ignore", "--preview", "--ignore", "inline-suppression", "--quiet", "."]);
+    let o = run(&[
+        "--add-ignore",
+        "--preview",
+        "--ignore",
+        "inline-suppression",
+        "--quiet",
+        ".",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     let after = snapshot(&dir);
-    let o = run(&["--preview", "--ignore", "inline-suppression", "--format", "concise", "."]);
+    let o = run(&[
+        "--preview",
+        "--ignore",
+        "inline-suppression",
+        "--format",
+        "concise",
+        ".",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let remaining = findings(&o);
     let wrong: Vec<_> = remaining.keys().filter(|(_, rule)| !breaks_build(rule)).collect();
     assert!(wrong.is_empty(), "findings remain: {wrong:?}");
     assert!(remaining == kept, "the findings that break the build changed");
-    let o = run(&["--add-ignore", "--preview", "--ignore", "inline-suppression", "--quiet", "."]);
+    let o = run(&[
+        "--add-ignore",
+        "--preview",
+        "--ignore",
+        "inline-suppression",
+        "--quiet",
+        ".",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(snapshot(&dir) == after, "a second --add-ignore changed files");
     let mut changed = 0;
