@@ -140,10 +140,7 @@ mod tests {
         "DL3038",
         "DL3041",
         "DL3062",
-        "DL3064",
-        "DL3066",
         "UndefinedVar",
-        "SecretsUsedInArgOrEnv",
         "CopyIgnoredFile",
     ];
 

@@ -1,0 +1,83 @@
+use super::{Context, Family, FixAvailability, RuleMeta, Status};
+use crate::diagnostic::Severity;
+use crate::syntax::model::{Body, Kind};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "secret-in-arg-or-env",
+    family: Family::Security,
+    severity: Severity::Warning,
+    breaks_build: false,
+    fix: FixAvailability::None,
+    status: Status::Preview,
+    sources: &["DL3064", "SecretsUsedInArgOrEnv"],
+    related: &[],
+    summary: "an `ARG` or `ENV` whose name says it holds a secret",
+    options: &[],
+    fix_priority: 830,
+    after_suppressions: false,
+    doc: include_str!("../../../rules/secret-in-arg-or-env.md"),
+};
+
+/// Words of a name (split at `_`, any case) that BuildKit takes for a secret's.
+const SECRET_WORDS: [&str; 10] = [
+    "apikey",
+    "auth",
+    "credential",
+    "credentials",
+    "key",
+    "password",
+    "pword",
+    "passwd",
+    "secret",
+    "token",
+];
+
+/// Words that make BuildKit take the name for something else (`PUBLIC_KEY`, `KEY_FILE`).
+const ALLOWED_WORDS: [&str; 3] = ["public", "file", "version"];
+
+/// BuildKit's test (frontend 1.26.0, `dockerfile2llb/validations.go`): a `_`-separated word of
+/// the name is a secret's word, and none is an allowed one.
+fn looks_secret(name: &str) -> bool {
+    let has = |words: &[&str]| name.split('_').any(|w| words.iter().any(|s| w.eq_ignore_ascii_case(s)));
+    has(&SECRET_WORDS) && !has(&ALLOWED_WORDS)
+}
+
+pub fn check(ctx: &mut Context) {
+    for ins in &ctx.model.instructions {
+        // BuildKit checks the ARGs and ENVs it dispatches: those of a stage, not the ARGs before
+        // the first FROM, nor ONBUILD triggers
+        if ins.invalid || ins.stage.is_none() {
+            continue;
+        }
+        let (keyword, pairs, stays) = match (&ins.kind, &ins.body) {
+            (Kind::Arg, Body::Arg(pairs)) => ("ARG", pairs, "the image's history records the value each later RUN sees"),
+            (Kind::Env, Body::Env(pairs)) => ("ENV", pairs, "the image's configuration keeps the value"),
+            _ => continue,
+        };
+        for pair in pairs.iter().filter(|p| looks_secret(&p.key)) {
+            ctx.report(
+                pair.key_range,
+                format!(
+                    "`{keyword} {}` is named like a secret, and {stays}; give a secret to the \
+                     build with `RUN --mount=type=secret`",
+                    pair.key
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_secret;
+
+    #[test]
+    fn words_of_the_name_decide() {
+        for name in ["GITHUB_TOKEN", "api_key", "DB_PASSWORD", "AUTH", "secret_MESSAGE", "NPM_APIKEY"] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in ["PUBLIC_KEY", "KEY_FILE", "TOKEN_VERSION", "KEYS", "MONKEY", "TOKENIZER", "PATH"] {
+            assert!(!looks_secret(name), "{name}");
+        }
+    }
+}
