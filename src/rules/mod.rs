@@ -30,6 +30,8 @@ mod missing_mount;
 #[path = "metadata/labels.rs"]
 mod labels;
 // what the packages family's rules share, beside them
+#[path = "packages/assume_yes.rs"]
+mod assume_yes;
 #[path = "packages/pins.rs"]
 mod pins;
 

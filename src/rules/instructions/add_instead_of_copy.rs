@@ -51,20 +51,30 @@ pub fn check(ctx: &mut Context) {
         let dest = dest.value.trim_matches(['"', '\'']);
         let copy_ok = (sources.len() == 1 || dest.ends_with('/'))
             && (dest.starts_with('/') || in_chain_before(ctx.model, i, Kind::Workdir));
+        // a wildcard may match an archive, which `ADD` unpacks
+        let wildcard = plain.iter().any(|s| s.contains(['*', '?', '[']));
         let fix = match (all_plain, add_flag) {
-            (true, None) if copy_ok => {
+            (true, None) if copy_ok && !wildcard => {
                 let copy = if ins.keyword.chars().all(|c| c.is_ascii_lowercase()) {
                     "copy"
                 } else {
                     "COPY"
                 };
-                Some(Fix::safe("Use `COPY`", vec![Edit::replace(ins.keyword_range, copy)]))
+                let edits = vec![Edit::replace(ins.keyword_range, copy)];
+                // `ADD` unpacks a tar whatever its name: only a name with another extension, or
+                // a folder, says it is none
+                if plain.iter().all(|s| named_plain(s)) {
+                    Some(Fix::safe("Use `COPY`", edits))
+                } else {
+                    Some(Fix::unsafe_("Use `COPY` (if the file is no tar archive)", edits))
+                }
             }
             _ => None,
         };
         let why = match (all_plain, add_flag) {
             (false, _) => Some("other sources are URLs, archives or variables, which only `ADD` handles"),
             (true, Some(_)) => Some("the `ADD` has a flag `COPY` does not take"),
+            (true, None) if wildcard => Some("a wildcard may match a tar archive, which `ADD` unpacks and `COPY` does not"),
             (true, None) if !copy_ok => {
                 Some("as a `COPY` its destination would need a trailing `/` or a `WORKDIR` first")
             }
@@ -85,5 +95,13 @@ fn local_plain(s: &str) -> bool {
     let remote = ["http://", "https://", "git@", "git://", "ssh://"]
         .iter()
         .any(|p| s.starts_with(p));
-    !s.is_empty() && !remote && !s.contains('$') && !ARCHIVES.iter().any(|e| s.ends_with(e))
+    let lower = s.to_ascii_lowercase();
+    !s.is_empty() && !remote && !s.contains('$') && !ARCHIVES.iter().any(|e| lower.ends_with(&e.to_ascii_lowercase()))
+}
+
+/// A path whose name says it is no tar archive: a folder (`dir/`, `.`), or a file name with an
+/// extension that is not an archive's (`app.jar`, `nginx.conf`).
+fn named_plain(s: &str) -> bool {
+    let name = s.rsplit('/').next().unwrap_or(s);
+    s.ends_with('/') || matches!(name, "." | "..") || name.rsplit_once('.').is_some_and(|(stem, _)| !stem.is_empty())
 }

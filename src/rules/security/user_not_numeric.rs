@@ -21,26 +21,34 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
-    for (i, ins) in model.instructions.iter().enumerate() {
-        let (Kind::User, false, Some(_), Body::User(user)) = (ins.kind, ins.invalid, ins.stage, &ins.body) else {
-            continue;
-        };
-        // a name given with a variable is not judged (`USER ${UID}` may well be numeric)
-        let Some(name) = user.user.as_literal() else { continue };
-        if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        // Windows users have names, not numeric ids
-        if scope::scope_at(model, i).windows(model.escape) {
-            continue;
-        }
-        ctx.report(
-            user.user.range,
-            format!(
-                "`USER {name}` names the user: a runtime that must check the container does not \
-                 run as root (Kubernetes' `runAsNonRoot`) cannot tell from a name; give the \
-                 numeric id (`USER 1000` or `USER 1000:1000`)"
-            ),
-        );
+    // only the user the image runs as matters: the last `USER` of the final stage, or of the
+    // stages it is built on
+    let Some(last) = model.stages.len().checked_sub(1) else { return };
+    let chain = model.stage_chain(last);
+    let user = chain.iter().find_map(|&s| {
+        let stage = &model.stages[s];
+        (stage.from..=stage.last)
+            .rev()
+            .find(|&i| model.instructions[i].kind == Kind::User && !model.instructions[i].invalid)
+    });
+    let Some(i) = user else { return };
+    let Body::User(user) = &model.instructions[i].body else { return };
+    // a name given with a variable is not judged (`USER ${UID}` may well be numeric)
+    let Some(name) = user.user.as_literal() else { return };
+    if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
+        return;
     }
+    // Windows users have names, not numeric ids
+    if scope::scope_at(model, i).windows(model.escape) {
+        return;
+    }
+    let numeric = if name == "root" { "`USER 0`" } else { "its numeric id (`USER 10001`, `USER 10001:10001`)" };
+    ctx.report(
+        user.user.range,
+        format!(
+            "`USER {name}` names the user the image runs as: a runtime that must check the \
+             container does not run as root (Kubernetes' `runAsNonRoot`) cannot tell from a \
+             name; give {numeric}"
+        ),
+    );
 }

@@ -25,6 +25,8 @@ pub(super) static RPM: Spec = valued(&[
     Opt::value(&["-x", "--exclude"]),
     Opt::value(&["--root"]),
     Opt::value(&["-R"]),
+    Opt::flag(&["-y", "--assumeyes"]),
+    Opt::flag(&["--assumeno"]),
 ]);
 
 /// The options of apt-get, apt and aptitude that take a value (so that a value is not taken
