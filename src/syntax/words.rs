@@ -4,35 +4,78 @@
 use super::model::{Instruction, Word};
 use super::text::TextRange;
 
-/// The blank-separated words of `range`, line by line: comment lines and the escape character
-/// that continues a line are left out.
+/// The blank-separated words of `range` as BuildKit reads them, with their source ranges:
+/// comment and blank lines inside a continuation are skipped, and a continued line is joined to
+/// the next with no separator (`a\⏎b` is the one word `ab`, whose range covers both lines; its
+/// text is [`joined`]).
 pub fn raw_words(src: &str, range: TextRange, escape: char) -> Vec<TextRange> {
     let mut out = Vec::new();
     let mut line_start = range.start;
+    // a word still open at the end of a continued line, from its start
+    let mut open: Option<usize> = None;
+    let mut last_end = range.start;
     for line in range.slice(src).split_inclusive('\n') {
         let start = line_start;
         line_start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
-        if body.trim_start().starts_with('#') {
+        if body.trim_start().starts_with('#') || (body.trim().is_empty() && open.is_some()) {
             continue;
         }
         // only a line the instruction goes on after ends in a continuation: on its last line a
         // trailing escape character is part of the last word (`C:\\dir\\`)
         let continues = line_start < range.end;
-        let body = match body.trim_end().strip_suffix(escape) {
-            Some(rest) if continues => rest,
-            _ => body,
+        let (body, joins) = match body.trim_end_matches([' ', '\t']).strip_suffix(escape) {
+            Some(rest) if continues => (rest, true),
+            _ => (body, false),
         };
-        let mut word_start = None;
-        for (i, c) in body.char_indices().chain([(body.len(), ' ')]) {
+        let mut word_start = open.take();
+        if let Some(s) = word_start
+            && body.starts_with(char::is_whitespace)
+        {
+            out.push(TextRange::new(s, last_end));
+            word_start = None;
+        }
+        for (i, c) in body.char_indices() {
             match (c.is_whitespace(), word_start) {
                 (true, Some(s)) => {
-                    out.push(TextRange::new(start + s, start + i));
+                    out.push(TextRange::new(s, start + i));
                     word_start = None;
                 }
-                (false, None) => word_start = Some(i),
+                (false, None) => word_start = Some(start + i),
                 _ => {}
             }
+        }
+        last_end = start + body.len();
+        match word_start {
+            Some(s) if joins => open = Some(s),
+            Some(s) => out.push(TextRange::new(s, last_end)),
+            None => {}
+        }
+    }
+    if let Some(s) = open {
+        out.push(TextRange::new(s, last_end));
+    }
+    out
+}
+
+/// A word's text as BuildKit joins it: the continuations (the escape character, the line break
+/// and the comment or blank lines after it) inside `word` left out.
+pub fn joined(src: &str, word: TextRange, escape: char) -> String {
+    let text = word.slice(src);
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.trim_end_matches('\r');
+        if lines.peek().is_some() {
+            if line.trim_start().starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            out.push_str(line.trim_end_matches([' ', '\t']).strip_suffix(escape).unwrap_or(line));
+        } else {
+            out.push_str(line);
         }
     }
     out
@@ -50,7 +93,7 @@ pub fn arg_words(src: &str, ins: &Instruction, escape: char) -> Vec<Word> {
     raw_words(src, ins.args, escape)
         .into_iter()
         .map(|r| Word {
-            value: r.slice(src).to_string(),
+            value: joined(src, r, escape),
             range: r,
         })
         .collect()
@@ -68,5 +111,14 @@ mod tests {
             .map(|r| r.slice(src))
             .collect();
         assert_eq!(words, ["C:\\\\a", "b", "C:\\\\dir\\\\"]);
+    }
+
+    #[test]
+    fn a_continued_line_joins_the_next_with_no_separator() {
+        let src = "a\\\n# c\n\nb c \\\n  d";
+        let words = raw_words(src, TextRange::new(0, src.len()), '\\');
+        let texts: Vec<String> = words.iter().map(|&w| joined(src, w, '\\')).collect();
+        assert_eq!(texts, ["ab", "c", "d"]);
+        assert_eq!(words[0], TextRange::new(0, 9));
     }
 }
