@@ -108,7 +108,8 @@ fn build(src: &str, parallel: Option<bool>, reuse: Option<&Reuse>) -> Dockerfile
                 };
                 let parent = base.as_deref().and_then(|b| {
                     let b = b.to_ascii_lowercase();
-                    stages.iter().position(|s| s.name.as_deref() == Some(b.as_str()))
+                    // the last earlier stage of that name: BuildKit's `statesByName` keeps the latest
+                    stages.iter().rposition(|s| s.name.as_deref() == Some(b.as_str()))
                 });
                 let posix = match parent {
                     Some(p) => stages[p].posix_shell,

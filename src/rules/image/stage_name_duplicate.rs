@@ -33,8 +33,9 @@ pub fn check(ctx: &mut Context) {
         let d = ctx.report(
             range,
             format!(
-                "the stage on line {line} is already named `{name}`: `--from={name}`, `FROM {name}` \
-                 and `--target {name}` all mean that first stage"
+                "the stage on line {line} is already named `{name}`: from here on `FROM {name}`, \
+                 and everywhere `--from={name}` and `--target {name}`, mean the last stage of \
+                 that name, and the earlier one only has its index"
             ),
         );
         d.no_fix_reason = Some("a new name is the author's choice".into());
