@@ -12,25 +12,31 @@ pub fn unknown_uid(user: &str) -> String {
 /// apt.
 pub const KEEP_PACKAGES: &str = "RUN rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache";
 
-/// For each valid instruction of `kind` (not an ONBUILD trigger) that a later one of the same
-/// kind in its stage overrides: its index and the index of the next one. BuildKit keeps only
-/// the last `CMD`, `ENTRYPOINT` and `HEALTHCHECK` of a stage (a stage built on another starts
-/// afresh: its own ones are counted alone).
-pub fn overridden_in_stage(
-    model: &crate::syntax::model::Dockerfile,
-    kind: crate::syntax::model::Kind,
-) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+/// Reports each instruction of `kind` (`CMD`, `ENTRYPOINT`, `HEALTHCHECK`) that a later one of
+/// its stage overrides, with the unsafe fix that deletes it. BuildKit keeps only the last of a
+/// stage (a stage built on another starts afresh: its own ones are counted alone).
+pub fn report_overridden(ctx: &mut super::Context, kind: crate::syntax::model::Kind, keyword: &str) {
+    let model = ctx.model;
     for stage in &model.stages {
         let found: Vec<usize> = (stage.from..=stage.last)
-            .filter(|&i| {
-                let ins = &model.instructions[i];
-                ins.kind == kind && !ins.invalid
-            })
+            .filter(|&i| model.instructions[i].kind == kind && !model.instructions[i].invalid)
             .collect();
-        out.extend(found.windows(2).map(|w| (w[0], w[1])));
+        for w in found.windows(2) {
+            let ins = &model.instructions[w[0]];
+            let fix = crate::diagnostic::Fix::unsafe_(
+                format!("Delete the overridden `{keyword}`"),
+                vec![super::edits::delete_instruction(model, ins)],
+            );
+            ctx.report_with_fix(
+                ins.keyword_range,
+                format!(
+                    "this `{keyword}` has no effect: the `{keyword}` on line {} of the same stage replaces it",
+                    model.instructions[w[1]].start_line
+                ),
+                Some(fix),
+            );
+        }
     }
-    out
 }
 
 /// The `AS` word of `FROM image AS name`: the word just before the stage name (on its line).

@@ -1,7 +1,6 @@
-use super::common::overridden_in_stage;
-use super::edits::delete_instruction;
+use super::common::report_overridden;
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
-use crate::diagnostic::{Fix, Severity};
+use crate::diagnostic::Severity;
 use crate::syntax::model::Kind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -21,20 +20,5 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    let model = ctx.model;
-    for (earlier, later) in overridden_in_stage(model, Kind::Entrypoint) {
-        let ins = &model.instructions[earlier];
-        let fix = Fix::unsafe_(
-            "Delete the overridden `ENTRYPOINT`",
-            vec![delete_instruction(model, ins)],
-        );
-        ctx.report_with_fix(
-            ins.keyword_range,
-            format!(
-                "this `ENTRYPOINT` has no effect: the `ENTRYPOINT` on line {} of the same stage replaces it",
-                model.instructions[later].start_line
-            ),
-            Some(fix),
-        );
-    }
+    report_overridden(ctx, Kind::Entrypoint, "ENTRYPOINT");
 }
