@@ -68,11 +68,18 @@ pub(super) fn apt<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
     let ok = match name {
         "apt-get" => matches!(
             word(words, sub)?,
-            "install" | "upgrade" | "dist-upgrade" | "build-dep" | "source" | "download"
+            "install"
+                | "upgrade"
+                | "dist-upgrade"
+                | "dselect-upgrade"
+                | "build-dep"
+                | "satisfy"
+                | "source"
+                | "download"
         ),
         "apt" => matches!(
             word(words, sub)?,
-            "install" | "upgrade" | "full-upgrade" | "dist-upgrade" | "reinstall"
+            "install" | "upgrade" | "full-upgrade" | "dist-upgrade" | "reinstall" | "satisfy"
         ),
         _ => matches!(
             word(words, sub)?,
