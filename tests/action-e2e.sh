@@ -42,7 +42,7 @@ fi
 P=$WORK/project
 mkdir -p "$P/docker"
 printf 'FROM python:3.12-slim\nRUN pip install flask\n' > "$P/docker/Dockerfile"
-printf '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN apk add --no-cache curl\n' > "$P/Containerfile"
+printf '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' > "$P/Containerfile"
 printf '# sample\n' > "$P/README.md"
 git -C "$P" init -q
 

@@ -75,7 +75,7 @@ fn entries_are_valid_command_lines() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Dockerfile"),
-        "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
     )
     .unwrap();
     for id in ["dfix", "dfix-fix"] {

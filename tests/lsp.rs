@@ -221,7 +221,7 @@ impl Drop for Client {
 
 /// info (apk, unsafe preferred fix), warning (pip, safe fix) after non-ASCII text on its line,
 /// error (an unknown instruction, no fix).
-const DOC: &str = "FROM alpine:3.20\nRUN apk add curl\nRUN echo \"é😀\" && pip install flask\nFROB x\n";
+const DOC: &str = "FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\nRUN echo \"é😀\" && pip install flask\nFROB x\n";
 const URI: &str = "untitled:Dockerfile";
 
 fn by_code<'a>(diags: &'a [Value], code: &str) -> &'a Value {
@@ -335,7 +335,7 @@ fn open_change_close() {
         // a whole-text change
         c.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": "FROM a\n"}]}),
+            json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": "FROM a:1\n"}]}),
         );
         assert!(c.diagnostics(URI).is_empty());
         c.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
@@ -378,7 +378,7 @@ fn clients_that_pull_get_diagnostics_by_request_only() {
 
 #[test]
 fn quick_fixes_preferred_first_unsafe_labelled_and_ignore() {
-    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN pip install flask\nFROM alpine\nRUN apk add curl\n";
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\nRUN pip install flask\nFROM alpine\nRUN apk add curl\n";
     let (mut c, _) = Client::start(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
     c.open(URI, text);
     let diags = c.diagnostics(URI);

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: true,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3023"],
     related: &[],
     summary: "`COPY --from` naming the stage it is in",

@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["InvalidDefaultArgInFrom"],
     related: &[],
     summary: "a `FROM` image that the ARG defaults leave empty or invalid",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["UndefinedArgInFrom"],
     related: &[],
     summary: "a `FROM` that uses a variable no ARG before the first `FROM` declares",

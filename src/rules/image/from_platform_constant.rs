@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["FromPlatformFlagConstDisallowed", "DL3029"],
     related: &[],
     summary: "`FROM --platform` with a constant platform the stage name does not mention",

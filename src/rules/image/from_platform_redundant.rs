@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3065", "RedundantTargetPlatform"],
     related: &[],
     summary: "`FROM --platform=$TARGETPLATFORM`, the platform `FROM` uses anyway",

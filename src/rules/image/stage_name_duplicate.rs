@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3024", "DuplicateStageName"],
     related: &[],
     summary: "a stage name an earlier stage already has",

@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3026"],
     related: &[],
     summary: "an image from a registry not in the configured `registries`",

@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3020"],
     related: &[],
     summary: "`ADD` of local files or folders, which `COPY` does without `ADD`'s extras",

@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["NoEmptyContinuation"],
     related: &[],
     summary: "a blank line inside an instruction continued with `\\`",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3044"],
     related: &[],
     summary: "an `ENV` value that uses a variable an earlier pair of the same `ENV` sets",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["ExposeInvalidFormat"],
     related: &[],
     summary: "an `EXPOSE` with an IP address or a `host:container` port mapping",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: true,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3011"],
     related: &[],
     summary: "an `EXPOSE` port above 65535, which BuildKit refuses",

@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["ExposeProtoCasing"],
     related: &[],
     summary: "an `EXPOSE` protocol not in lowercase (`80/TCP`)",

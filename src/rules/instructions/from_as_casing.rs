@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["FromAsCasing"],
     related: &[],
     summary: "the `AS` of a `FROM` cased differently from the `FROM` keyword",

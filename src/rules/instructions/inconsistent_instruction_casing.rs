@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["ConsistentInstructionCasing"],
     related: &[],
     summary: "an instruction keyword cased unlike the file's majority (or in mixed case)",

@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["LegacyKeyValueFormat"],
     related: &[],
     summary: "`ENV key value` or `LABEL key value`: the legacy form without `=`",

@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL4000", "MaintainerDeprecated"],
     related: &[],
     summary: "the deprecated `MAINTAINER` instruction",

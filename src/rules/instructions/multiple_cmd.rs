@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL4003", "MultipleInstructionsDisallowed"],
     related: &[],
     summary: "a `CMD` that a later `CMD` of the same stage overrides",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL4004", "MultipleInstructionsDisallowed"],
     related: &[],
     summary: "an `ENTRYPOINT` that a later `ENTRYPOINT` of the same stage overrides",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3012", "MultipleInstructionsDisallowed"],
     related: &[],
     summary: "a `HEALTHCHECK` that a later `HEALTHCHECK` of the same stage overrides",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3000", "WorkdirRelativePath"],
     related: &[],
     summary: "a relative `WORKDIR` before any absolute one in the stage: relative to the base image's",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3025", "JSONArgsRecommended"],
     related: &[],
     summary: "`CMD` or `ENTRYPOINT` in shell form, run through `/bin/sh -c`",

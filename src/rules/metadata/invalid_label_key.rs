@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3048"],
     related: &[],
     summary: "a label key outside Docker's key format, or in a namespace Docker reserves",

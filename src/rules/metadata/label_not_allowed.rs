@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3050"],
     related: &[],
     summary: "a label the configuration's list of allowed labels does not have",

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3014"],
     related: &[],
     summary: "`apt-get install` without `-y`: the build stops at apt's confirmation prompt",

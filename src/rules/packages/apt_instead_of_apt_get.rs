@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3027"],
     related: &[],
     summary: "`apt`, the command for people at a terminal, in a build script",

@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3064", "SecretsUsedInArgOrEnv"],
     related: &[],
     summary: "an `ARG` or `ENV` whose name says it holds a secret",

@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3046"],
     related: &[],
     summary: "`useradd` with a large UID and without `-l`, which writes a huge sparse `lastlog`",

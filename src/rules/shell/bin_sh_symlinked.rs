@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL4005"],
     related: &[],
     summary: "`ln … /bin/sh` to change the shell RUN uses, instead of `SHELL`",

@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3003"],
     related: &[],
     summary: "`cd` in a RUN where `WORKDIR` would say where the following instructions run",

@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3059"],
     related: &[],
     summary: "consecutive single-command RUNs with the same flags, which could be one RUN",

@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3001"],
     related: &[],
     summary: "a command that makes no sense in a build step (`ssh`, `vim`, `service`, `ps`, `top`, `kill` …)",

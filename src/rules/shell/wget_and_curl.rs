@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL4001"],
     related: &[],
     summary: "a stage that uses both `wget` and `curl`",

@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     breaks_build: false,
     fix: FixAvailability::Sometimes,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3047"],
     related: &[],
     summary: "`wget` without `--progress`, `-q` or `-nv`, which fills the build log with its progress",
