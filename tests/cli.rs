@@ -1373,3 +1373,19 @@ fn a_panicking_rule_fails_only_its_file() {
         "{fixed}"
     );
 }
+
+#[test]
+fn concise_marks_only_the_fixes_write_applies() {
+    // pipe-without-pipefail's fix (a SHELL with pipefail) is unsafe
+    let d = tree(&[("Dockerfile", "FROM debian:12\nRUN curl -fsS https://example.com/i.sh | sh\n")]);
+    let line = |args: &[&str]| {
+        let o = run(d.path(), args);
+        stdout(&o)
+            .lines()
+            .find(|l| l.contains("[pipe-without-pipefail]"))
+            .unwrap_or_else(|| panic!("{}", stdout(&o)))
+            .to_string()
+    };
+    assert!(!line(&["--format", "concise"]).contains("[*]"));
+    assert!(line(&["--format", "concise", "--unsafe-fixes"]).contains("[pipe-without-pipefail] [*]"));
+}

@@ -74,6 +74,7 @@ fn concise(path: &str, text: &str, settings: &Settings) -> String {
         path: path.to_string(),
         source: text.to_string(),
         diagnostics: dfix::lint(text, settings),
+        unsafe_fixes: false,
     };
     let mut out = Vec::new();
     emit(Format::Concise, &[report], &mut out, false, false).unwrap();

@@ -30,8 +30,6 @@ struct Outcome {
     linted: bool,
     /// A finding at or above the file's fail level.
     failing: bool,
-    /// The file's `unsafe-fixes` setting: which fixes `--write` applies.
-    unsafe_fixes: bool,
 }
 
 struct Job<'a> {
@@ -56,8 +54,7 @@ impl Outcome {
         Outcome {
             report: FileReport {
                 path: display,
-                source: String::new(),
-                diagnostics: Vec::new(),
+                ..FileReport::default()
             },
             errors: Vec::new(),
             notes: Vec::new(),
@@ -66,7 +63,6 @@ impl Outcome {
             stdout_text: None,
             linted: false,
             failing: false,
-            unsafe_fixes: false,
         }
     }
 }
@@ -183,7 +179,7 @@ fn process(job: &Job, input: &Input) -> Outcome {
     out.failing = diagnostics.iter().any(|d| d.severity >= settings.fail_level);
     out.report.diagnostics = diagnostics;
     out.linted = true;
-    out.unsafe_fixes = unsafe_fixes;
+    out.report.unsafe_fixes = unsafe_fixes;
     out.report.source = text;
     out
 }
@@ -218,7 +214,7 @@ pub(super) fn check(mut args: CheckArgs) -> u8 {
     // one entry per error line said, for the summary
     let mut failures = say_errors(&discovery.errors, &outcomes);
     let linted = outcomes.iter().filter(|o| o.linted).count();
-    let unsafe_fixes: Vec<bool> = outcomes.iter().map(|o| o.unsafe_fixes).collect();
+    let unsafe_fixes: Vec<bool> = outcomes.iter().map(|o| o.report.unsafe_fixes).collect();
     let reports = take_reports(&mut outcomes);
     let options = report::Options {
         color: false,
@@ -389,19 +385,7 @@ fn say_errors(discovery_errors: &[(Failure, String)], outcomes: &[Outcome]) -> V
 
 /// The files' reports, taken out of their outcomes.
 fn take_reports(outcomes: &mut [Outcome]) -> Vec<FileReport> {
-    outcomes
-        .iter_mut()
-        .map(|o| {
-            std::mem::replace(
-                &mut o.report,
-                FileReport {
-                    path: String::new(),
-                    source: String::new(),
-                    diagnostics: Vec::new(),
-                },
-            )
-        })
-        .collect()
+    outcomes.iter_mut().map(|o| std::mem::take(&mut o.report)).collect()
 }
 
 /// The reports of `--output FORMAT:FILE`; a file that cannot be written is a failure.

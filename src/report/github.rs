@@ -87,6 +87,7 @@ mod tests {
                 no_fix_reason: None,
                 code: None,
             }],
+            unsafe_fixes: false,
         };
         let mut out = Vec::new();
         let mut opts = Options::here(false, false);

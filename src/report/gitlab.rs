@@ -114,6 +114,7 @@ mod tests {
             path: "Dockerfile".into(),
             source: source.into(),
             diagnostics,
+            unsafe_fixes: false,
         }
     }
 

@@ -89,6 +89,7 @@ mod tests {
             path: "Dockerfile".into(),
             source: "FROM a\n".into(),
             diagnostics: vec![d],
+            unsafe_fixes: false,
         };
         let mut out = Vec::new();
         emit(&[file], &mut out, color, show_fixes).unwrap();

@@ -41,11 +41,15 @@ impl Format {
 }
 
 /// One file's findings.
+#[derive(Default)]
 pub struct FileReport {
     /// The path as shown to the user.
     pub path: String,
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether `--write` applies this file's unsafe fixes too (`--unsafe-fixes`, or
+    /// `unsafe-fixes = true` in its configuration): `concise` marks with `[*]` the fixes it applies.
+    pub unsafe_fixes: bool,
 }
 
 impl FileReport {
