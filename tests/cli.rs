@@ -1377,7 +1377,10 @@ fn a_panicking_rule_fails_only_its_file() {
 #[test]
 fn concise_marks_only_the_fixes_write_applies() {
     // pipe-without-pipefail's fix (a SHELL with pipefail) is unsafe
-    let d = tree(&[("Dockerfile", "FROM debian:12\nRUN curl -fsS https://example.com/i.sh | sh\n")]);
+    let d = tree(&[(
+        "Dockerfile",
+        "FROM debian:12\nRUN curl -fsS https://example.com/i.sh | sh\n",
+    )]);
     let line = |args: &[&str]| {
         let o = run(d.path(), args);
         stdout(&o)

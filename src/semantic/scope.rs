@@ -72,6 +72,22 @@ impl Scope {
         }
     }
 
+    /// An absolute path in this stage: `/…`; in a Windows stage also `C:\…`, `C:/…` and `\…`;
+    /// and a drive-letter path (`C:\…`, `C:/…`) where dfix does not know the base image, which
+    /// is far likelier a Windows image than a Linux one with a relative folder named `C:`.
+    pub fn is_absolute(&self, path: &str, escape: char) -> bool {
+        if path.starts_with('/') {
+            return true;
+        }
+        let b = path.as_bytes();
+        let drive = b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
+        if self.windows(escape) {
+            drive || path.starts_with('\\')
+        } else {
+            drive && self.facts.is_none()
+        }
+    }
+
     /// The base image is Debian or Ubuntu with apt's `docker-clean`
     /// ([`image::debian_based`], with the configuration's declarations).
     pub fn debian_based(&self) -> bool {

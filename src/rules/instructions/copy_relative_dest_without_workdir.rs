@@ -38,7 +38,7 @@ pub fn check(ctx: &mut Context) {
         let written = dest.value.trim_matches(['"', '\'']);
         // a variable the file defines is expanded; one it does not is not judged
         let Some(path) = scope.expand(written) else { return ControlFlow::Continue(()) };
-        if path.is_empty() || absolute(&path, scope.windows(model.escape)) {
+        if path.is_empty() || scope.is_absolute(&path, model.escape) {
             return ControlFlow::Continue(());
         }
         found.push((dest.range, path));
@@ -53,15 +53,4 @@ pub fn check(ctx: &mut Context) {
             ),
         );
     }
-}
-
-/// An absolute path: `/…`, and on Windows also `C:\…`, `C:/…` and `\…`.
-fn absolute(path: &str, windows: bool) -> bool {
-    if path.starts_with('/') {
-        return true;
-    }
-    let b = path.as_bytes();
-    windows
-        && (path.starts_with('\\')
-            || b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/'))
 }

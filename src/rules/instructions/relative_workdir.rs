@@ -38,7 +38,7 @@ pub fn check(ctx: &mut Context) {
             let scope = scope::scope_at(model, i);
             // a variable the file does not define (the base image's `$HOME`) is not judged
             let Some(path) = scope.resolve(value) else { continue };
-            if path.is_empty() || absolute(&path, scope.windows(model.escape)) {
+            if path.is_empty() || scope.is_absolute(&path, model.escape) {
                 continue;
             }
             ctx.report(
@@ -56,16 +56,4 @@ fn has_workdir(model: &Dockerfile, from: usize, to: usize) -> bool {
     model.instructions[from..to]
         .iter()
         .any(|i| i.kind == Kind::Workdir && !i.invalid)
-}
-
-/// An absolute path: `/…`, and on Windows also `C:\…`, `C:/…` and `\…`.
-fn absolute(path: &str, windows: bool) -> bool {
-    if path.starts_with('/') {
-        return true;
-    }
-    if !windows {
-        return false;
-    }
-    let b = path.as_bytes();
-    path.starts_with('\\') || b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/')
 }

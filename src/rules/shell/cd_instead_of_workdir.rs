@@ -29,7 +29,7 @@ pub fn check(ctx: &mut Context) {
         let word = cd.effective().words[0].range;
         ctx.report(
             word,
-            "`cd` changes the directory for the rest of this RUN only; use `WORKDIR` to set where commands run",
+            "`cd` changes the directory within this RUN only; use `WORKDIR` to set where the stage's commands run",
         );
     }
 }

@@ -59,10 +59,13 @@ pub fn check(ctx: &mut Context) {
                     None,
                 )
             };
-            let d = ctx.report(
-                name.range,
-                "`wget` without `--progress=dot:giga`, `-q` or `-nv` writes a progress line every few kilobytes into the build log",
-            );
+            let message = if gnu {
+                "`wget` without `--progress=dot:giga`, `-q` or `-nv` writes a progress line every few kilobytes into the build log"
+            } else {
+                // BusyBox wget (Alpine's) refuses `--progress` and `-nv`; `-q` works in both
+                "`wget` without `-q` writes its progress into the build log (`--progress=dot:giga` and `-nv` are GNU wget's; BusyBox's, as on Alpine, has neither)"
+            };
+            let d = ctx.report(name.range, message);
             d.fix = fix;
             d.no_fix_reason = reason;
         }
