@@ -1,7 +1,8 @@
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::Severity;
-use crate::syntax::model::Kind;
-use crate::syntax::text::TextRange;
+use crate::syntax::image::ImageRef;
+use crate::syntax::model::{Dockerfile, Kind, Word};
+use crate::syntax::words::arg_words;
 
 pub static META: RuleMeta = RuleMeta {
     name: "copy-from-root",
@@ -20,66 +21,46 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    for ins in &ctx.model.instructions {
-        if ins.kind != Kind::Copy || ins.invalid || !ins.heredocs.is_empty() {
+    let model = ctx.model;
+    for ins in &model.instructions {
+        if ins.kind != Kind::Copy || ins.invalid {
             continue;
         }
         let Some(from) = ins.flag("from").and_then(|f| f.value.as_deref()) else { continue };
-        let words: Vec<(String, TextRange)> = match &ins.json {
-            Some(json) => json.iter().map(|w| (w.value.clone(), w.range)).collect(),
-            None => words(ctx.src, ins.args, ctx.model.escape),
-        };
-        let Some(((dest, _), sources)) = words.split_last() else { continue };
-        if sources.is_empty() || dest != "/" {
+        let words = arg_words(ctx.src, ins, model.escape);
+        let unquoted = |w: &Word| w.value.trim_matches(['"', '\'']) == "/";
+        let Some((dest, sources)) = words.split_last() else { continue };
+        if sources.is_empty() || !unquoted(dest) || only_files(model, from) {
             continue;
         }
-        let Some((_, range)) = sources.iter().find(|(w, _)| w == "/") else { continue };
+        let Some(source) = sources.iter().find(|w| unquoted(w)) else { continue };
         let d = ctx.report(
-            *range,
-            format!("this copies the whole filesystem of `{from}` over this stage's"),
+            source.range,
+            format!("this copies the whole filesystem of `{from}` over this stage's own"),
         );
         d.no_fix_reason = Some("which paths the stage needs is the author's choice".into());
     }
 }
 
-/// The arguments' words as BuildKit splits them (whitespace, line continuations skipped),
-/// with surrounding quotes removed, and where each is written.
-fn words(src: &str, args: TextRange, escape: char) -> Vec<(String, TextRange)> {
-    let text = &src[args.start..args.end];
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let push = |out: &mut Vec<(String, TextRange)>, a: usize, b: usize| {
-        let w = &text[a..b];
-        let unquoted = ['"', '\'']
-            .iter()
-            .find_map(|q| w.strip_prefix(*q).and_then(|x| x.strip_suffix(*q)))
-            .unwrap_or(w);
-        out.push((unquoted.to_string(), TextRange::new(args.start + a, args.start + b)));
+/// `from` holds only the files put in it, with no operating system to carry along: a stage of
+/// the file built from `scratch` (the last of that name, as BuildKit resolves `--from`), or
+/// `tonistiigi/xx`, an image made from `scratch` of cross-compilation scripts whose README
+/// installs them with `COPY --from=xx / /`.
+fn only_files(model: &Dockerfile, from: &str) -> bool {
+    let lower = from.to_ascii_lowercase();
+    let stage = match lower.parse::<usize>() {
+        Ok(n) => Some(n).filter(|&n| n < model.stages.len()),
+        Err(_) => model.stages.iter().rposition(|st| st.name.as_deref() == Some(lower.as_str())),
     };
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        // a line continuation: the escape character, blanks, then the end of the line
-        if c == escape && text[i + c.len_utf8()..].trim_start_matches([' ', '\t', '\r']).starts_with('\n') {
-            if let Some(a) = start.take() {
-                push(&mut out, a, i);
+    let base = match stage {
+        Some(n) => {
+            let root = *model.stage_chain(n).last().unwrap_or(&n);
+            match model.stages[root].base.as_deref() {
+                Some(base) => base.to_ascii_lowercase(),
+                None => return false,
             }
-            for (_, n) in chars.by_ref() {
-                if n == '\n' {
-                    break;
-                }
-            }
-            continue;
         }
-        if c.is_whitespace() {
-            if let Some(a) = start.take() {
-                push(&mut out, a, i);
-            }
-        } else if start.is_none() {
-            start = Some(i);
-        }
-    }
-    if let Some(a) = start {
-        push(&mut out, a, text.len());
-    }
-    out
+        None => lower,
+    };
+    base == "scratch" || ImageRef::parse(&base).repo() == "tonistiigi/xx"
 }
