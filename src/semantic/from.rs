@@ -30,7 +30,7 @@ pub struct MetaArgs {
 }
 
 impl MetaArgs {
-    pub fn of(model: &Dockerfile) -> MetaArgs {
+    pub fn of(model: &Dockerfile, src: &str) -> MetaArgs {
         let mut m = MetaArgs {
             values: HashMap::new(),
             names: Vec::new(),
@@ -39,10 +39,21 @@ impl MetaArgs {
             if ins.kind == Kind::From {
                 break;
             }
-            let Body::Arg(pairs) = &ins.body else { continue };
-            if ins.invalid {
+            if ins.invalid || ins.kind != Kind::Arg {
                 continue;
             }
+            let Body::Arg(pairs) = &ins.body else {
+                // a default the grammar cannot read (`ARG V=${X#y}`): the names are declared,
+                // their defaults not known
+                for w in crate::syntax::words::arg_words(src, ins, model.escape) {
+                    let name = w.value.split('=').next().unwrap_or_default().to_string();
+                    if !m.values.contains_key(&name) {
+                        m.names.push(name.clone());
+                    }
+                    m.values.insert(name, None);
+                }
+                continue;
+            };
             for p in pairs {
                 let v = match &p.value {
                     Some(v) => Some(v.resolve(&|n| m.buildkit_lookup(n)).map(Some)),
@@ -105,7 +116,7 @@ mod tests {
 
     fn image(src: &str, from: usize) -> (Option<String>, Option<String>) {
         let model = parse(src);
-        let meta = MetaArgs::of(&model);
+        let meta = MetaArgs::of(&model, src);
         let ins = model
             .instructions
             .iter()
@@ -124,5 +135,13 @@ mod tests {
         assert_eq!(image(src, 1), (None, Some("x".into())));
         assert_eq!(image(src, 2), (None, None));
         assert_eq!(image(src, 3), (None, Some("z".into())));
+    }
+
+    #[test]
+    fn a_default_the_grammar_cannot_read_is_declared_and_unknown() {
+        let src = "ARG V=${X#y} W\nFROM alpine:${V}\n";
+        let meta = MetaArgs::of(&parse(src), src);
+        assert!(meta.declared("V") && meta.declared("W"));
+        assert_eq!(image(src, 0), (None, None));
     }
 }

@@ -22,7 +22,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
-    let meta = MetaArgs::of(model);
+    let meta = MetaArgs::of(model, ctx.src);
     for (s, stage) in model.stages.iter().enumerate() {
         let ins = &model.instructions[stage.from];
         let (Body::From(from), false) = (&ins.body, ins.invalid) else { continue };

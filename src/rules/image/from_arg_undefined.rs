@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
-    let meta = MetaArgs::of(model);
+    let meta = MetaArgs::of(model, ctx.src);
     let known: Vec<&str> = meta.names.iter().map(String::as_str).chain(PLATFORM_ARGS.iter().copied()).collect();
     for ins in &model.instructions {
         if ins.kind != Kind::From || ins.invalid {

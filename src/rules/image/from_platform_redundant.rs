@@ -23,7 +23,7 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &mut Context) {
     let model = ctx.model;
     // an ARG before the first FROM that gives TARGETPLATFORM a default changes what it holds
-    let meta = MetaArgs::of(model);
+    let meta = MetaArgs::of(model, ctx.src);
     if meta.has_default("TARGETPLATFORM") {
         return;
     }

@@ -35,7 +35,7 @@ pub fn check(ctx: &mut Context) {
         return;
     }
     let model = ctx.model;
-    let meta = MetaArgs::of(model);
+    let meta = MetaArgs::of(model, ctx.src);
     let list = trusted.join(", ");
     let is_stage = |name: &str, before: usize| {
         let lower = name.to_ascii_lowercase();
