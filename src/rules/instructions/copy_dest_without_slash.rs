@@ -1,6 +1,7 @@
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::Kind;
+use crate::semantic::scope;
 use crate::syntax::words::arg_words;
 
 pub static META: RuleMeta = RuleMeta {
@@ -20,8 +21,9 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
-    let escape = ctx.model.escape;
-    for ins in &ctx.model.instructions {
+    let model = ctx.model;
+    let escape = model.escape;
+    for (i, ins) in model.instructions.iter().enumerate() {
         if ins.kind != Kind::Copy || ins.invalid {
             continue;
         }
@@ -31,6 +33,19 @@ pub fn check(ctx: &mut Context) {
         // a trailing `\` is a folder on Windows, where such destinations are written
         if sources.len() < 2 || value.ends_with(['/', '\\']) || value.is_empty() {
             continue;
+        }
+        // the builder checks the expanded destination: `ARG DEST=/opt/` then `COPY a b $DEST`
+        // is a folder; a variable the file does not define is not judged
+        if value.contains('$') {
+            let scope = scope::scope_at(model, i);
+            let defined = ins
+                .vars
+                .iter()
+                .filter(|v| dest.range.contains_range(v.range))
+                .all(|v| matches!(scope.get(&v.name), Some(Some(_))));
+            if !defined || scope.expand(value).is_none_or(|v| v.ends_with('/')) {
+                continue;
+            }
         }
         let written = dest.range.slice(ctx.src);
         let at = if written.ends_with(['"', '\'']) && written.len() > 1 {
