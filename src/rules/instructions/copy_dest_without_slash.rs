@@ -34,6 +34,11 @@ pub fn check(ctx: &mut Context) {
         if sources.len() < 2 || value.ends_with(['/', '\\']) || value.is_empty() {
             continue;
         }
+        // `COPY "a b" /x` is not two sources: the shell form splits at blanks whatever the
+        // quotes, and BuildKit refuses the unterminated quotes of `"a` and `b"`
+        if ins.json.is_none() && words.iter().any(|w| unbalanced(&w.value)) {
+            continue;
+        }
         // the builder checks the expanded destination: `ARG DEST=/opt/` then `COPY a b $DEST`
         // is a folder; a variable the file does not define is not judged
         if value.contains('$') {
@@ -64,4 +69,9 @@ pub fn check(ctx: &mut Context) {
             Some(fix),
         );
     }
+}
+
+/// A word with an unterminated quote.
+fn unbalanced(word: &str) -> bool {
+    word.matches('"').count() % 2 == 1 || word.matches('\'').count() % 2 == 1
 }
