@@ -106,11 +106,12 @@ fn build(src: &str, parallel: Option<bool>, reuse: Option<&Reuse>) -> Dockerfile
                     ),
                     _ => (None, None),
                 };
-                let parent = base.as_deref().and_then(|b| {
-                    let b = b.to_ascii_lowercase();
-                    // the last earlier stage of that name: BuildKit's `statesByName` keeps the latest
-                    stages.iter().rposition(|s| s.name.as_deref() == Some(b.as_str()))
-                });
+                // the last earlier stage of that name: BuildKit's `statesByName` keeps the latest,
+                // under the lowercased name, and `addState` looks the base up as written, so
+                // `FROM Build` does not find `AS build` (it is the image `Build`, which fails)
+                let parent = base
+                    .as_deref()
+                    .and_then(|b| stages.iter().rposition(|s| s.name.as_deref() == Some(b)));
                 let posix = match parent {
                     Some(p) => stages[p].posix_shell,
                     // a Windows image by name or tag (`ImageRef::is_windows`): RUN goes to `cmd`
@@ -907,6 +908,12 @@ mod tests {
         assert_eq!(m.stages[0].name.as_deref(), Some("base"));
         assert_eq!(m.stages[1].parent, Some(0));
         assert_eq!(m.stages[0].base.as_deref(), Some("python:3.12"));
+        // looked up as written: `FROM Base` is the image `Base`, not the stage
+        let m2 = model("FROM python:3.12 AS base\nFROM Base\n");
+        assert_eq!(
+            (m2.stages[1].parent, m2.stages[1].base.as_deref()),
+            (None, Some("Base"))
+        );
         let Body::User(u) = &m.instructions[1].body else {
             panic!()
         };

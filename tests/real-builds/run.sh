@@ -243,9 +243,13 @@ for name in "${fixtures[@]}"; do
       log "$name: $v failed: $(grep -m1 -E 'ERROR|error:' "$w/build-$v.log" || tail -n1 "$w/build-$v.log")"
     fi
   done
-  # the last fixed file again, its RUNs re-executed with the cache the first build filled
+  # the last fixed file again, its RUNs re-executed with the cache the first build filled (for
+  # a fixture with cache checks: one of the other families' fixes only has to build and work)
+  cachechecks=$(meta "$df" reuse; meta "$df" not-in-rebuild; meta "$df" filled)
   if [[ ! " ${got[*]} " =~ " build-fails-$fixed " ]] && [[ ! " ${got[*]} " =~ " no-fix " ]]; then
-    if s=$(build "rb-$name-$fixed" "$w/Dockerfile.$fixed" "$w" 2 "$w/rebuild.log"); then
+    if [ -z "$cachechecks" ]; then
+      :
+    elif s=$(build "rb-$name-$fixed" "$w/Dockerfile.$fixed" "$w" 2 "$w/rebuild.log"); then
       times+=("rebuild ${s}s")
       # each check must tell the two builds apart: a `reuse` line is absent from the cold build
       # of the same file, a `not-in-rebuild` line present in it (else the fixture is wrong)

@@ -26,17 +26,47 @@ pub fn check(ctx: &mut Context) {
         let (Some(name), Some(range)) = (&from.name, from.name_range) else { continue };
         let written = &ctx.src[range.start..range.end];
         if written == name.as_str() {
+            // its name is lowercase; a `FROM` that writes it otherwise does not find it
+            for r in from_references(ctx.src, model, name) {
+                let as_written = r.slice(ctx.src).to_string();
+                let fix = Fix::safe(format!("Write `{name}`"), vec![Edit::replace(r, name.clone())]);
+                ctx.report_with_fix(r, not_found(&as_written, name), Some(fix));
+            }
             continue;
         }
+        let refs = references(ctx.src, model, name);
+        let mut message = format!("stage name `{written}` is not lowercase: BuildKit knows the stage as `{name}`");
+        if let Some(r) = from_references(ctx.src, model, name).first() {
+            message.push_str(&format!("; {}", not_found(r.slice(ctx.src), name)));
+        }
         let mut edits = vec![Edit::replace(range, name.clone())];
-        edits.extend(references(ctx.src, model, name).into_iter().map(|r| Edit::replace(r, name.clone())));
+        edits.extend(refs.into_iter().map(|r| Edit::replace(r, name.clone())));
         let fix = Fix::safe(format!("Rename the stage `{name}`, with its references"), edits);
-        ctx.report_with_fix(
-            range,
-            format!("stage name `{written}` is not lowercase: BuildKit knows the stage as `{name}`"),
-            Some(fix),
-        );
+        ctx.report_with_fix(range, message, Some(fix));
     }
+}
+
+/// BuildKit looks up the stage of `FROM <name>` by the name as written (`addState`), among
+/// lowercase names: any other casing is taken for an image, and an image name with capitals is
+/// not a valid reference.
+fn not_found(written: &str, name: &str) -> String {
+    format!(
+        "`FROM {written}` does not find the stage `{name}` (BuildKit looks it up as written, and \
+         stage names are lowercase): it is read as the image `{written}`, and the build fails"
+    )
+}
+
+/// The `FROM` images among [`references`].
+fn from_references(src: &str, model: &Dockerfile, name: &str) -> Vec<TextRange> {
+    let froms: Vec<TextRange> = model
+        .instructions
+        .iter()
+        .filter_map(|i| match &i.body {
+            Body::From(f) => f.image.as_ref().map(|i| i.range),
+            _ => None,
+        })
+        .collect();
+    references(src, model, name).into_iter().filter(|r| froms.contains(r)).collect()
 }
 
 /// Where the file writes `name` (lowercase) with another casing as a stage reference: a
