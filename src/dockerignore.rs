@@ -32,6 +32,8 @@ pub struct Pattern {
     pub exception: bool,
     /// The 1-based line of the ignore file it was read from.
     pub line: usize,
+    /// The line as written, blanks around it trimmed (`/docs/`), for messages.
+    pub written: String,
     kind: Kind,
 }
 
@@ -128,6 +130,7 @@ impl Ignore {
             if p.is_empty() {
                 continue;
             }
+            let written = p.to_string();
             let exception = p.starts_with('!');
             if exception {
                 p = p[1..].trim();
@@ -150,6 +153,7 @@ impl Ignore {
                 text: cleaned,
                 exception,
                 line: n + 1,
+                written,
                 kind,
             });
         }
@@ -468,6 +472,7 @@ mod tests {
             texts,
             [("build", false), ("out", false), ("secret", false), ("keep", true)]
         );
+        assert_eq!(i.patterns[3].written, "! /keep");
         assert!(excluded("/build", "build/x"));
         assert!(excluded("out/", "out"));
     }

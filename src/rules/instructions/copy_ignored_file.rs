@@ -67,7 +67,7 @@ pub fn check(ctx: &mut Context) {
                      `{}` cannot read it",
                     file.name,
                     pattern.line,
-                    pattern.text,
+                    pattern.written,
                     ins.keyword.to_uppercase(),
                 ),
             );
