@@ -128,6 +128,7 @@ struct RawFile {
     preview: Option<bool>,
     unsafe_fixes: Option<bool>,
     shellcheck: Option<bool>,
+    context: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
     rules: Option<ordered::Pairs<Spanned<String>, RuleTable>>,
@@ -417,6 +418,19 @@ fn parse_file(path: &Path) -> Result<(Layer, Option<PathBuf>), ConfigError> {
                 value: v,
             });
         }
+    }
+    if let Some(c) = &raw.context {
+        // relative to the configuration file's folder, as `extend` and the globs are
+        let dir = base.join(c.get_ref());
+        if !dir.is_dir() {
+            return Err(located(
+                path,
+                &text,
+                c.span(),
+                format!("`context` names `{}`, which is not a directory", c.get_ref()),
+            ));
+        }
+        layer.context = Some(std::sync::Arc::new(crate::dockerignore::BuildContext::new(dir)));
     }
     for (pattern, table) in raw.images.iter().flat_map(|p| &p.0) {
         layer.images.push(image_table(path, &text, pattern, table)?);

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod dockerignore;
 pub mod file;
 pub mod fix;
 pub mod lsp;

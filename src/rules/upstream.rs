@@ -139,7 +139,6 @@ mod tests {
         "DL3041",
         "DL3062",
         "UndefinedVar",
-        "CopyIgnoredFile",
     ];
 
     fn answered(name: &str) -> bool {
