@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real BuildKit builds as the oracle of dfix's cache fixes (issue 12, item 1).
+# Real BuildKit builds as the oracle of dfix's fixes (issue 12, item 1; issue 13).
 #
 # For each fixture in tests/real-builds/fixtures/<name>/ (a Dockerfile and its build context):
 #   1. dfix --write and dfix --write --unsafe-fixes make the fixed files;
