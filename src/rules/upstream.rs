@@ -136,7 +136,6 @@ mod tests {
         "DL3034",
         "DL3035",
         "DL3037",
-        "DL3041",
         "DL3062",
         "UndefinedVar",
         "CopyIgnoredFile",
