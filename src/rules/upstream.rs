@@ -134,7 +134,6 @@ mod tests {
         "DL3028",
         "DL3034",
         "DL3035",
-        "DL3037",
         "DL3062",
         "UndefinedVar",
         "CopyIgnoredFile",
