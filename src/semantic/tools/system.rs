@@ -46,7 +46,7 @@ pub(super) static RPM: Spec = valued(&[
 /// (after it) that take a value, and the names rules look up (zypper(8)). `-n` is the global
 /// `--non-interactive` before the command but `--name` (select by plain name) after `install`;
 /// `-y`/`--no-confirm` is a command option.
-pub(super) static ZYPPER: Spec = valued(&[
+pub static ZYPPER: Spec = valued(&[
     Opt::value(&["-c", "--config"]),
     Opt::value(&["-D", "--reposd-dir"]),
     Opt::value(&["-C", "--cache-dir"]),
