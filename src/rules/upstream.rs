@@ -132,7 +132,6 @@ mod tests {
         "DL3013",
         "DL3016",
         "DL3028",
-        "DL3035",
         "DL3062",
         "UndefinedVar",
         "CopyIgnoredFile",
