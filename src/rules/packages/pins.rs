@@ -162,7 +162,7 @@ pub fn check_rpm(ctx: &mut Context, tool: Tool, programs: &[&str]) {
             }
             let operands = call.operands();
             match call.subcommand() {
-                "install" | "in" | "localinstall" => {
+                "install" => {
                     for u in unpinned(src, run, call, &operands, rpm_pinned) {
                         let d = ctx.report(
                             u.range,
