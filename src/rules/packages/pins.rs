@@ -1,8 +1,9 @@
 //! What the packages family's pin rules share: which package operands of an install carry no
 //! version, judged per ecosystem by the rule's `pinned`, and how a finding names them.
 
-use crate::semantic::commands::{RunRef, env_of};
-use crate::semantic::tools::Call;
+use super::Context;
+use crate::semantic::commands::{RunRef, basename, env_of};
+use crate::semantic::tools::{Call, Tool};
 use crate::syntax::shell::Word;
 use crate::syntax::text::TextRange;
 
@@ -109,9 +110,129 @@ pub fn lone_variable(raw: &str) -> Option<&str> {
     ok.then_some(name)
 }
 
+/// A package of a dnf, microdnf or yum install that names a version (rpm's NEVRA forms).
+///
+/// dnf and yum read an operand as `name`, `name-version`, `name-version-release` or
+/// `name-epoch:version-release` (each optionally `.arch`), trying the whole word as a name first.
+/// A package name may itself hold dashes and digits (`java-17-openjdk`, `rpm-sign`), so the word
+/// counts as pinned when its last `-` part starts with a digit and holds only version
+/// characters (`tomcat-9.0.1`, `openssl-1:1.1.1k`, `git-core-2.43.0-1.el9`), or with a glob
+/// after that digit (`tomcat-9*`, a release series). Also pinned: a relational dependency
+/// (`'tomcat >= 9'`) and an `.rpm` file or URL. A word starting with `@` names a group or a
+/// module, neither of which takes a package version: left alone.
+pub fn rpm_pinned(package: &str) -> bool {
+    if package.ends_with(".rpm") || package.contains(['=', '<', '>']) {
+        return true;
+    }
+    // `@name:stream` is a module's stream; `@name` alone is a group (no version to give) or a
+    // module's default stream, which dfix cannot tell apart: left alone
+    if package.starts_with('@') {
+        return true;
+    }
+    let Some((name, last)) = package.rsplit_once('-') else {
+        return false;
+    };
+    let version_char = |c: char| c.is_ascii_alphanumeric() || ".~^_:+*?[]".contains(c);
+    !name.is_empty() && last.starts_with(|c: char| c.is_ascii_digit()) && last.chars().all(version_char)
+}
+
+/// A module of `dnf|yum module install` that names its stream (`nodejs:20`,
+/// `nodejs:20/common`): without one, dnf takes the module's default stream, which changes with
+/// the distribution's release.
+pub fn module_pinned(module: &str) -> bool {
+    module.contains(':')
+}
+
+/// Where a pin rule's finding has no fix, why.
+pub const NO_FIX: &str = "the version to pin is a choice dfix cannot make: it depends on what the repositories offer";
+
+/// Reports the packages of the `install` calls of `programs` (basenames of the `tool` calls)
+/// that name no version ([`rpm_pinned`]), and the modules of `module install` that name no
+/// stream ([`module_pinned`]). `groupinstall`/`group install` name groups, which have no
+/// version: left alone.
+pub fn check_rpm(ctx: &mut Context, tool: Tool, programs: &[&str]) {
+    let src = ctx.src;
+    for (run, calls) in ctx.runs() {
+        for call in calls.iter().filter(|c| c.tool == tool) {
+            let Some(program) = call.words[0].value.as_deref().map(basename) else {
+                continue;
+            };
+            if !programs.contains(&program) {
+                continue;
+            }
+            let operands = call.operands();
+            match call.subcommand() {
+                "install" => {
+                    for u in unpinned(src, run, call, &operands, rpm_pinned) {
+                        let d = ctx.report(
+                            u.range,
+                            format!(
+                                "{} {} no version: `{program} install` takes the newest the repositories offer when the image is built; pin it with `{}-<version>` (or `{}-<version>-<release>`)",
+                                u.shown,
+                                u.has(),
+                                u.first,
+                                u.first
+                            ),
+                        );
+                        d.no_fix_reason = Some(NO_FIX.to_string());
+                    }
+                }
+                "module" if operands.first().and_then(|w| w.value.as_deref()) == Some("install") => {
+                    for u in unpinned(src, run, call, &operands[1..], module_pinned) {
+                        let d = ctx.report(
+                            u.range,
+                            format!(
+                                "{} {} no stream: `{program} module install` takes the module's default stream, which changes with the distribution's release; pin it with `{}:<stream>`",
+                                u.shown,
+                                u.has(),
+                                u.first
+                            ),
+                        );
+                        d.no_fix_reason = Some(NO_FIX.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lone_variable;
+    use super::{lone_variable, rpm_pinned};
+
+    #[test]
+    fn rpm_versions() {
+        for p in [
+            "tomcat-9.0.1",
+            "rpm-sign-4.16.1.3",
+            "gcc-c++-1.1.1",
+            "openssl-1:1.1.1k",
+            "git-core-2.43.0-1.el9",
+            "java-17-openjdk-17.0.9.0.9-2.el9.x86_64",
+            "tomcat-9*",
+            "./local.rpm",
+            "https://example.com/x-latest.noarch.rpm",
+            "tomcat >= 9",
+            "@nodejs:20",
+            "@development-tools",
+        ] {
+            assert!(rpm_pinned(p), "{p}");
+        }
+        for p in [
+            "tomcat",
+            "rpm-sign",
+            "gcc-c++",
+            "java-17-openjdk",
+            "java-1.8.0-openjdk-devel",
+            "glibc.i686",
+            "python3.11",
+            "-1.0",
+            "dnf-command(config-manager)",
+        ] {
+            assert!(!rpm_pinned(p), "{p}");
+        }
+    }
 
     #[test]
     fn a_lone_variable() {

@@ -228,7 +228,8 @@ impl<'a> Call<'a> {
         let (spec, start) = match self.tool {
             Tool::Apt => (&system::APT_OPTIONS, 1),
             Tool::Apk => (&system::APK, 1),
-            Tool::Dnf | Tool::Yum | Tool::Zypper => (&system::RPM, 1),
+            Tool::Dnf | Tool::Yum => (&system::RPM, 1),
+            Tool::Zypper => (&system::ZYPPER, 1),
             Tool::Pip => (&python::PIP_REQUIREMENTS, self.sub + 1),
             _ => return None,
         };

@@ -25,8 +25,45 @@ pub(super) static RPM: Spec = valued(&[
     Opt::value(&["-x", "--exclude"]),
     Opt::value(&["--root"]),
     Opt::value(&["-R"]),
+    Opt::value(&["--disableplugin"]),
+    Opt::value(&["--enableplugin"]),
+    Opt::value(&["--forcearch"]),
+    Opt::value(&["--downloaddir", "--destdir"]),
+    Opt::value(&["-d", "--debuglevel"]),
+    Opt::value(&["-e", "--errorlevel"]),
+    Opt::value(&["--repofrompath"]),
+    Opt::value(&["--rpmverbosity"]),
+    Opt::value(&["--color"]),
+    Opt::value(&["--comment"]),
+    Opt::value(&["--advisory", "--advisories"]),
+    Opt::value(&["--bz", "--bzs"]),
+    Opt::value(&["--cve", "--cves"]),
+    Opt::value(&["--sec-severity", "--secseverity"]),
     Opt::flag(&["-y", "--assumeyes"]),
     Opt::flag(&["--assumeno"]),
+]);
+/// zypper's global options (before the command) and the install family's command options
+/// (after it) that take a value, and the names rules look up (zypper(8)). `-n` is the global
+/// `--non-interactive` before the command but `--name` (select by plain name) after `install`;
+/// `-y`/`--no-confirm` is a command option.
+pub static ZYPPER: Spec = valued(&[
+    Opt::value(&["-c", "--config"]),
+    Opt::value(&["-D", "--reposd-dir"]),
+    Opt::value(&["-C", "--cache-dir"]),
+    Opt::value(&["--raw-cache-dir"]),
+    Opt::value(&["--solv-cache-dir"]),
+    Opt::value(&["--pkg-cache-dir"]),
+    Opt::value(&["-p", "--plus-repo"]),
+    Opt::value(&["--plus-content"]),
+    Opt::value(&["-R", "--root"]),
+    Opt::value(&["--installroot"]),
+    Opt::value(&["--releasever"]),
+    Opt::value(&["--userdata"]),
+    Opt::value(&["-r", "--repo"]),
+    Opt::value(&["-t", "--type"]),
+    Opt::value(&["--from"]),
+    Opt::value(&["--download"]),
+    Opt::flag(&["-y", "--no-confirm"]),
 ]);
 
 /// The options of apt-get, apt and aptitude that take a value (so that a value is not taken
@@ -181,7 +218,7 @@ pub(super) fn rpm<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> 
         "zypper" => (Tool::Zypper, Some("/var/cache/zypp")),
         _ => return None,
     };
-    let sub = first_operand(words, 1, &RPM)?;
+    let sub = first_operand(words, 1, if tool == Tool::Zypper { &ZYPPER } else { &RPM })?;
     let s = word(words, sub)?;
     let ok = if tool == Tool::Zypper {
         matches!(
