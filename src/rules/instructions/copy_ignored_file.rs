@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["CopyIgnoredFile"],
     related: &[],
     summary: "`COPY`/`ADD` of a build-context path that `.dockerignore` excludes",

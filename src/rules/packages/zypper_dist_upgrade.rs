@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3035"],
     related: &[],
     summary: "`zypper dist-upgrade` in a build: the image's distribution moves with the repositories",

@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::Always,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3034"],
     related: &[],
     summary: "`zypper install` (or `remove`, `update`, `patch` …) without `-n`/`-y`: the build stops at the confirmation prompt",
