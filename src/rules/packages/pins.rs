@@ -6,6 +6,10 @@ use crate::semantic::tools::Call;
 use crate::syntax::shell::Word;
 use crate::syntax::text::TextRange;
 
+/// Why the pin rules offer no fix.
+pub const NO_FIX: &str =
+    "the version to pin is a choice dfix cannot make for you: pick the release the image should have";
+
 /// A package operand without a version.
 pub struct Unpinned {
     /// The operand's word.
@@ -44,7 +48,7 @@ pub fn unpinned(
 ) -> Vec<Unpinned> {
     let mut out = Vec::new();
     for w in operands {
-        match w.value.as_deref() {
+        match w.value.as_deref().or_else(|| bracketed(w.range.slice(src))) {
             Some(v) => {
                 if !v.is_empty() && !pinned(v) {
                     out.push(Unpinned {
@@ -78,6 +82,17 @@ pub fn unpinned(
         }
     }
     out
+}
+
+/// A word whose only pattern is a bracket expression, as pip's extras are written unquoted
+/// (`flask[async]`): the shell keeps it as written unless a file in the working directory
+/// matches (`flaska`), which dfix takes it does not.
+fn bracketed(raw: &str) -> Option<&str> {
+    let plain = raw.contains('[')
+        && raw.contains(']')
+        && !raw.starts_with('~')
+        && !raw.contains(['$', '`', '*', '?', '{', '\'', '"', '\\']);
+    plain.then_some(raw)
 }
 
 /// The value `name` has for `call`: the last assignment statement of the RUN before the call

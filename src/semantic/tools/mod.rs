@@ -222,7 +222,7 @@ impl<'a> Call<'a> {
     /// The call's words read with its tool's option spec (`argv`), so that rules look options
     /// up under all their names and know which words are operands: for apt, apk and the rpm
     /// family from the word after the program (options may come before the subcommand), for
-    /// pip from the word after the subcommand. `None` for a tool without a spec here, and for
+    /// pip and `uv pip install` from the word after the subcommand. `None` for a tool without a spec here, and for
     /// words the spec cannot read (an option that takes a value is the last word).
     pub fn args(&self) -> Option<Args<'a>> {
         let (spec, start) = match self.tool {
@@ -230,6 +230,12 @@ impl<'a> Call<'a> {
             Tool::Apk => (&system::APK, 1),
             Tool::Dnf | Tool::Yum | Tool::Zypper => (&system::RPM, 1),
             Tool::Pip => (&python::PIP_REQUIREMENTS, self.sub + 1),
+            // `uv pip install`
+            Tool::Uv
+                if self.subcommand() == "install" && self.sub > 0 && word(self.words, self.sub - 1) == Some("pip") =>
+            {
+                (&python::UV_PIP_INSTALL, self.sub + 1)
+            }
             _ => return None,
         };
         spec.parse(self.words, start).ok()
