@@ -222,7 +222,7 @@ impl<'a> Call<'a> {
     /// The call's words read with its tool's option spec (`argv`), so that rules look options
     /// up under all their names and know which words are operands: for apt, apk and the rpm
     /// family from the word after the program (options may come before the subcommand), for
-    /// pip and `uv pip install` from the word after the subcommand. `None` for a tool without a spec here, and for
+    /// pip, `uv pip install` and npm from the word after the subcommand. `None` for a tool without a spec here, and for
     /// words the spec cannot read (an option that takes a value is the last word).
     pub fn args(&self) -> Option<Args<'a>> {
         let (spec, start) = match self.tool {
@@ -236,6 +236,7 @@ impl<'a> Call<'a> {
             {
                 (&python::UV_PIP_INSTALL, self.sub + 1)
             }
+            Tool::Npm => (&node::NPM_INSTALL, self.sub + 1),
             _ => return None,
         };
         spec.parse(self.words, start).ok()
