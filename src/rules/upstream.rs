@@ -135,7 +135,6 @@ mod tests {
         "DL3035",
         "DL3037",
         "DL3041",
-        "DL3062",
         "UndefinedVar",
         "CopyIgnoredFile",
     ];

@@ -39,6 +39,7 @@ use ruby::bundler;
 use rust::cargo;
 use system::{apk, apt, rpm};
 
+pub use go::{go_fetch_call, go_packages};
 pub use python::is_pip_no_cache_dir;
 pub use system::{APK_CACHE, APT_CACHE, APT_LISTS};
 
