@@ -7,6 +7,10 @@ use crate::semantic::tools::{Call, Tool};
 use crate::syntax::shell::Word;
 use crate::syntax::text::TextRange;
 
+/// Why the pin rules offer no fix.
+pub const NO_FIX: &str =
+    "the version to pin is a choice dfix cannot make for you: pick the release the image should have";
+
 /// A package operand without a version.
 pub struct Unpinned {
     /// The operand's word.
@@ -45,7 +49,7 @@ pub fn unpinned(
 ) -> Vec<Unpinned> {
     let mut out = Vec::new();
     for w in operands {
-        match w.value.as_deref() {
+        match w.value.as_deref().or_else(|| bracketed(w.range.slice(src))) {
             Some(v) => {
                 if !v.is_empty() && !pinned(v) {
                     out.push(Unpinned {
@@ -79,6 +83,17 @@ pub fn unpinned(
         }
     }
     out
+}
+
+/// A word whose only pattern is a bracket expression, as pip's extras are written unquoted
+/// (`flask[async]`): the shell keeps it as written unless a file in the working directory
+/// matches (`flaska`), which dfix takes it does not.
+fn bracketed(raw: &str) -> Option<&str> {
+    let plain = raw.contains('[')
+        && raw.contains(']')
+        && !raw.starts_with('~')
+        && !raw.contains(['$', '`', '*', '?', '{', '\'', '"', '\\']);
+    plain.then_some(raw)
 }
 
 /// The value `name` has for `call`: the last assignment statement of the RUN before the call
@@ -142,9 +157,6 @@ pub fn rpm_pinned(package: &str) -> bool {
 pub fn module_pinned(module: &str) -> bool {
     module.contains(':')
 }
-
-/// Where a pin rule's finding has no fix, why.
-pub const NO_FIX: &str = "the version to pin is a choice dfix cannot make: it depends on what the repositories offer";
 
 /// Reports the packages of the `install` calls of `programs` (basenames of the `tool` calls)
 /// that name no version ([`rpm_pinned`]), and the modules of `module install` that name no

@@ -69,3 +69,82 @@ pub(super) fn go<'a>(env: &Env<'a, '_>, words: &'a [Word]) -> Option<Call<'a>> {
         cache_off,
     })
 }
+
+/// The build flags of the go command that take a value (`go help build`, `go help get`); every
+/// other flag is a boolean (`-v`, `-x`, `-u`, `-buildvcs=false`).
+const GO_VALUED: &[&str] = &[
+    "C",
+    "p",
+    "o",
+    "asmflags",
+    "buildmode",
+    "compiler",
+    "gccgoflags",
+    "gcflags",
+    "installsuffix",
+    "ldflags",
+    "mod",
+    "modfile",
+    "overlay",
+    "pgo",
+    "pkgdir",
+    "tags",
+    "toolexec",
+    "covermode",
+    "coverpkg",
+    "exec",
+    "debug-actiongraph",
+    "debug-runtime-trace",
+    "debug-trace",
+];
+
+/// The package operands of a `go get|install|run` call: the words after the subcommand that
+/// are neither flags nor flag values, as Go's flag package reads them (`-flag value`,
+/// `-flag=value`, one or two dashes; the first operand or `--` ends the flags). For `go run`
+/// only the first one: the words after it are the program's arguments.
+pub fn go_packages(call: &Call) -> Vec<usize> {
+    let words = call.words;
+    let mut out = Vec::new();
+    let mut i = call.sub + 1;
+    let mut flags = true;
+    while i < words.len() {
+        let w = &words[i];
+        match w.value.as_deref() {
+            Some("--") if flags => flags = false,
+            Some(v) if flags && v.starts_with('-') && v.len() > 1 => {
+                let name = v.trim_start_matches('-');
+                if !name.contains('=') && GO_VALUED.contains(&name) {
+                    i += 1;
+                }
+            }
+            _ => {
+                flags = false;
+                out.push(i);
+                if call.subcommand() == "run" {
+                    break;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A `go get|install|run` command as a [`Call`], whatever its caches: [`go`] leaves out the
+/// calls that use none (`go get -d` in GOPATH mode, `-mod=vendor`), which still fetch or name
+/// modules.
+pub fn go_fetch_call(cmd: &Command) -> Option<Call<'_>> {
+    let words = cmd.effective().words;
+    if basename(word(words, 0)?) != "go" {
+        return None;
+    }
+    let sub = first_operand(words, 1, &GO)?;
+    matches!(word(words, sub)?, "get" | "install" | "run").then_some(Call {
+        tool: Tool::Go,
+        cmd,
+        words,
+        sub,
+        dirs: None,
+        cache_off: false,
+    })
+}

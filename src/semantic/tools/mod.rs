@@ -39,7 +39,9 @@ use ruby::bundler;
 use rust::cargo;
 use system::{apk, apt, rpm};
 
+pub use go::{go_fetch_call, go_packages};
 pub use python::is_pip_no_cache_dir;
+pub use ruby::gem_install_call;
 pub use system::{APK_CACHE, APT_CACHE, APT_LISTS};
 
 /// What one command sees: its words and the variables in effect.
@@ -222,7 +224,7 @@ impl<'a> Call<'a> {
     /// The call's words read with its tool's option spec (`argv`), so that rules look options
     /// up under all their names and know which words are operands: for apt, apk and the rpm
     /// family from the word after the program (options may come before the subcommand), for
-    /// pip from the word after the subcommand. `None` for a tool without a spec here, and for
+    /// pip, `uv pip install`, npm and `gem install` from the word after the subcommand. `None` for a tool without a spec here, and for
     /// words the spec cannot read (an option that takes a value is the last word).
     pub fn args(&self) -> Option<Args<'a>> {
         let (spec, start) = match self.tool {
@@ -231,6 +233,14 @@ impl<'a> Call<'a> {
             Tool::Dnf | Tool::Yum => (&system::RPM, 1),
             Tool::Zypper => (&system::ZYPPER, 1),
             Tool::Pip => (&python::PIP_REQUIREMENTS, self.sub + 1),
+            // `uv pip install`
+            Tool::Uv
+                if self.subcommand() == "install" && self.sub > 0 && word(self.words, self.sub - 1) == Some("pip") =>
+            {
+                (&python::UV_PIP_INSTALL, self.sub + 1)
+            }
+            Tool::Npm => (&node::NPM_INSTALL, self.sub + 1),
+            Tool::Bundler if word(self.words, 0).map(basename) == Some("gem") => (&ruby::GEM_INSTALL, self.sub + 1),
             _ => return None,
         };
         spec.parse(self.words, start).ok()

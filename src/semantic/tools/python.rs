@@ -148,6 +148,51 @@ fn cleaned_after(env: &Env, name: &str, clean: impl Fn(&[Word]) -> bool) -> bool
     any_command_after(env, &format!("{name} cache cleaned"), clean)
 }
 
+/// The options of `uv pip install` that take a value (uv 0.8: `uv pip install --help`), so that
+/// their values are not taken for requirements.
+pub(super) static UV_PIP_INSTALL: Spec = valued(&[
+    Opt::value(&["-r", "--requirements", "--requirement"]),
+    Opt::value(&["-c", "--constraints", "--constraint"]),
+    Opt::value(&["--overrides", "--override"]),
+    Opt::value(&["-b", "--build-constraints", "--build-constraint"]),
+    Opt::value(&["-e", "--editable"]),
+    Opt::value(&["--extra"]),
+    Opt::value(&["--group"]),
+    Opt::value(&["-i", "--index-url"]),
+    Opt::value(&["--extra-index-url"]),
+    Opt::value(&["--index"]),
+    Opt::value(&["--default-index"]),
+    Opt::value(&["-f", "--find-links"]),
+    Opt::value(&["-P", "--upgrade-package"]),
+    Opt::value(&["--reinstall-package"]),
+    Opt::value(&["--refresh-package"]),
+    Opt::value(&["--no-build-package"]),
+    Opt::value(&["--no-binary-package"]),
+    Opt::value(&["--no-build-isolation-package"]),
+    Opt::value(&["--no-binary"]),
+    Opt::value(&["--only-binary"]),
+    Opt::value(&["--index-strategy"]),
+    Opt::value(&["--keyring-provider"]),
+    Opt::value(&["--resolution"]),
+    Opt::value(&["--prerelease"]),
+    Opt::value(&["--fork-strategy"]),
+    Opt::value(&["-C", "--config-setting", "--config-settings"]),
+    Opt::value(&["--exclude-newer"]),
+    Opt::value(&["--link-mode"]),
+    Opt::value(&["-p", "--python"]),
+    Opt::value(&["-t", "--target"]),
+    Opt::value(&["--prefix"]),
+    Opt::value(&["--python-version"]),
+    Opt::value(&["--python-platform"]),
+    Opt::value(&["--torch-backend"]),
+    Opt::value(&["--cache-dir"]),
+    Opt::value(&["--config-file"]),
+    Opt::value(&["--directory"]),
+    Opt::value(&["--project"]),
+    Opt::value(&["--color"]),
+    Opt::value(&["--allow-insecure-host", "--trusted-host"]),
+]);
+
 /// uv's options that take a value (before or after its subcommands).
 static UV: Spec = valued(&[
     Opt::value(&["--cache-dir"]),
