@@ -41,7 +41,7 @@ fi
 # The sample repository: one bad Dockerfile, one clean Containerfile, something else.
 P=$WORK/project
 mkdir -p "$P/docker"
-printf 'FROM python:3.12-slim\nRUN pip install flask\n' > "$P/docker/Dockerfile"
+printf 'FROM python:3.12-slim\nRUN pip install flask==3.1.0\n' > "$P/docker/Dockerfile"
 printf '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' > "$P/Containerfile"
 printf '# sample\n' > "$P/README.md"
 git -C "$P" init -q

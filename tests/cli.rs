@@ -7,8 +7,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const SEED: &str = "FROM python:3.6-alpine\nRUN pip install pyyaml\n";
-const SEED_FIXED: &str = "# syntax=docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n";
+const SEED: &str = "FROM python:3.6-alpine\nRUN pip install pyyaml==6.0.2\n";
+const SEED_FIXED: &str = "# syntax=docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml==6.0.2\n";
 const CLEAN: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n";
 
 fn dfix() -> Command {
@@ -94,7 +94,7 @@ fn diff_prints_only_the_diff_and_exits_1_when_not_empty() {
     let out = stdout(&o);
     assert!(out.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{out}");
     assert!(out.contains("+# syntax=docker/dockerfile:1\n"));
-    assert!(out.contains("+RUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n"));
+    assert!(out.contains("+RUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml==6.0.2\n"));
     assert!(!out.contains("warning"));
     assert_eq!(
         fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
@@ -197,7 +197,7 @@ fn a_misspelt_suppression_is_reported_and_never_removed() {
 fn a_finding_without_a_fix_says_why() {
     let d = tree(&[(
         "Dockerfile",
-        "# syntax=docker/dockerfile:1\nFROM python:3.12\nUSER app\nRUN pip install pyyaml\n",
+        "# syntax=docker/dockerfile:1\nFROM python:3.12\nUSER app\nRUN pip install pyyaml==6.0.2\n",
     )]);
     let why = "the uid of user `app` could not be determined (from `USER` or an earlier `useradd -u`)";
     let o = run(d.path(), &[]);
@@ -313,7 +313,7 @@ fn empty_file_is_a_syntax_error() {
 #[test]
 fn invalid_utf8_is_linted_but_never_rewritten() {
     let d = tempfile::tempdir().unwrap();
-    let bytes = b"FROM python:3.12\nLABEL x=\xff\nRUN pip install pyyaml\n";
+    let bytes = b"FROM python:3.12\nLABEL x=\xff\nRUN pip install pyyaml==6.0.2\n";
     fs::write(d.path().join("Dockerfile"), bytes).unwrap();
     let o = run(d.path(), &["--write", "--format", "concise"]);
     assert_eq!(code(&o), 1);
@@ -334,7 +334,7 @@ fn write_applies_fixes_then_exits_as_for_what_remains() {
         stderr(&o)
     );
     // a finding without a fix remains: exit 1
-    let d = tree(&[("Dockerfile", "FROM a\nUSER app\nRUN pip install x\n")]);
+    let d = tree(&[("Dockerfile", "FROM a\nUSER app\nRUN pip install x==1.0\n")]);
     let o = run(d.path(), &["--fix"]);
     assert_eq!(code(&o), 1);
     let o = run(d.path(), &["--write", "--exit-zero"]);
@@ -523,7 +523,7 @@ fn the_seed_example_is_fixed_exactly() {
     assert_eq!(code(&run(d.path(), &[&sel[..], &["--write"]].concat())), 0);
     assert_eq!(
         fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
-        "# syntax = docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml\n"
+        "# syntax = docker/dockerfile:1\nFROM python:3.6-alpine\nRUN --mount=type=cache,target=/root/.cache/pip pip install pyyaml==6.0.2\n"
     );
 }
 
@@ -541,13 +541,13 @@ fn crlf_stays_crlf() {
 fn non_root_user_gets_a_cache_at_home_with_uid() {
     let d = tree(&[(
         "Dockerfile",
-        "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN mkdir -p /home/app/.cache/pip\nRUN pip install pyyaml\n",
+        "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN mkdir -p /home/app/.cache/pip\nRUN pip install pyyaml==6.0.2\n",
     )]);
     // the final `USER app` stays user-not-numeric's finding
     assert_eq!(code(&run(d.path(), &["--write", "--ignore", "user-not-numeric"])), 0);
     let text = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
     assert!(
-        text.ends_with("USER app\nRUN mkdir -p /home/app/.cache/pip\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install pyyaml\n"),
+        text.ends_with("USER app\nRUN mkdir -p /home/app/.cache/pip\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install pyyaml==6.0.2\n"),
         "{text}"
     );
 }
@@ -556,7 +556,7 @@ fn non_root_user_gets_a_cache_at_home_with_uid() {
 /// the finding stays, with no fix.
 #[test]
 fn non_root_user_without_its_cache_directory_gets_no_fix() {
-    let original = "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN pip install pyyaml\n";
+    let original = "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\nRUN pip install pyyaml==6.0.2\n";
     let d = tree(&[("Dockerfile", original)]);
     assert_eq!(code(&run(d.path(), &["--write"])), 1);
     assert_eq!(fs::read_to_string(d.path().join("Dockerfile")).unwrap(), original);
@@ -1036,7 +1036,7 @@ fn nearest_config_applies_per_file_and_the_cli_wins() {
 
 #[test]
 fn declared_base_images_give_the_user_home_and_environment() {
-    let df = "FROM docker.io/corp/python-base:3.12\nRUN pip install flask\n";
+    let df = "FROM docker.io/corp/python-base:3.12\nRUN pip install flask==3.1.0\n";
     let toml = "[images.\"corp/python-base*\"]\nuser = \"app\"\nuid = 10001\ngid = 10001\nhome = \"/home/app\"\n";
     let d = tree(&[("Dockerfile", df), ("dfix.toml", toml)]);
     let o = run(
@@ -1046,7 +1046,8 @@ fn declared_base_images_give_the_user_home_and_environment() {
     assert!(stdout(&o).contains("`/home/app/.cache/pip`"), "{}", stdout(&o));
     // no fix until the cache directory exists as the user's: BuildKit would create it as root's
     assert!(!stdout(&o).contains("[*]"), "{}", stdout(&o));
-    let made = "FROM docker.io/corp/python-base:3.12\nRUN mkdir -p /home/app/.cache/pip\nRUN pip install flask\n";
+    let made =
+        "FROM docker.io/corp/python-base:3.12\nRUN mkdir -p /home/app/.cache/pip\nRUN pip install flask==3.1.0\n";
     fs::write(d.path().join("Dockerfile"), made).unwrap();
     let o = run(d.path(), &["--diff", "--select", "pip-without-cache-mount"]);
     assert!(
@@ -1154,7 +1155,7 @@ fn per_file_ignores_and_rule_options() {
     let o = run(d.path(), &["--diff"]);
     let out = stdout(&o);
     assert!(!out.contains("legacy/Dockerfile"), "{out}");
-    assert!(out.contains("+RUN pip install --no-cache-dir pyyaml\n"), "{out}");
+    assert!(out.contains("+RUN pip install --no-cache-dir pyyaml==6.0.2\n"), "{out}");
 }
 
 #[test]
@@ -1210,7 +1211,7 @@ fn show_settings_of_a_missing_path_is_an_error() {
 
 #[test]
 fn suppression_comments() {
-    let text = "FROM python:3.12\n# dfix: ignore=DL3042 -- mirrors are slow\nRUN pip install a\n# hadolint ignore=DL3042,DL3059\nRUN pip install b\n# dfix: ignore=consecutive-runs\nRUN pip install c\n";
+    let text = "FROM python:3.12\n# dfix: ignore=DL3042 -- mirrors are slow\nRUN pip install a==1.0\n# hadolint ignore=DL3042,DL3059\nRUN pip install b==1.0\n# dfix: ignore=consecutive-runs\nRUN pip install c==1.0\n";
     let d = tree(&[("Dockerfile", text)]);
     let o = run(d.path(), &["--format", "concise"]);
     assert_eq!(
@@ -1235,7 +1236,7 @@ fn suppression_comments() {
 fn unused_suppressions_are_reported_and_fixed() {
     let d = tree(&[(
         "Dockerfile",
-        "FROM python:3.12\n# dfix: ignore=pip-without-cache-mount,invalid-mount\nRUN pip install a\n# dfix: ignore=DL3042,consecutive-runs\nRUN echo\n# dfix: ignore=consecutive-runs\n# hadolint ignore=DL3042\nRUN echo\n",
+        "FROM python:3.12\n# dfix: ignore=pip-without-cache-mount,invalid-mount\nRUN pip install a==1.0\n# dfix: ignore=DL3042,consecutive-runs\nRUN echo\n# dfix: ignore=consecutive-runs\n# hadolint ignore=DL3042\nRUN echo\n",
     )]);
     let o = run(d.path(), &["--format", "concise"]);
     let out = stdout(&o);
@@ -1251,7 +1252,7 @@ fn unused_suppressions_are_reported_and_fixed() {
     assert_eq!(code(&run(d.path(), &["--write"])), 0);
     assert_eq!(
         fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
-        "FROM python:3.12\n# dfix: ignore=pip-without-cache-mount\nRUN pip install a\n# dfix: ignore=consecutive-runs\nRUN echo\n# dfix: ignore=consecutive-runs\n# hadolint ignore=DL3042\nRUN echo\n"
+        "FROM python:3.12\n# dfix: ignore=pip-without-cache-mount\nRUN pip install a==1.0\n# dfix: ignore=consecutive-runs\nRUN echo\n# dfix: ignore=consecutive-runs\n# hadolint ignore=DL3042\nRUN echo\n"
     );
     // a rule that did not run is not judged
     let d = tree(&[("Dockerfile", "FROM python:3.12\n# dfix: ignore=DL3042\nRUN echo\n")]);
@@ -1260,13 +1261,13 @@ fn unused_suppressions_are_reported_and_fixed() {
 
 #[test]
 fn add_ignore_then_nothing_is_reported() {
-    let text = "# syntax=docker/dockerfile:1\n\nFROM python\n# hadolint ignore=DL3008\n  RUN pip install a\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b\n";
+    let text = "# syntax=docker/dockerfile:1\n\nFROM python\n# hadolint ignore=DL3008\n  RUN pip install a==1.0\n# dfix: ignore=invalid-mount\nRUN --mount=type=cache,target=/c,z pip install b==1.0\n";
     let d = tree(&[("Dockerfile", text)]);
     let o = run(d.path(), &["--add-ignore"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
-        "# syntax=docker/dockerfile:1\n\n# dfix: ignore=image-without-tag\nFROM python\n  # dfix: ignore=pip-without-cache-mount\n# hadolint ignore=DL3008\n  RUN pip install a\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n"
+        "# syntax=docker/dockerfile:1\n\n# dfix: ignore=image-without-tag\nFROM python\n  # dfix: ignore=pip-without-cache-mount\n# hadolint ignore=DL3008\n  RUN pip install a==1.0\n# dfix: ignore=invalid-mount,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b==1.0\n"
     );
     assert_eq!(code(&run(d.path(), &[])), 0);
     let before = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
@@ -1282,12 +1283,13 @@ fn add_ignore_then_nothing_is_reported() {
 fn add_ignore_never_suppresses_what_breaks_the_build() {
     // a RUN before FROM (syntax-error) and a mount BuildKit rejects (invalid-mount); a
     // directive given twice (parser-directive-duplicate)
-    let a = "RUN echo\nFROM python:3.12\nRUN --mount=type=cache,target=/c,z pip install b\nRUN pip install c\n";
+    let a =
+        "RUN echo\nFROM python:3.12\nRUN --mount=type=cache,target=/c,z pip install b==1.0\nRUN pip install c==1.0\n";
     let b = "# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1\nFROM python:3.12\n";
     let d = tree(&[("a/Dockerfile", a), ("b/Dockerfile", b)]);
     let o = run(d.path(), &["--add-ignore", "--format", "concise"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let a_after = "RUN echo\nFROM python:3.12\n# dfix: ignore=missing-syntax-directive,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b\n# dfix: ignore=pip-without-cache-mount\nRUN pip install c\n";
+    let a_after = "RUN echo\nFROM python:3.12\n# dfix: ignore=missing-syntax-directive,pip-without-cache-mount\nRUN --mount=type=cache,target=/c,z pip install b==1.0\n# dfix: ignore=pip-without-cache-mount\nRUN pip install c==1.0\n";
     assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), a_after);
     assert_eq!(fs::read_to_string(d.path().join("b/Dockerfile")).unwrap(), b);
     let findings = "a/Dockerfile:1:1: error[syntax-error] no build stage in current context\n\
@@ -1346,8 +1348,8 @@ fn readme_config_example_is_valid() {
 /// file untouched, and the other files linted and fixed.
 #[test]
 fn a_panicking_rule_fails_only_its_file() {
-    let broken = "# dfix-test-panic\nFROM python:3.12\nRUN pip install flask\n";
-    let fine = "FROM python:3.12\nRUN pip install flask\n";
+    let broken = "# dfix-test-panic\nFROM python:3.12\nRUN pip install flask==3.1.0\n";
+    let fine = "FROM python:3.12\nRUN pip install flask==3.1.0\n";
     let d = tree(&[("a/Dockerfile", broken), ("b/Dockerfile", fine)]);
     let o = dfix()
         .current_dir(d.path())
@@ -1369,7 +1371,7 @@ fn a_panicking_rule_fails_only_its_file() {
     assert_eq!(fs::read_to_string(d.path().join("a/Dockerfile")).unwrap(), broken);
     let fixed = fs::read_to_string(d.path().join("b/Dockerfile")).unwrap();
     assert!(
-        fixed.contains("RUN --mount=type=cache,target=/root/.cache/pip pip install flask"),
+        fixed.contains("RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.1.0"),
         "{fixed}"
     );
 }

@@ -14,8 +14,8 @@ use std::process::{Command, Output};
 
 const SVC: &str = r#"FROM python:3.12 AS båse
 LABEL description="Café ☕ — «日本語» & <tags>"
-RUN echo "héllo wörld ☕" && pip install flask
-RUN --mount=type=cache,target=/root/.cache/pip,sharing=sometimes pip install requests
+RUN echo "héllo wörld ☕" && pip install flask==3.1.0
+RUN --mount=type=cache,target=/root/.cache/pip,sharing=sometimes pip install requests==2.32.3
 RUN npm ci
 # dfix: ignore=cargo-without-cache-mount
 RUN echo done
@@ -324,7 +324,7 @@ fn sarif_validates_and_its_regions_address_the_findings() {
     assert_eq!(region["startColumn"], 29);
     assert_eq!(
         region["byteOffset"].as_u64().unwrap() as usize,
-        SVC.find("pip install flask").unwrap()
+        SVC.find("pip install flask==3.1.0").unwrap()
     );
 }
 
@@ -333,7 +333,7 @@ fn sarif_paths_are_relative_to_the_root() {
     let r = repo();
     let outside = r.root.parent().unwrap().join("elsewhere");
     fs::create_dir_all(&outside).unwrap();
-    fs::write(outside.join("Dockerfile"), "FROM python\nRUN pip install x\n").unwrap();
+    fs::write(outside.join("Dockerfile"), "FROM python\nRUN pip install x==1.0\n").unwrap();
     // from a subdirectory the root is still the repository's
     let svc = r.root.join("svc");
     let out = report(&svc, &["--format", "sarif", ".", "../../elsewhere/Dockerfile"]);

@@ -221,7 +221,7 @@ impl Drop for Client {
 
 /// info (apk, unsafe preferred fix), warning (pip, safe fix) after non-ASCII text on its line,
 /// error (an unknown instruction, no fix).
-const DOC: &str = "FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\nRUN echo \"é😀\" && pip install flask\nFROB x\n";
+const DOC: &str = "FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\nRUN echo \"é😀\" && pip install flask==3.1.0\nFROB x\n";
 const URI: &str = "untitled:Dockerfile";
 
 fn by_code<'a>(diags: &'a [Value], code: &str) -> &'a Value {
@@ -378,7 +378,7 @@ fn clients_that_pull_get_diagnostics_by_request_only() {
 
 #[test]
 fn quick_fixes_preferred_first_unsafe_labelled_and_ignore() {
-    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\nRUN pip install flask\nFROM alpine\nRUN apk add curl\n";
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\nRUN pip install flask==3.1.0\nFROM alpine\nRUN apk add curl\n";
     let (mut c, _) = Client::start(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
     c.open(URI, text);
     let diags = c.diagnostics(URI);
@@ -737,10 +737,10 @@ fn completion_of_a_cache_mount_target_offers_the_tools_cache_directories() {
     for caps in [json!({}), utf8_client()] {
         let (mut c, _) = Client::start(caps);
         // root: pip's cache under /root
-        let text = "FROM python:3.12\nRUN --mount=type=cache,target= pip install flask\n";
+        let text = "FROM python:3.12\nRUN --mount=type=cache,target= pip install flask==3.1.0\n";
         let items = complete(
             &mut c,
-            "FROM python:3.12\nRUN --mount=type=cache,target=| pip install flask\n",
+            "FROM python:3.12\nRUN --mount=type=cache,target=| pip install flask==3.1.0\n",
         );
         assert_eq!(labels(&items), ["/root/.cache/pip"]);
         let item = &items[0];
@@ -749,7 +749,7 @@ fn completion_of_a_cache_mount_target_offers_the_tools_cache_directories() {
         assert_eq!(item["kind"], 19);
         // a non-root user: the cache in its home, owned by it (as the fix writes it)
         let marked = "FROM python:3.12\nRUN useradd -m -u 1000 app\nUSER app\n\
-                      RUN --mount=type=cache,dst=/ro|ot/.cache/pip,id=é😀 pip install flask\n";
+                      RUN --mount=type=cache,dst=/ro|ot/.cache/pip,id=é😀 pip install flask==3.1.0\n";
         let text = marked.replacen('|', "", 1);
         let items = complete(&mut c, marked);
         assert_eq!(labels(&items), ["/home/app/.cache/pip"]);
@@ -777,7 +777,7 @@ fn completion_of_a_cache_mount_target_offers_the_tools_cache_directories() {
         // not a cache mount: no directories
         let items = complete(
             &mut c,
-            "FROM python:3.12\nRUN --mount=type=bind,target=| pip install flask\n",
+            "FROM python:3.12\nRUN --mount=type=bind,target=| pip install flask==3.1.0\n",
         );
         assert!(items.is_empty());
         assert_eq!(c.finish(), 0);
@@ -832,8 +832,7 @@ fn hover_on_keywords_flags_and_mount_options() {
 fn hover_on_a_finding_and_a_keyword_shows_the_rule_page_then_the_reference() {
     let (mut c, _) = Client::start(json!({}));
     // `target=` without `type=cache` is a bind mount: mount-not-cache-type
-    let text =
-        "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=target=/root/.cache/pip pip install flask\n";
+    let text = "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=target=/root/.cache/pip pip install flask==3.1.0\n";
     c.open(URI, text);
     let diags = c.diagnostics(URI);
     let finding = by_code(&diags, "mount-not-cache-type");
@@ -980,7 +979,7 @@ fn configuration_per_document_and_reloaded_when_it_changes() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("svc é")).unwrap();
     let file = root.join("svc é/Dockerfile");
-    let text = "FROM python:3.12\nRUN pip install flask\n";
+    let text = "FROM python:3.12\nRUN pip install flask==3.1.0\n";
     std::fs::write(&file, text).unwrap();
     let uri = file_uri(&file);
     let root_uri = file_uri(root);
@@ -1165,7 +1164,7 @@ fn malformed_and_out_of_range_requests_get_errors_and_the_server_lives_on() {
     c.notify("textDocument/didOpen", json!({"textDocument": 1}));
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"range": {"start": {"line": 50, "character": 0}, "end": {"line": 60, "character": 0}}, "text": "RUN pip install x\n"}]}),
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"range": {"start": {"line": 50, "character": 0}, "end": {"line": 60, "character": 0}}, "text": "RUN pip install x==1.0\n"}]}),
     );
     let logged: Vec<String> = c
         .drain()
@@ -1258,7 +1257,7 @@ fn stdio_session(args: &[&str]) {
         &mut input,
         &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
             "uri": "file:///nonexistent/Dockerfile", "languageId": "dockerfile", "version": 1,
-            "text": "FROM python:3.12\nRUN pip install flask\n"}}}),
+            "text": "FROM python:3.12\nRUN pip install flask==3.1.0\n"}}}),
     );
     let published = read(&mut output);
     assert_eq!(published["method"], "textDocument/publishDiagnostics");

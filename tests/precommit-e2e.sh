@@ -39,7 +39,7 @@ git init -q
 git config user.email ci@example.invalid
 git config user.name ci
 mkdir vendor
-printf 'FROM python:3.12-slim\nRUN pip install flask\n' > Dockerfile
+printf 'FROM python:3.12-slim\nRUN pip install flask==3.1.0\n' > Dockerfile
 printf '# syntax=docker/dockerfile:1\nFROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n' > app.dockerfile
 printf '# syntax=docker/dockerfile:experimental\nFROM golang:1.23\nRUN go build ./...\n' > Containerfile.prod
 cp Dockerfile Dockerfile.j2            # a template: not a Dockerfile to dfix or to the hooks
@@ -83,7 +83,7 @@ grep -q 'files were modified by this hook' "$WORK/fix.log" || { cat "$WORK/fix.l
 check_file() {
   [ "$(cat "$1")" = "$(printf '%b' "$2")" ] || { cat "$WORK/fix.log"; echo "--- $1:"; cat "$1"; fail "$1 not fixed as expected"; }
 }
-check_file Dockerfile '# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask'
+check_file Dockerfile '# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.1.0'
 check_file app.dockerfile '# syntax=docker/dockerfile:1\nFROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci'
 check_file Containerfile.prod '# syntax=docker/dockerfile:1\nFROM golang:1.23\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build ./...'
 grep -E 'Dockerfile.j2|vendor/Dockerfile' "$WORK/before" | sha256sum --quiet -c - || fail "dfix-fix modified the template or the excluded file"

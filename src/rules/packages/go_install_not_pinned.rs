@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Preview,
+    status: Status::Stable,
     sources: &["DL3062"],
     related: &[],
     summary: "`go install`, `go get` or `go run` of a module at `@latest` or without a version",
