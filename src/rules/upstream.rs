@@ -138,7 +138,6 @@ mod tests {
         "DL3037",
         "DL3041",
         "DL3062",
-        "UndefinedVar",
         "CopyIgnoredFile",
     ];
 
