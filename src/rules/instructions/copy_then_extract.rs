@@ -56,7 +56,14 @@ pub fn check(ctx: &mut Context) {
                         continue;
                     }
                     for c in r.commands.iter() {
-                        let Some(operand) = extracted(c.effective().words) else { continue };
+                        let Some(operand) = extracted(src, c.effective().words) else { continue };
+                        // a variable the script sets itself is not the one the `COPY` expanded
+                        let sets_own = crate::syntax::vars::references(&operand, '\\', false)
+                            .iter()
+                            .any(|(n, _)| r.eff.shell_sets.contains(n));
+                        if sets_own {
+                            continue;
+                        }
                         let base = basename(&operand);
                         copied.retain(|a| {
                             let same = a.name == base
@@ -107,7 +114,8 @@ fn archives(src: &str, ins: &crate::syntax::model::Instruction, escape: char) ->
         .iter()
         .filter_map(|w| {
             let v = value(w)?;
-            if !is_tar(&v) || v.contains(['*', '?', '[', '$']) || v.contains("://") {
+            // a variable stays as written: the RUN's `tar` must name the file with the same text
+            if !is_tar(&v) || v.contains(['*', '?', '[']) || v.contains("://") {
                 return None;
             }
             let name = basename(&v).to_string();
@@ -131,7 +139,7 @@ fn basename(path: &str) -> &str {
 /// The archive a `tar` command extracts as a whole: `tar -xzf A`, `tar xf A -C D`, `tar
 /// --extract --file=A`. `None` for any other command, or one that extracts differently from
 /// `ADD` — a member list, `--strip-components`, `--exclude`, `--transform`, to stdout.
-fn extracted(words: &[Word]) -> Option<String> {
+fn extracted(src: &str, words: &[Word]) -> Option<String> {
     let name = words.first()?.value.as_deref()?;
     if basename(name) != "tar" {
         return None;
@@ -149,10 +157,10 @@ fn extracted(words: &[Word]) -> Option<String> {
             };
             match opt {
                 "extract" | "get" => extract = true,
-                "file" => file = Some(value.map(str::to_string).or_else(|| next(words, &mut i))?),
+                "file" => file = Some(value.map(str::to_string).or_else(|| next(src, words, &mut i))?),
                 "directory" => {
                     if value.is_none() {
-                        next(words, &mut i)?;
+                        next(src, words, &mut i)?;
                     }
                 }
                 "gzip" | "gunzip" | "ungzip" | "bzip2" | "xz" | "zstd" | "auto-compress" | "verbose"
@@ -179,7 +187,7 @@ fn extracted(words: &[Word]) -> Option<String> {
                     // the value: the rest of the cluster, else the next word
                     let rest = &cluster[k + 1..];
                     let v = if rest.is_empty() || !w.starts_with('-') {
-                        next(words, &mut i)?
+                        next(src, words, &mut i)?
                     } else {
                         rest.to_string()
                     };
@@ -197,8 +205,14 @@ fn extracted(words: &[Word]) -> Option<String> {
     if extract { file } else { None }
 }
 
-fn next(words: &[Word], i: &mut usize) -> Option<String> {
-    let v = words.get(*i)?.value.clone()?;
+/// The next word's value; a word with a variable as written, quotes removed
+/// (`velero-${V}.tar.gz`), to compare with a `COPY` source as written.
+fn next(src: &str, words: &[Word], i: &mut usize) -> Option<String> {
+    let w = words.get(*i)?;
+    let v = w
+        .value
+        .clone()
+        .unwrap_or_else(|| w.range.slice(src).trim_matches(['"', '\'']).to_string());
     *i += 1;
     Some(v)
 }
@@ -209,7 +223,7 @@ mod tests {
 
     fn file(script: &str) -> Option<String> {
         let s = crate::syntax::shell::parse_script(script, 0);
-        extracted(s.commands[0].effective().words)
+        extracted(script, s.commands[0].effective().words)
     }
 
     #[test]
@@ -223,6 +237,7 @@ mod tests {
         assert_eq!(file("tar -xzf a.tar.gz --strip-components=1"), None);
         assert_eq!(file("tar -xzf a.tar.gz member"), None);
         assert_eq!(file("tar -xz"), None);
+        assert_eq!(file("tar xvf \"app-${V}.tar\"").as_deref(), Some("app-${V}.tar"));
     }
 
     #[test]
