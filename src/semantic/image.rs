@@ -102,6 +102,11 @@ pub struct ImageFacts {
     pub shell: Option<Vec<String>>,
     /// The environment its Dockerfile sets, where the rules read it.
     pub env: Vec<(String, String)>,
+    /// [`ImageFacts::env`] is the image's whole configured environment, `PATH` aside (which
+    /// BuildKit sets where an image does not): the images built `FROM scratch` by adding a root
+    /// filesystem and no `ENV`. A variable not in it is not defined in a stage built on the image
+    /// unless the Dockerfile defines it.
+    pub env_complete: bool,
 }
 
 impl ImageFacts {
@@ -114,7 +119,14 @@ impl ImageFacts {
             windows: false,
             shell: None,
             env: Vec::new(),
+            env_complete: false,
         }
+    }
+
+    /// An image whose Dockerfile sets no `ENV` (see [`ImageFacts::env_complete`]).
+    fn no_env(mut self) -> ImageFacts {
+        self.env_complete = true;
+        self
     }
 
     /// A Linux image whose RUNs start as root.
@@ -308,20 +320,24 @@ pub fn builtin(image: &ImageRef) -> Option<ImageFacts> {
             variant(tag, Distro::Debian)
         }
         // debuerreotype images (docker-library/official-images `library/debian`):
-        // `/etc/apt/apt.conf.d/docker-clean`, root
-        "debian" => ImageFacts::root(Distro::Debian),
+        // `/etc/apt/apt.conf.d/docker-clean`, root; `FROM scratch`, `ADD rootfs.tar.xz /`, `CMD`,
+        // no ENV
+        "debian" => ImageFacts::root(Distro::Debian).no_env(),
         // `library/ubuntu`: Ubuntu's cloud rootfs, with `docker-clean`, root (24.04 also creates
-        // an `ubuntu` user, uid 1000, unused by default)
-        "ubuntu" => ImageFacts::root(Distro::Ubuntu),
-        // alpinelinux/docker-alpine: root, `apk`
-        "alpine" => ImageFacts::root(Distro::Alpine),
+        // an `ubuntu` user, uid 1000, unused by default); `FROM scratch`, `ADD`, `CMD`, no ENV
+        "ubuntu" => ImageFacts::root(Distro::Ubuntu).no_env(),
+        // alpinelinux/docker-alpine: root, `apk`; `FROM scratch`, `ADD alpine-minirootfs-….tar.gz
+        // /`, `CMD`, no ENV
+        "alpine" => ImageFacts::root(Distro::Alpine).no_env(),
         "fedora" => ImageFacts::root(Distro::Fedora),
         "centos" | "rockylinux" | "rockylinux/rockylinux" | "almalinux" | "oraclelinux" => {
             ImageFacts::root(Distro::Rhel)
         }
         "amazonlinux" => ImageFacts::root(Distro::AmazonLinux),
         "opensuse/leap" | "opensuse/tumbleweed" => ImageFacts::root(Distro::Suse),
-        "busybox" | "scratch" => ImageFacts::root(Distro::None),
+        // docker-library/busybox: `FROM scratch`, `ADD busybox.tar.xz /`, `CMD`, no ENV; scratch
+        // is empty
+        "busybox" | "scratch" => ImageFacts::root(Distro::None).no_env(),
         // ContinuumIO/docker-images `miniconda3/debian/Dockerfile`: `FROM debian:*-slim`,
         // `ENV PATH /opt/conda/bin:$PATH`, no USER, no CONDA_PKGS_DIRS
         "continuumio/miniconda3" | "continuumio/anaconda3" => ImageFacts::root(Distro::Debian),
