@@ -127,7 +127,8 @@ impl Scope {
     }
 }
 
-/// The scope in effect just before instruction `index` runs.
+/// The scope at instruction `index`, with that instruction applied: an `ENV`, `ARG`, `USER` or
+/// `WORKDIR` sees what it sets itself, a `RUN` the users its own `useradd` creates (see [`walk`]).
 pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
     walk(model, |i, scope| {
         if i == index {
@@ -139,8 +140,9 @@ pub fn scope_at(model: &Dockerfile, index: usize) -> Scope {
     .unwrap_or_else(empty)
 }
 
-/// Calls `f` with each instruction's index and the scope in effect just before it runs, in
-/// source order, until `f` breaks: one forward pass over the file, each stage starting from the
+/// Calls `f` with each instruction's index and the scope once that instruction is applied (a rule
+/// that must see the scope before an `ENV`/`ARG` keeps the previous one), in source order, until
+/// `f` breaks: one forward pass over the file, each stage starting from the
 /// end of the stage it is built on. Instructions that change nothing share one scope.
 pub fn walk<B>(model: &Dockerfile, f: impl FnMut(usize, &Arc<Scope>) -> ControlFlow<B>) -> Option<B> {
     walk_with(model, &[], f)
