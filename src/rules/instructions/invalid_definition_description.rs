@@ -51,14 +51,14 @@ pub fn check(ctx: &mut Context) {
             continue;
         }
         let (what, example) = match ins.kind {
-            Kind::From => ("stage", keys[0]),
-            _ if keys.len() == 1 => ("argument", keys[0]),
-            _ => ("argument", "<arg_key>"),
+            Kind::From => ("a stage", keys[0]),
+            _ if keys.len() == 1 => ("an argument", keys[0]),
+            _ => ("an argument", "<arg_key>"),
         };
         ctx.report(
             *comment,
             format!(
-                "a comment right above a {what} is read as its description by `docker build \
+                "a comment right above {what} is read as its description by `docker build \
                  --call=outline`, and should start with the name: `# {example} <description>`"
             ),
         );
