@@ -41,6 +41,10 @@ pub fn check(ctx: &mut Context) {
                 line_of(n)
             ),
             Ok(n) => format!("there is no stage {n}: the file has {} stages", model.stages.len()),
+            // BuildKit reads any integer as an index (`strconv.Atoi`), and refuses a negative one
+            Err(_) if value.parse::<i64>().is_ok() => {
+                format!("BuildKit reads `{value}` as a stage index, and there is no stage {value}: the build fails")
+            }
             Err(_) => {
                 // an image reference (`nginx:1.27`, `ghcr.io/org/tool`)
                 if value.contains([':', '/', '@']) {
