@@ -39,9 +39,16 @@ pub fn check(ctx: &mut Context) {
                 .copied()
                 .find(|k| k.eq_ignore_ascii_case(name))
                 .or_else(|| crate::suggest::nearest(name, known.iter().copied()));
-            let mut message = format!(
-                "`{name}` is not declared by an ARG before the first `FROM`, so it is empty here"
-            );
+            // `${B:-alpine}`, `${B-alpine}`: the default applies, the image is not empty
+            let after = &ctx.src[v.range.end..];
+            let effect = if after.starts_with(":-") || after.starts_with('-') {
+                "so the default written after it applies"
+            } else if after.starts_with(":+") || after.starts_with('+') {
+                "so the alternative written after it never applies"
+            } else {
+                "so it is empty here"
+            };
+            let mut message = format!("`{name}` is not declared by an ARG before the first `FROM`, {effect}");
             if let Some(s) = suggestion {
                 message.push_str(&format!("; did you mean `{s}`?"));
             }
