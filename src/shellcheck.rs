@@ -35,18 +35,6 @@ const EXCLUDED: &str = "1090,1091,2187";
 /// Scripts per ShellCheck process.
 const BATCH: usize = 400;
 
-/// The variables BuildKit passes to every RUN without an `ARG` (the proxy build arguments).
-pub const PREDEFINED: [&str; 8] = [
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "FTP_PROXY",
-    "ftp_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
-
 /// The shell language ShellCheck reads a script as (`--shell`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Dialect {
@@ -366,7 +354,7 @@ pub fn scripts<'a>(
             .env
             .keys()
             .map(String::as_str)
-            .chain(PREDEFINED)
+            .chain(crate::semantic::from::PROXY_ARGS)
             .filter(|n| is_name(n))
             .map(str::to_string)
             .collect();

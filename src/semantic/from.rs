@@ -4,6 +4,22 @@
 use crate::syntax::model::{Body, Dockerfile, Kind, Value};
 use std::collections::HashMap;
 
+/// The proxy build arguments BuildKit passes to every `RUN` without an `ARG` (`--build-arg
+/// HTTP_PROXY=…`, matched in any case by `proxyEnvFromBuildArgs` in `dockerfile2llb`); the words
+/// BuildKit expands itself do not see them.
+pub const PROXY_ARGS: [&str; 10] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
 /// The ARGs BuildKit defines for every `FROM` without a declaration: the build and target
 /// platforms (and the target stage), which differ from build to build.
 pub const PLATFORM_ARGS: &[&str] = &[

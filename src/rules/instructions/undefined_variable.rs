@@ -27,20 +27,6 @@ pub static META: RuleMeta = RuleMeta {
 /// The ARGs BuildKit never reports (`nonEnvArgs` in dockerfile2llb/convert.go).
 const NON_ENV_ARGS: &[&str] = &["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
 
-/// The proxy ARGs BuildKit predefines: a RUN gets them, the words BuildKit expands do not.
-const PROXY_ARGS: &[&str] = &[
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "FTP_PROXY",
-    "ftp_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-
 /// Why the variable is not defined, as far as the file tells.
 enum Why {
     /// An ARG or ENV of the same stage at this line declares it, after the use.
@@ -292,7 +278,7 @@ fn finding(src: &str, v: &VarRef, all: &[VarRef], why: Why, complete: bool, scop
         Why::Unknown => {
             let base = scope.base.as_deref().map_or("the base image".to_string(), |b| format!("the base image `{b}`"));
             let mut r = format!("`${name}` is not defined here: no ARG or ENV sets it, nor {base}");
-            if PROXY_ARGS.contains(&name) {
+            if crate::semantic::from::PROXY_ARGS.contains(&name) {
                 r.push_str(" (BuildKit gives the proxy variables to RUN only)");
             }
             (r, Some("which value was meant is the author's choice"))
