@@ -86,12 +86,14 @@ def braces(s: str, i: int) -> str:
 
 def cases(src: str) -> list[dict]:
     out, names, func = [], {}, None
-    pat = re.compile(r"^func (test\w+)|(dockerfile|dockerignore)\s*:?=\s*\[\]byte\(|checkLinterWarnings\(t, sb, &lintTestParams\{", re.M)
+    # an assignment of a literal (`[]byte(…)`) is read; any other (`fmt.Appendf(…)`) makes the
+    # variable unknown, so that the cases after it are not read with an earlier literal
+    pat = re.compile(r"^func (test\w+)|(dockerfile|dockerignore)\s*:?=\s*(\[\]byte\()?|checkLinterWarnings\(t, sb, &lintTestParams\{", re.M)
     for m in pat.finditer(src):
         if m.group(1):
             func, names = m.group(1), {}
         elif m.group(2):
-            r = go_strings(src, m.end())
+            r = go_strings(src, m.end()) if m.group(3) else None
             names[m.group(2)] = r[0] if r else None
         else:
             body = braces(src, m.end() - 1)
