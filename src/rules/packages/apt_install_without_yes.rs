@@ -3,9 +3,10 @@ use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Fix, Severity};
 use crate::semantic::tools::system::{apt_bool, apt_program, sets_apt_config};
 use super::pins::{lone_variable, value_of};
-use crate::semantic::commands::{Commands, RunRef, done_before};
+use super::assume_yes::piped_answer;
+use crate::semantic::commands::{RunRef, done_before};
 use crate::semantic::tools::{Call, Tool};
-use crate::syntax::shell::{Command, ConnectorKind};
+use crate::syntax::shell::Command;
 
 pub static META: RuleMeta = RuleMeta {
     name: "apt-install-without-yes",
@@ -43,7 +44,7 @@ pub fn check(ctx: &mut Context) {
                 continue;
             };
             if answers_yes(src, run, call) != Some(false)
-                || piped_from_yes(&run.commands, call.cmd)
+                || piped_answer(&run.commands, call.cmd)
                 || done_before(&run.commands, earlier[run.index], call.cmd.range.start, configured)
             {
                 continue;
@@ -72,19 +73,6 @@ pub fn check(ctx: &mut Context) {
 /// which asks nothing. A variable among the words (`$APT_FLAGS`) is read when the file gives
 /// its value. `None` when that is not known: the words cannot be read, an `-o` value or a
 /// variable that may hold options is not known.
-/// `yes | apt-get install …`: `yes` answers every question.
-fn piped_from_yes(commands: &Commands, cmd: &Command) -> bool {
-    let mut before = None;
-    for c in commands.iter() {
-        if c.range == cmd.range {
-            return cmd.connector.is_some_and(|k| k.kind == ConnectorKind::Pipe)
-                && before.is_some_and(|b: &Command| b.effective().name() == Some("yes"));
-        }
-        before = Some(c);
-    }
-    false
-}
-
 fn answers_yes(src: &str, run: &RunRef, call: &Call) -> Option<bool> {
     let args = call.args()?;
     for w in call.words[1..].iter().filter(|w| w.value.is_none()) {

@@ -5,9 +5,9 @@ use super::Context;
 use super::edits::add_option;
 use crate::diagnostic::Fix;
 use crate::semantic::commands::basename;
-use crate::semantic::commands::done_before;
+use crate::semantic::commands::{Commands, done_before};
 use crate::semantic::tools::Tool;
-use crate::syntax::shell::Command;
+use crate::syntax::shell::{Command, ConnectorKind};
 
 /// The subcommands that change the system, and so ask before they do.
 const ASKS: [&str; 8] = [
@@ -56,7 +56,9 @@ pub fn check(ctx: &mut Context, tool: Tool, programs: &[&str]) {
             if args.has("-y") || args.has("--assumeno") || set_yes {
                 continue;
             }
-            if done_before(&run.commands, earlier[run.index], call.cmd.range.start, configures) {
+            if piped_answer(&run.commands, call.cmd)
+                || done_before(&run.commands, earlier[run.index], call.cmd.range.start, configures)
+            {
                 continue;
             }
             let fix = Fix::safe("Add `-y`", vec![add_option(call, run.eff, "-y")]);
@@ -71,4 +73,27 @@ pub fn check(ctx: &mut Context, tool: Tool, programs: &[&str]) {
             );
         }
     }
+}
+
+/// `yes | apt-get install …`, `echo y | zypper in …`: the command before it in a pipe answers
+/// the prompt.
+pub fn piped_answer(commands: &Commands, cmd: &Command) -> bool {
+    let mut before = None;
+    for c in commands.iter() {
+        if c.range == cmd.range {
+            let Some(b) = before.filter(|_| cmd.connector.is_some_and(|k| k.kind == ConnectorKind::Pipe)) else {
+                return false;
+            };
+            let b: &Command = b;
+            let words = b.effective().words;
+            let arg = |i: usize| words.get(i).and_then(|w| w.value.as_deref()).unwrap_or_default();
+            return match b.effective().name() {
+                Some("yes") => true,
+                Some("echo") => arg(1).starts_with(['y', 'Y']),
+                _ => false,
+            };
+        }
+        before = Some(c);
+    }
+    false
 }

@@ -63,7 +63,7 @@ pub fn check(ctx: &mut Context) {
                 ("non-interactive" | "no-confirm", true) | ("y", false) => true,
                 _ => false,
             });
-            if answered {
+            if answered || super::assume_yes::piped_answer(&run.commands, cmd) {
                 continue;
             }
             let name_note = if args.options().iter().any(|o| o.name == "n" && !o.long) {
@@ -79,9 +79,13 @@ pub fn check(ctx: &mut Context) {
                 dirs: None,
                 cache_off: false,
             };
-            let fix = Fix::safe("Add `-y`", vec![add_option(&call, run.eff, "-y")]);
+            // the global `-n` (`--non-interactive`) right after `zypper`: every command takes it,
+            // while `source-install` and `install-new-recommends` have no `-y`
+            let anchor = call.anchor();
+            let program = Call { sub: 0, ..call };
+            let fix = Fix::safe("Add `-n` (`--non-interactive`)", vec![add_option(&program, run.eff, "-n")]);
             ctx.report_with_fix(
-                call.anchor(),
+                anchor,
                 format!(
                     "`zypper {command}` without `-n` or `-y`{name_note}: it asks \"Continue? [y/n/…]\" \
                      before it changes anything, and in a build there is no one to answer, so it aborts"
