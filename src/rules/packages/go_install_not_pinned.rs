@@ -72,8 +72,12 @@ pub fn check(ctx: &mut Context) {
                         u.shown,
                         u.has()
                     ),
+                    // what `go get` does depends on the image's Go and the mode, which the file
+                    // does not say: GOPATH mode (Go 1.15 and older outside a module) fetches the
+                    // default branch's head, module mode the newest release, and recent releases
+                    // refuse `go get` outside a module (it only edits go.mod since Go 1.18)
                     None => format!(
-                        "{} {} no version: `go get` takes the newest release when the image is built; pin it with `{first}@<version>`",
+                        "{} {} no version: `go get` fetches the newest release (module mode) or the head of the default branch (GOPATH mode, Go 1.15 and older outside a module) when the image is built, and recent Go releases refuse it outside a module; to install a tool, use `go install {first}@<version>`",
                         u.shown,
                         u.has()
                     ),
