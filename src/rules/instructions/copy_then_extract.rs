@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     breaks_build: false,
     fix: FixAvailability::None,
-    status: Status::Stable,
+    status: Status::Preview,
     sources: &["DL3010"],
     related: &["add-instead-of-copy"],
     summary: "a local tar archive `COPY`'d into the image and then extracted by `tar` in a `RUN`, where `ADD` would unpack it",

@@ -130,7 +130,8 @@ pub fn check(ctx: &mut Context) {
             } else {
                 Why::Unknown
             };
-            if matches!(why, Why::Unknown) && !complete {
+            // `${X:y}`: BuildKit refuses the modifier and fails the build whatever X is
+            if (matches!(why, Why::Unknown) && !complete) || bad_modifier(src, v) {
                 continue;
             }
             found.push(finding(src, v, &ins.vars, why, complete, scope));
@@ -311,6 +312,15 @@ fn finding(src: &str, v: &VarRef, all: &[VarRef], why: Why, complete: bool, scop
         fix,
         no_fix_reason,
     }
+}
+
+/// `${X:…}` with anything but `-`, `+` or `?` after the colon, which BuildKit's lexer refuses
+/// ("unsupported modifier").
+fn bad_modifier(src: &str, v: &VarRef) -> bool {
+    src[..v.range.start].ends_with("${")
+        && src[v.range.end..]
+            .strip_prefix(':')
+            .is_some_and(|rest| !rest.starts_with(['-', '+', '?']))
 }
 
 /// What the expansion gives when the variable is unset: `$X` and `${X}` nothing, `${X:-d}` its

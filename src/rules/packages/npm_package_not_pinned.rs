@@ -87,7 +87,8 @@ pub fn check(ctx: &mut Context) {
                 continue;
             }
             let Some(args) = call.args() else { continue };
-            if args.has("--dry-run") {
+            // `--before DATE` resolves every package as the registry had it then: reproducible
+            if args.has("--dry-run") || args.has("--before") {
                 continue;
             }
             // npm reads `--flag true`/`--flag false` as the flag's value

@@ -6,13 +6,13 @@ use crate::syntax::shell::argv::Opt;
 static POETRY: Spec = valued(&[Opt::value(&["-C", "--directory"]), Opt::value(&["-P", "--project"])]);
 
 /// The options of `pip install|download|wheel` that take a value (pip 25: `pip install --help`),
-/// so that their values are not taken for requirements. The first 14 are pip's general options,
+/// so that their values are not taken for requirements. The first 15 are pip's general options,
 /// which may also come before the subcommand (`pip --cache-dir /c install x`).
 const PIP_VALUED: &[Opt] = &[
     Opt::value(&["--log"]),
     Opt::value(&["--proxy"]),
     Opt::value(&["--retries"]),
-    Opt::value(&["--timeout"]),
+    Opt::value(&["--timeout", "--default-timeout"]),
     Opt::value(&["--exists-action"]),
     Opt::value(&["--trusted-host"]),
     Opt::value(&["--cert"]),
@@ -22,6 +22,7 @@ const PIP_VALUED: &[Opt] = &[
     Opt::value(&["--keyring-provider"]),
     Opt::value(&["--use-feature"]),
     Opt::value(&["--use-deprecated"]),
+    Opt::value(&["--resume-retries"]),
     Opt::value(&["--progress-bar"]),
     Opt::value(&["-r", "--requirement"]),
     Opt::value(&["-c", "--constraint"]),
@@ -48,10 +49,11 @@ const PIP_VALUED: &[Opt] = &[
     Opt::value(&["--only-binary"]),
     Opt::value(&["--report"]),
     Opt::value(&["--root-user-action"]),
+    Opt::value(&["--uploaded-prior-to"]),
 ];
 
 /// pip's general options that take a value.
-static PIP_OPTIONS: Spec = valued(PIP_VALUED.split_at(14).0);
+static PIP_OPTIONS: Spec = valued(PIP_VALUED.split_at(15).0);
 
 pub(super) static PIP_REQUIREMENTS: Spec = valued(PIP_VALUED);
 
