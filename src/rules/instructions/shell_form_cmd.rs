@@ -39,16 +39,39 @@ pub fn check(ctx: &mut Context) {
             }
             Err(why) => (None, Some(why)),
         };
-        let d = ctx.report(
-            ins.args,
+        let message = if ins.kind == Kind::Cmd && exec_entrypoint_before(model, i) {
+            // the CMD is only the arguments of the ENTRYPOINT, which is PID 1
+            "`CMD` in shell form gives the exec-form `ENTRYPOINT` the arguments `/bin/sh -c \"…\"` \
+             instead of the command's words; use the exec (JSON) form"
+                .to_string()
+        } else {
             format!(
                 "`{name}` in shell form runs through a shell (`/bin/sh -c`), which is PID 1 and \
                  does not pass stop signals on; use the exec (JSON) form"
-            ),
-        );
+            )
+        };
+        let d = ctx.report(ins.args, message);
         d.fix = fix;
         d.no_fix_reason = why.map(str::to_string);
     }
+}
+
+/// The `ENTRYPOINT` in effect at instruction `i` (the last one of its stage before it, or of the
+/// stages it is built on) is in exec form.
+fn exec_entrypoint_before(model: &Dockerfile, i: usize) -> bool {
+    let Some(s) = model.instructions[i].stage else { return false };
+    for (k, &st) in model.stage_chain(s).iter().enumerate() {
+        let stage = &model.stages[st];
+        let end = if k == 0 { i } else { stage.last + 1 };
+        let last = model.instructions[stage.from..end]
+            .iter()
+            .rev()
+            .find(|x| x.kind == Kind::Entrypoint && !x.invalid);
+        if let Some(e) = last {
+            return e.json.is_some();
+        }
+    }
+    false
 }
 
 /// Shell builtins and reserved words: no program of that name runs them in exec form.

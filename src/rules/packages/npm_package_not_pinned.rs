@@ -102,6 +102,8 @@ pub fn check(ctx: &mut Context) {
                 })
                 .collect();
             let name = call_name(call);
+            // `--tag beta`: a bare name means that tag instead of `latest`
+            let tag = args.value("--tag").flatten().unwrap_or("latest");
             for u in unpinned(src, run, call, &words, |p| spec(p) == Spec::Pinned) {
                 let first = u.first.as_str();
                 let message = match spec(first) {
@@ -119,7 +121,7 @@ pub fn check(ctx: &mut Context) {
                         )
                     }
                     _ => format!(
-                        "{} {} no version: `{name}` takes the release the registry tags `latest` when the image is built; pin it with `{first}@<version>`",
+                        "{} {} no version: `{name}` takes the release the registry tags `{tag}` when the image is built; pin it with `{first}@<version>`",
                         u.shown,
                         u.has()
                     ),
