@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     status: Status::Stable,
     sources: &["DL3011"],
     related: &[],
-    summary: "an `EXPOSE` port above 65535, which BuildKit refuses",
+    summary: "an `EXPOSE` port above 65535, or a range that ends below its start, which BuildKit refuses",
     options: &[],
     fix_priority: 421,
     after_suppressions: false,
@@ -24,6 +24,20 @@ pub fn check(ctx: &mut Context) {
     for ins in &ctx.model.instructions {
         for spec in port_specs(src, ins, escape) {
             for part in [spec.host, Some(spec.port)].into_iter().flatten() {
+                if let Some((a, b)) = part.slice(src).split_once('-')
+                    && let (Ok(start), Ok(end)) = (a.parse::<u32>(), b.parse::<u32>())
+                    && end < start
+                    && end <= 65535
+                    && start <= 65535
+                {
+                    ctx.report(
+                        part,
+                        format!(
+                            "the port range {} ends below its start: BuildKit refuses the `EXPOSE` (\"Invalid containerPort\")",
+                            part.slice(src)
+                        ),
+                    );
+                }
                 for number in numbers(src, part) {
                     ctx.report(
                         number,
