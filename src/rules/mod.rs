@@ -83,10 +83,13 @@ pub enum Family {
     Metadata,
     /// Users, sudo, secrets.
     Security,
+    /// The layer cache: what makes a step re-run when nothing it needs changed, or keeps a
+    /// stale result when something did.
+    Layers,
 }
 
 impl Family {
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 10] = [
         Family::Directives,
         Family::Cache,
         Family::Core,
@@ -96,6 +99,7 @@ impl Family {
         Family::Shell,
         Family::Metadata,
         Family::Security,
+        Family::Layers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +113,7 @@ impl Family {
             Family::Shell => "shell",
             Family::Metadata => "metadata",
             Family::Security => "security",
+            Family::Layers => "layers",
         }
     }
 
