@@ -13,12 +13,16 @@
 # A fixture states what dfix gets wrong today with `# expect: TAG — reason` lines; the harness
 # passes when exactly those failures happen, and fails when one stops happening (remove the mark).
 # TAGs: build-fails-orig, build-fails-safe, build-fails-unsafe, no-fix, cache-not-reused,
-# cache-mount-empty, cache-in-image, image-broken (and vacuous-check: a fixture's check that
+# cache-mount-empty, cache-in-image, image-broken, install-rerun (and vacuous-check: a fixture's check that
 # cannot fail).
 # Fixture keys (comment lines before FROM): `# reuse: REGEX` (in the rebuild's log),
 # `# not-in-rebuild: REGEX`, `# filled: TARGET` (a non-empty cache mount there after the rebuild),
 # `# gone: PATH` (empty or absent in the fixed image), `# works: COMMAND` (succeeds in the
-# original image and must in the fixed one), `# needs: trixie`.
+# original image and must in the fixed one), `# needs: trixie`; for the layer cache,
+# `# build-arg: NAME=VALUE` (every build), `# change: edit FILE` or `# change: build-arg
+# NAME=VALUE` (between each file's build and its rebuild) and `# install: REGEX` (in the
+# original's cold build and rebuild, and not in the fixed file's rebuild: tag install-rerun);
+# `# dfix-args: ARGS` (dfix's options for the fixture, such as `--preview`).
 #
 # It installs docker.io and debootstrap when missing, runs its own dockerd on a private socket
 # (stopped on exit) and keeps base images and the daemon's data under target/real-builds/.
@@ -202,11 +206,12 @@ RESULTS=()
 FAILED=0
 
 meta() { sed -n "s/^# $2: *//p" "$1"; } # the values of `# KEY: value` lines
-build() { # build NAME DOCKERFILE CONTEXT REV LOG -> status; prints seconds
-  local t rc=0
+build() { # build NAME DOCKERFILE CONTEXT REV LOG [BUILD-ARG...] -> status; prints seconds
+  local t rc=0 args=()
+  for a in "${@:6}"; do args+=(--build-arg "$a"); done
   t=$(date +%s%N)
   grep -v '^# *syntax *=' "$2" >"$2.nosyntax"
-  $DOCKER build --network host --progress=plain --build-arg "REV=$4" -f "$2.nosyntax" -t "$1" "$3" >"$5" 2>&1 || rc=$?
+  $DOCKER build --network host --progress=plain --build-arg "REV=$4" "${args[@]}" -f "$2.nosyntax" -t "$1" "$3" >"$5" 2>&1 || rc=$?
   t=$((($(date +%s%N) - t) / 100000000))
   printf '%d.%d' $((t / 10)) $((t % 10))
   return $rc
@@ -223,9 +228,10 @@ for name in "${fixtures[@]}"; do
   cp "$df" "$w/Dockerfile.orig"
   cp "$df" "$w/Dockerfile.safe"
   cp "$df" "$w/Dockerfile.unsafe"
-  "$DFIX" --quiet --write "$w/Dockerfile.safe" >/dev/null 2>&1 || true
-  "$DFIX" --quiet --write --unsafe-fixes "$w/Dockerfile.unsafe" >/dev/null 2>&1 || true
-  "$DFIX" --format concise "$w/Dockerfile.unsafe" >"$w/findings-after.txt" 2>&1 || true
+  read -r -a dargs <<<"$(meta "$df" dfix-args)"
+  "$DFIX" --quiet --write "${dargs[@]}" "$w/Dockerfile.safe" >/dev/null 2>&1 || true
+  "$DFIX" --quiet --write --unsafe-fixes "${dargs[@]}" "$w/Dockerfile.unsafe" >/dev/null 2>&1 || true
+  "$DFIX" --format concise "${dargs[@]}" "$w/Dockerfile.unsafe" >"$w/findings-after.txt" 2>&1 || true
   variants=(orig)
   fixed=orig # a file dfix leaves as it is is not built twice
   if ! cmp -s "$w/Dockerfile.orig" "$w/Dockerfile.safe"; then variants+=(safe); fixed=safe; fi
@@ -233,16 +239,44 @@ for name in "${fixtures[@]}"; do
   got=()
   if [ $fixed = orig ]; then got+=(no-fix); fi
   times=()
+  mapfile -t bargs < <(meta "$df" build-arg)
+  change=$(meta "$df" change)
   for v in "${variants[@]}"; do
     $DOCKER builder prune -af >/dev/null
-    if s=$(build "rb-$name-$v" "$w/Dockerfile.$v" "$w" 1 "$w/build-$v.log"); then
+    ctx=$w
+    # a layer-cache fixture: each file is built in its own copy of the context, which the
+    # change then edits before the rebuild
+    if [ -n "$change" ]; then ctx=$w/ctx-$v; rm -rf "$ctx"; cp -r "$src" "$ctx"; fi
+    if s=$(build "rb-$name-$v" "$w/Dockerfile.$v" "$ctx" 1 "$w/build-$v.log" "${bargs[@]}"); then
       times+=("$v ${s}s")
+      if [ -n "$change" ]; then
+        rargs=("${bargs[@]}")
+        case $change in
+          "edit "*) printf '# changed\n' >>"$ctx/${change#edit }" ;;
+          "build-arg "*) rargs+=("${change#build-arg }") ;;
+          *) log "$name: unknown change: $change"; got+=(bad-fixture) ;;
+        esac
+        if s=$(build "rb-$name-$v" "$w/Dockerfile.$v" "$ctx" 1 "$w/rebuild-$v.log" "${rargs[@]}"); then
+          times+=("$v-rebuilt ${s}s")
+        else
+          times+=("$v-rebuilt FAILED ${s}s"); got+=("build-fails-$v")
+        fi
+      fi
     else
       times+=("$v FAILED ${s}s")
       [ $v = orig ] && got+=(build-fails-orig) || got+=("build-fails-$v")
       log "$name: $v failed: $(grep -m1 -E 'ERROR|error:' "$w/build-$v.log" || tail -n1 "$w/build-$v.log")"
     fi
   done
+  # the layer cache: after the change, the original's rebuild runs the install again (the
+  # finding is true) and the fixed file's does not (the fix keeps the install's layer)
+  if [ -n "$change" ] && [[ ! " ${got[*]} " =~ " build-fails-" ]] && [ $fixed != orig ]; then
+    while IFS= read -r re; do
+      grep -qE -- "$re" "$w/build-orig.log" || { got+=(vacuous-check); log "$name: /$re/ is not in the original's cold build"; }
+      grep -qE -- "$re" "$w/rebuild-orig.log" || { got+=(vacuous-check); log "$name: the original's rebuild does not run /$re/ again"; }
+      if grep -qE -- "$re" "$w/rebuild-$fixed.log"; then got+=(install-rerun); log "$name: the fixed file's rebuild runs /$re/ again"; fi
+    done < <(meta "$df" install)
+  fi
   # the last fixed file again, its RUNs re-executed with the cache the first build filled (for
   # a fixture with cache checks: one of the other families' fixes only has to build and work)
   cachechecks=$(meta "$df" reuse; meta "$df" not-in-rebuild; meta "$df" filled)
