@@ -242,11 +242,11 @@ fn real_build_claims(section: &str) -> Result<Vec<(String, Applicability)>, Stri
     Ok(out)
 }
 
-/// Each cache rule with a fix says, right after `## Fix safety`, on which real-build fixtures
+/// Each cache or layers rule with a fix says, right after `## Fix safety`, on which real-build fixtures
 /// (`tests/real-builds/`) BuildKit verified its fix, or why none can be built. Each fixture a
 /// page names exists, is not marked as failing the fixed build (an `# expect:` line other than
 /// `build-fails-orig`), and gets the rule's finding with a fix of the kind the page says, with
-/// the default settings `run.sh` runs dfix with.
+/// the settings `run.sh` runs dfix with (the default, or `--preview` when the fixture asks).
 #[test]
 fn real_builds_sections_name_fixtures_that_get_the_fix() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real-builds/fixtures");
@@ -256,7 +256,7 @@ fn real_builds_sections_name_fixtures_that_get_the_fix() {
         let name = rule.meta.name;
         let sections = sections(rule.meta.doc);
         let at = sections.iter().position(|(h, _)| *h == "## Real builds");
-        if rule.meta.family == Family::Cache && rule.meta.fix != FixAvailability::None {
+        if matches!(rule.meta.family, Family::Cache | Family::Layers) && rule.meta.fix != FixAvailability::None {
             let after_fix_safety = sections.iter().position(|(h, _)| *h == "## Fix safety").map(|i| i + 1);
             if at.is_none() || at != after_fix_safety {
                 failures.push(format!(
@@ -288,7 +288,22 @@ fn real_builds_sections_name_fixtures_that_get_the_fix() {
                     failures.push(format!("{at}, which expects a failure: `{tag}`"));
                 }
             }
-            let found: Vec<_> = dfix::lint(&text, &settings)
+            // `# dfix-args: --preview`: run.sh runs dfix with the preview rules
+            let preview_settings;
+            let settings = if text
+                .lines()
+                .any(|l| l.starts_with("# dfix-args:") && l.contains("--preview"))
+            {
+                preview_settings = Settings::from_selection(&Selection {
+                    preview: Some(true),
+                    ..Selection::default()
+                })
+                .unwrap();
+                &preview_settings
+            } else {
+                &settings
+            };
+            let found: Vec<_> = dfix::lint(&text, settings)
                 .into_iter()
                 .filter(|d| d.rule.name() == name)
                 .collect();
