@@ -154,11 +154,28 @@ pub fn check(ctx: &mut Context) {
             continue;
         };
         let copy = &model.instructions[copy_at];
-        // the stage installed with a tool before the copy: a call of it here is the second
-        // pass (`poetry install` after `poetry install --no-root`), not the dependencies
+        // the install reads its manifests in its working directory: that must be where the copy
+        // put the context's root (`COPY . .`, or the absolute path the WORKDIR names)
+        let dest = arg_words(src, copy, model.escape).pop().map(|w| w.value).unwrap_or_default();
+        let at_workdir = match dest.as_str() {
+            "." | "./" => true,
+            d => {
+                d.starts_with('/')
+                    && !d.contains('$')
+                    && run.scope.workdir.as_deref().map(clean_path) == Some(clean_path(d))
+            }
+        };
+        if !at_workdir {
+            continue;
+        }
+        // the stage installed dependencies with a tool before the copy: a call of it here is
+        // the second pass (`poetry install` after `poetry install --no-root`)
         let installed_before = |tool: Tool| {
             ctx.runs().any(|(r, cs)| {
-                r.index > stage.from && r.index < copy_at && !r.is_onbuild() && cs.iter().any(|c| c.tool == tool)
+                r.index > stage.from
+                    && r.index < copy_at
+                    && !r.is_onbuild()
+                    && cs.iter().any(|c| c.tool == tool && install(c, src).is_some())
             })
         };
         let installs: Vec<(&Call, Install)> = calls
@@ -364,8 +381,8 @@ fn manifest_copy<'a>(
     if !copy.flags.iter().all(|f| matches!(f.name.as_str(), "chown" | "chmod" | "link")) {
         return Err("the copy has flags a copy of single files would not keep");
     }
-    if !dest.starts_with('/') && !dest.starts_with('$') && workdir.is_none() {
-        return Err("the copy's destination is relative to a working directory the file does not set");
+    if workdir.is_none() {
+        return Err("the file sets no `WORKDIR`, which a relative copy of the manifests needs");
     }
     let flags = match (copy.flags.first(), copy.flags.last()) {
         (Some(f), Some(l)) => &src[f.range.start..l.range.end + 1],
