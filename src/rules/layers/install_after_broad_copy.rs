@@ -158,7 +158,8 @@ pub fn check(ctx: &mut Context) {
         // put the context's root (`COPY . .`, or the absolute path the WORKDIR names)
         let dest = arg_words(src, copy, model.escape).pop().map(|w| w.value).unwrap_or_default();
         let at_workdir = match dest.as_str() {
-            "." | "./" => true,
+            // the working directory of the copy: no WORKDIR between them
+            "." | "./" => !model.instructions[copy_at + 1..run.index].iter().any(|i| i.kind == Kind::Workdir),
             d => {
                 d.starts_with('/')
                     && !d.contains('$')
