@@ -1441,8 +1441,8 @@ fn context_with_a_git_folder_copied_whole() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "docker/Dockerfile:2:6: warning[git-dir-in-context] `COPY` of the whole build context, whose \
-         `.git` folder `.dockerignore` does not exclude: `.git` changes with every commit (and \
+        "docker/Dockerfile:2:6: warning[git-dir-in-context] `COPY` of the whole build context, `.git` \
+         folder included (`.dockerignore` does not exclude it): `.git` changes with every commit (and \
          `docker/Dockerfile`, the Dockerfile itself, with every edit), so this step and every one \
          after it re-run each time; add `.git` and `docker/Dockerfile` to `.dockerignore`\n"
     );

@@ -78,10 +78,14 @@ pub fn check(ctx: &mut Context) {
         });
         if let Some((range, reach)) = hit {
             let also = own.as_ref().filter(|p| reach.copies(p)).cloned();
-            found.push((range, ins.keyword.to_uppercase(), also));
+            let what = match reach {
+                Reach::All => "the whole build context, `.git` folder included".to_string(),
+                Reach::Glob(g) => format!("`{g}`, which matches the build context's `.git` folder"),
+            };
+            found.push((range, ins.keyword.to_uppercase(), what, also));
         }
     }
-    for (range, keyword, also) in found {
+    for (range, keyword, copied, also) in found {
         let lines = match &also {
             Some(p) => format!("`.git` and `{p}`"),
             None => "`.git`".to_string(),
@@ -92,6 +96,11 @@ pub fn check(ctx: &mut Context) {
             ),
             None => "`.git` changes with every commit".to_string(),
         };
+        let excluder = if file.is_some() {
+            format!("`{ignore_name}` does not exclude it")
+        } else {
+            "there is no `.dockerignore`".to_string()
+        };
         let add = if file.is_some() {
             format!("add {lines} to `{ignore_name}`")
         } else {
@@ -100,8 +109,8 @@ pub fn check(ctx: &mut Context) {
         let d = ctx.report(
             range,
             format!(
-                "`{keyword}` of the whole build context, whose `.git` folder `{ignore_name}` does not \
-                 exclude: {what}, so this step and every one after it re-run each time; {add}"
+                "`{keyword}` of {copied} ({excluder}): {what}, so this step and every one \
+                 after it re-run each time; {add}"
             ),
         );
         d.no_fix_reason = Some("dfix does not edit the ignore file, and a build may read `.git` on purpose".into());
