@@ -341,6 +341,33 @@ mod tests {
     }
 
     #[test]
+    fn add_sources_with_their_values() {
+        let src = "FROM a\nADD \"$U/x.tgz\" ${V:-d} b /dest/\nADD [\"$U\", \"c\", \"/d/\"]\nCOPY a /b/\n";
+        let model = crate::syntax::parse(src);
+        let lookup = |n: &str| (n == "U").then(|| Some("https://e.org".to_string()));
+        let read = |i: usize| -> Vec<(String, Option<String>, bool)> {
+            add_sources(src, &model.instructions[i], '\\', &lookup)
+                .into_iter()
+                .map(|s| (s.word.value, s.value, s.expanded))
+                .collect()
+        };
+        assert_eq!(
+            read(1),
+            [
+                ("\"$U/x.tgz\"".into(), Some("https://e.org/x.tgz".into()), true),
+                ("${V:-d}".into(), None, true),
+                ("b".into(), Some("b".into()), false),
+            ]
+        );
+        // the array's strings are not expanded here
+        assert_eq!(
+            read(2),
+            [("$U".into(), None, false), ("c".into(), Some("c".into()), false)]
+        );
+        assert!(read(3).is_empty());
+    }
+
+    #[test]
     fn commit_hashes() {
         assert!(is_commit_sha(&"a".repeat(40)));
         assert!(is_commit_sha(&"0".repeat(64)));
