@@ -1418,6 +1418,46 @@ fn context_dockerignore_excludes_a_copied_file() {
 }
 
 #[test]
+fn context_with_a_git_folder_copied_whole() {
+    // a `.git` folder in the context, a `COPY .`, a Dockerfile in a subfolder of the context
+    let df = "FROM alpine:3.22\nCOPY . /app/\n";
+    let d = tree(&[
+        ("docker/Dockerfile", df),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        (".dockerignore", "*.log\n"),
+    ]);
+    let args = [
+        "--format",
+        "concise",
+        "--preview",
+        "--select",
+        "git-dir-in-context",
+        "--no-config",
+    ];
+    let o = run(
+        d.path(),
+        &[&args[..], &["--context", ".", "docker/Dockerfile"]].concat(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "docker/Dockerfile:2:6: warning[git-dir-in-context] `COPY` of the whole build context, `.git` \
+         folder included (`.dockerignore` does not exclude it): `.git` changes with every commit (and \
+         `docker/Dockerfile`, the Dockerfile itself, with every edit), so this step and every one \
+         after it re-run each time; add `.git` and `docker/Dockerfile` to `.dockerignore`\n"
+    );
+    // without the context, or with `.git` excluded, nothing
+    let o = run(d.path(), &[&args[..], &["docker/Dockerfile"]].concat());
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+    fs::write(d.path().join(".dockerignore"), ".git\n").unwrap();
+    let o = run(
+        d.path(),
+        &[&args[..], &["--context", ".", "docker/Dockerfile"]].concat(),
+    );
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+}
+
+#[test]
 fn context_is_silent_without_one() {
     let d = tree(&[("Dockerfile", COPIES), (".dockerignore", "secrets\n")]);
     let o = copy_ignored(d.path(), &["--no-config", "Dockerfile"]);

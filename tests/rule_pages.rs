@@ -21,9 +21,11 @@ fn blocks(page: &str) -> Vec<Block> {
     let mut lines = page.lines().enumerate();
     while let Some((n, line)) = lines.next() {
         // ```text .dockerignore: the build context's ignore file for the examples after it
+        // (`git=dir` after it: the context also has a `.git` folder)
         let info = match line.strip_prefix("```dockerfile") {
             Some(info) => info,
             None if line.trim_end() == "```text .dockerignore" => " .dockerignore",
+            None if line.trim_end() == "```text .dockerignore git=dir" => " .dockerignore git=dir",
             None => continue,
         };
         let mut words = info.split_whitespace();
@@ -150,6 +152,9 @@ fn every_rule_page_is_true() {
             if b.tag == ".dockerignore" {
                 let dir = tempfile::tempdir().unwrap();
                 std::fs::write(dir.path().join(".dockerignore"), &b.text).unwrap();
+                if b.options.iter().any(|(k, v)| k == "git" && v == "dir") {
+                    std::fs::create_dir(dir.path().join(".git")).unwrap();
+                }
                 let ctx = Arc::new(BuildContext::new(dir.path().to_path_buf()));
                 context = Some((dir, ctx));
                 continue;

@@ -10,6 +10,7 @@ mod lexer;
 mod lower;
 pub mod model;
 pub mod mounts;
+pub mod remote;
 mod scan;
 pub mod shell;
 pub mod text;

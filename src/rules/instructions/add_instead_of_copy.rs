@@ -2,6 +2,7 @@ use super::common::in_chain_before;
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::syntax::model::Kind;
+use crate::syntax::remote::{Source, classify};
 use crate::syntax::words::arg_words;
 
 pub static META: RuleMeta = RuleMeta {
@@ -89,14 +90,15 @@ pub fn check(ctx: &mut Context) {
     }
 }
 
-/// A local path `ADD` copies as is: not a URL or Git address, not named like an archive, and
-/// without a variable (known only once expanded).
+/// A local path `ADD` copies as is: not a URL or Git address (as BuildKit tells them apart,
+/// `syntax::remote`), not named like an archive, and without a variable (known only once
+/// expanded).
 fn local_plain(s: &str) -> bool {
-    let remote = ["http://", "https://", "git@", "git://", "ssh://"]
-        .iter()
-        .any(|p| s.starts_with(p));
     let lower = s.to_ascii_lowercase();
-    !s.is_empty() && !remote && !s.contains('$') && !ARCHIVES.iter().any(|e| lower.ends_with(&e.to_ascii_lowercase()))
+    !s.is_empty()
+        && !s.contains('$')
+        && classify(s) == Source::Local
+        && !ARCHIVES.iter().any(|e| lower.ends_with(&e.to_ascii_lowercase()))
 }
 
 /// A path whose name says it is no tar archive: a folder (`dir/`, `.`), or a file name with an
