@@ -1,7 +1,8 @@
 use super::edits::instruction_with_comments;
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::syntax::model::{Body, Dockerfile, Instruction, Kind, Value, ValuePart};
+use crate::semantic::uses::{self, names};
+use crate::syntax::model::{Body, Dockerfile, Kind, Value, ValuePart};
 use crate::syntax::text::TextRange;
 use std::collections::HashMap;
 
@@ -183,11 +184,9 @@ pub fn check(ctx: &mut Context) {
     };
     for (k, d) in decls.iter().enumerate() {
         let u = &uses[k];
-        if u.runs.is_empty() {
-            continue;
-        }
-        // a cache-buster nothing names is there to bust every step after it
-        if d.what == What::CacheBust && u.first.is_none() {
+        // nothing names it: only a RUN's environment holds it, so a script reads it there (a
+        // Rust `build.rs`, a Makefile), or a cache-buster is there to re-run every step after it
+        if u.runs.is_empty() || u.first.is_none() {
             continue;
         }
         let message = message(model, d, u);
@@ -222,16 +221,12 @@ fn message(model: &Dockerfile, d: &Decl, u: &Use) -> String {
     } else {
         ("they", "do")
     };
-    match u.first {
-        Some((i, own)) => format!(
-            "{head}: when a build passes a new value, {runs}, though {they} {does} not name it; its first use is on line {}{}",
-            line(i),
-            if own { "" } else { ", in a stage built on this one" }
-        ),
-        None => format!(
-            "{head}: when a build passes a new value, {runs}, and nothing in the file names it (unless a script reads it from the environment, it is unused)"
-        ),
-    }
+    let (i, own) = u.first.unwrap_or_default();
+    format!(
+        "{head}: when a build passes a new value, {runs}, though {they} {does} not name it (unless a script reads it from the environment, {they} need not); its first use is on line {}{}",
+        line(i),
+        if own { "" } else { ", in a stage built on this one" }
+    )
 }
 
 /// The meta ARGs (before the first FROM): whether each has a default the file fixes.
@@ -328,33 +323,14 @@ fn volatile_decls(model: &Dockerfile) -> Vec<Decl> {
     out
 }
 
-/// Whether the instruction's text (heredocs, flags and continuation lines included) has `name`
-/// as a whole word: `$NAME`, `${NAME:-x}`, `printenv NAME`, `ENV NAME=…`. Wider than what the
-/// shell or BuildKit expands, so that a use is never missed.
-fn names(src: &str, ins: &Instruction, name: &str) -> bool {
-    let text = ins.range.slice(src);
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    text.match_indices(name).any(|(at, _)| {
-        let before = at.checked_sub(1).map(|i| text.as_bytes()[i]);
-        let after = text.as_bytes().get(at + name.len()).copied();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
-}
-
 fn find_use(src: &str, model: &Dockerfile, d: &Decl) -> Use {
-    let own = &model.stages[d.stage];
-    let descendants = model
-        .stages
-        .iter()
-        .enumerate()
-        .filter(|&(t, _)| t != d.stage && model.stage_chain(t).contains(&d.stage));
-    let after = (d.index + 1..=own.last).chain(descendants.flat_map(|(_, st)| st.from + 1..=st.last));
+    let own_last = model.stages[d.stage].last;
     let mut runs = Vec::new();
-    for i in after {
+    for i in uses::after_in_chain(model, d.index) {
         let ins = &model.instructions[i];
         if names(src, ins, &d.name) {
             return Use {
-                first: Some((i, i <= own.last)),
+                first: Some((i, i <= own_last)),
                 runs,
             };
         }
