@@ -1,8 +1,8 @@
 //! Where a variable is used after its declaration, as widely as the file lets anyone tell: the
 //! instructions that see an `ARG` or `ENV` of a stage (the rest of the stage, then the stages
 //! built `FROM` it) and whether one names the variable — its name as a whole word anywhere in the
-//! instruction's text, or a RUN that prints its whole environment (`env`, `printenv`,
-//! `export -p` …). Wider than what the shell or BuildKit expands, so that a use is never missed.
+//! instruction's text, or a RUN that reads its whole environment (`env`, `printenv`,
+//! `export -p`, `make` …). Wider than what the shell or BuildKit expands, so that a use is never missed.
 
 use crate::syntax::model::{Dockerfile, Instruction, Kind};
 
@@ -22,9 +22,15 @@ pub fn after_in_chain(model: &Dockerfile, index: usize) -> impl Iterator<Item = 
 
 /// The instruction names `name`: as a whole word of its text (`$NAME`, `${NAME:-x}`,
 /// `printenv NAME`, `ENV NAME=…`, heredoc bodies and flags included), or it is a RUN that
-/// prints its whole environment.
+/// reads its whole environment ([`reads_whole_environment`]).
 pub fn names(src: &str, ins: &Instruction, name: &str) -> bool {
-    has_word(ins.range.slice(src), name) || prints_environment(ins)
+    has_word(ins.range.slice(src), name) || reads_whole_environment(ins)
+}
+
+/// The instruction's text has `name` as a whole word ([`names`] without the RUNs that read
+/// their whole environment).
+pub fn names_word(src: &str, ins: &Instruction, name: &str) -> bool {
+    has_word(ins.range.slice(src), name)
 }
 
 fn has_word(text: &str, name: &str) -> bool {
@@ -37,10 +43,11 @@ fn has_word(text: &str, name: &str) -> bool {
         })
 }
 
-/// A RUN with a command that prints every variable of its environment: `env` or `printenv`
+/// A RUN with a command that reads every variable of its environment: `env` or `printenv`
 /// without operands, `export` or `export -p`, `declare`/`typeset` with `-p` or `-x` alone, `set`
-/// alone.
-pub fn prints_environment(ins: &Instruction) -> bool {
+/// alone print them all, and `make` (GNU make takes each as a make variable, which a `Makefile`
+/// reads as `$(NAME)`).
+pub fn reads_whole_environment(ins: &Instruction) -> bool {
     if ins.kind != Kind::Run {
         return false;
     }
@@ -59,6 +66,7 @@ pub fn prints_environment(ins: &Instruction) -> bool {
             "env" | "printenv" | "export" => options_only,
             "declare" | "typeset" => !rest.is_empty() && options_only,
             "set" => rest.is_empty(),
+            "make" | "gmake" => true,
             _ => false,
         }
     })
@@ -81,8 +89,9 @@ mod tests {
         assert!(!run_names("FROM a\nRUN echo $GIT_SHA_SHORT\n", "GIT_SHA"));
         assert!(run_names("FROM a\nRUN env | sed 's/^/#/' > /m\n", "GIT_SHA"));
         assert!(run_names("FROM a\nRUN export -p > /m\n", "GIT_SHA"));
-        assert!(!run_names("FROM a\nRUN env FOO=1 make\n", "GIT_SHA"));
-        assert!(!run_names("FROM a\nRUN set -eux; make\n", "GIT_SHA"));
+        assert!(run_names("FROM a\nRUN make PREFIX=/x cmds\n", "GIT_SHA"));
+        assert!(!run_names("FROM a\nRUN env FOO=1 cc -o x x.c\n", "GIT_SHA"));
+        assert!(!run_names("FROM a\nRUN set -eux; cc -o x x.c\n", "GIT_SHA"));
         assert!(!run_names("FROM a\nRUN export PATH=/x:$PATH\n", "GIT_SHA"));
     }
 }

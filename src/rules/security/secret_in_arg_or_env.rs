@@ -1,5 +1,6 @@
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::Severity;
+use crate::semantic::uses;
 use crate::syntax::model::{Body, Kind};
 
 pub static META: RuleMeta = RuleMeta {
@@ -43,7 +44,7 @@ fn looks_secret(name: &str) -> bool {
 }
 
 pub fn check(ctx: &mut Context) {
-    for ins in &ctx.model.instructions {
+    for (index, ins) in ctx.model.instructions.iter().enumerate() {
         // BuildKit checks the ARGs and ENVs it dispatches: those of a stage, not the ARGs before
         // the first FROM, nor ONBUILD triggers
         if ins.invalid || ins.stage.is_none() {
@@ -55,14 +56,36 @@ pub fn check(ctx: &mut Context) {
             _ => continue,
         };
         for pair in pairs.iter().filter(|p| looks_secret(&p.key)) {
-            ctx.report(
+            let name = &pair.key;
+            // the first RUN that reads it, where a secret mount with `env=` can take its place
+            let reader = uses::after_in_chain(ctx.model, index).find(|&i| {
+                let ins = &ctx.model.instructions[i];
+                ins.kind == Kind::Run && !ins.invalid && uses::names_word(ctx.src, ins, name)
+            });
+            let Some(reader) = reader else {
+                ctx.report(
+                    pair.key_range,
+                    format!(
+                        "`{keyword} {name}` is named like a secret, and {stays}; give a secret to the \
+                         build with `RUN --mount=type=secret`"
+                    ),
+                );
+                continue;
+            };
+            let id = name.to_ascii_lowercase();
+            let line = ctx.model.instructions[reader].start_line;
+            let d = ctx.report(
                 pair.key_range,
                 format!(
-                    "`{keyword} {}` is named like a secret, and {stays}; give a secret to the \
-                     build with `RUN --mount=type=secret`",
-                    pair.key
+                    "`{keyword} {name}` is named like a secret, and {stays}; the RUN on line {line} \
+                     reads it: give it to that RUN as a secret in the same variable, \
+                     `RUN --mount=type=secret,id={id},env={name} …` (Dockerfile syntax 1.10 or \
+                     later), built with `docker build --secret id={id},env={name}`"
                 ),
             );
+            d.no_fix_reason = Some(format!(
+                "every command that builds the image must pass `--secret id={id},env={name}` instead"
+            ));
         }
     }
 }
