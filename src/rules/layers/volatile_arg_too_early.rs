@@ -42,8 +42,7 @@ impl What {
     }
 }
 
-/// The names whose value a build passes anew (`--build-arg`), matched without regard to case:
-/// a pattern ending in `*` matches a prefix, one starting with `*` a suffix, others the whole
+/// The names whose value a build passes anew (`--build-arg`), in capitals: a pattern ending in `*` matches a prefix, one starting with `*` a suffix, others the whole
 /// name. Calibrated on the corpus: a `*_COMMIT` or `*_SHA` of another project (`GOLANG_COMMIT`,
 /// `ROOTLESSKIT_COMMIT`) is a pin of what the image downloads, not the build's own revision, and
 /// a `*_DATE` other than a build's (`RELEASE_DATE`) names a release, so neither is here.
@@ -124,8 +123,10 @@ const VOLATILE: &[(&str, What)] = &[
 const NEVER: &[&str] = &["VERSION", "CHECKSUM", "SHA256", "SHA512", "DEPS"];
 
 fn volatile_name(name: &str) -> Option<What> {
-    let upper = name.to_ascii_uppercase();
-    if NEVER.iter().any(|w| upper.contains(w)) {
+    // in capitals, as CI systems and the label-schema convention write them: the corpus's one
+    // lowercase `build_date` was the release date of a download, a pin
+    let upper = name;
+    if upper.bytes().any(|b| b.is_ascii_lowercase()) || NEVER.iter().any(|w| upper.contains(w)) {
         return None;
     }
     VOLATILE.iter().find_map(|&(pat, what)| {
@@ -148,7 +149,7 @@ struct Decl {
     key_range: TextRange,
     /// Its instruction declares no other name.
     single: bool,
-    /// The volatile name it is set from (an ENV's or an ARG default's value), when not itself.
+    /// The volatile variable its value reads (an ENV's, or an ARG's default).
     via: Option<String>,
     what: What,
     /// The variables its value reads.
@@ -487,7 +488,7 @@ mod tests {
 
     #[test]
     fn names() {
-        for n in ["GIT_SHA", "git_commit", "BUILD_DATE", "APP_BUILD_DATE", "CI_COMMIT_SHA", "GITHUB_RUN_ID", "CACHEBUST"] {
+        for n in ["GIT_SHA", "GIT_COMMIT", "BUILD_DATE", "APP_BUILD_DATE", "CI_COMMIT_SHA", "GITHUB_RUN_ID", "CACHEBUST"] {
             assert!(volatile_name(n).is_some(), "{n}");
         }
         for n in [
@@ -499,6 +500,7 @@ mod tests {
             "RELEASE_DATE",
             "CI_REGISTRY",
             "BUILD_DATE_VERSION",
+            "build_date",
         ] {
             assert!(volatile_name(n).is_none(), "{n}");
         }
