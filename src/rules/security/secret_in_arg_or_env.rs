@@ -44,6 +44,21 @@ fn looks_secret(name: &str) -> bool {
 }
 
 pub fn check(ctx: &mut Context) {
+    // the ARGs before the first FROM whose default the file writes: a stage's `ARG X` without
+    // one takes it
+    let meta_literal: Vec<&str> = ctx
+        .model
+        .instructions
+        .iter()
+        .take_while(|i| i.stage.is_none())
+        .filter_map(|i| match &i.body {
+            Body::Arg(pairs) => Some(pairs),
+            _ => None,
+        })
+        .flatten()
+        .filter(|p| p.value.as_ref().is_some_and(|v| v.as_literal().is_some()))
+        .map(|p| p.key.as_str())
+        .collect();
     for (index, ins) in ctx.model.instructions.iter().enumerate() {
         // BuildKit checks the ARGs and ENVs it dispatches: those of a stage, not the ARGs before
         // the first FROM, nor ONBUILD triggers
@@ -58,7 +73,13 @@ pub fn check(ctx: &mut Context) {
         for pair in pairs.iter().filter(|p| looks_secret(&p.key)) {
             let name = &pair.key;
             // the first RUN that reads it, where a secret mount with `env=` can take its place
-            let reader = uses::after_in_chain(ctx.model, index).find(|&i| {
+            // only a value the build passes (`--build-arg`, or an ENV set from a variable) can
+            // come from a secret instead: one written in the file is in the repository anyway
+            let literal = match &pair.value {
+                Some(v) => v.as_literal().is_some(),
+                None => meta_literal.contains(&name.as_str()),
+            };
+            let reader = (!literal).then(|| uses::after_in_chain(ctx.model, index)).into_iter().flatten().find(|&i| {
                 let ins = &ctx.model.instructions[i];
                 ins.kind == Kind::Run && !ins.invalid && uses::names_word(ctx.src, ins, name)
             });
