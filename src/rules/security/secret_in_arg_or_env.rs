@@ -1,7 +1,8 @@
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::Severity;
 use crate::semantic::uses;
-use crate::syntax::model::{Body, Kind};
+use crate::syntax::model::{Body, Dockerfile, Kind, Value, ValuePart};
+use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
     name: "secret-in-arg-or-env",
@@ -44,21 +45,7 @@ fn looks_secret(name: &str) -> bool {
 }
 
 pub fn check(ctx: &mut Context) {
-    // the ARGs before the first FROM whose default the file writes: a stage's `ARG X` without
-    // one takes it
-    let meta_literal: Vec<&str> = ctx
-        .model
-        .instructions
-        .iter()
-        .take_while(|i| i.stage.is_none())
-        .filter_map(|i| match &i.body {
-            Body::Arg(pairs) => Some(pairs),
-            _ => None,
-        })
-        .flatten()
-        .filter(|p| p.value.as_ref().is_some_and(|v| v.as_literal().is_some()))
-        .map(|p| p.key.as_str())
-        .collect();
+    let passed = passed_by_build(ctx.model);
     for (index, ins) in ctx.model.instructions.iter().enumerate() {
         // BuildKit checks the ARGs and ENVs it dispatches: those of a stage, not the ARGs before
         // the first FROM, nor ONBUILD triggers
@@ -73,12 +60,9 @@ pub fn check(ctx: &mut Context) {
         for pair in pairs.iter().filter(|p| looks_secret(&p.key)) {
             let name = &pair.key;
             // the first RUN that reads it, where a secret mount with `env=` can take its place
-            // only a value the build passes (`--build-arg`, or an ENV set from a variable) can
-            // come from a secret instead: one written in the file is in the repository anyway
-            let literal = match &pair.value {
-                Some(v) => v.as_literal().is_some(),
-                None => meta_literal.contains(&name.as_str()),
-            };
+            // only a value the build passes (`--build-arg`, or an ENV set from one) can come
+            // from a secret instead: one written in the file is in the repository anyway
+            let literal = !passed.contains(&(index, name.as_str()));
             let reader = (!literal).then(|| uses::after_in_chain(ctx.model, index)).into_iter().flatten().find(|&i| {
                 let ins = &ctx.model.instructions[i];
                 ins.kind == Kind::Run && !ins.invalid && uses::names_word(ctx.src, ins, name)
@@ -109,6 +93,58 @@ pub fn check(ctx: &mut Context) {
             ));
         }
     }
+}
+
+/// The ARG and ENV pairs of the stages (instruction index, name) whose value the build passes:
+/// an ARG without a default (unless the ARG of that name before the first FROM has one written
+/// in the file), and an ARG default or ENV value that reads such a variable, through the stage
+/// and the stages built on it.
+fn passed_by_build(model: &Dockerfile) -> HashSet<(usize, &str)> {
+    let mut written: HashSet<&str> = HashSet::new();
+    for ins in model.instructions.iter().take_while(|i| i.stage.is_none()) {
+        if let Body::Arg(pairs) = &ins.body {
+            for p in pairs {
+                if p.value.as_ref().is_some_and(|v| v.as_literal().is_some()) {
+                    written.insert(&p.key);
+                } else {
+                    written.remove(p.key.as_str());
+                }
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    let mut ends: Vec<HashSet<&str>> = vec![HashSet::new(); model.stages.len()];
+    for (s, stage) in model.stages.iter().enumerate() {
+        let mut live: HashSet<&str> = stage.parent.map(|p| ends[p].clone()).unwrap_or_default();
+        for index in stage.from + 1..=stage.last {
+            let ins = &model.instructions[index];
+            let pairs = match &ins.body {
+                Body::Arg(p) | Body::Env(p) if !ins.invalid => p,
+                _ => continue,
+            };
+            for p in pairs {
+                let is_passed = match &p.value {
+                    None => ins.kind == Kind::Arg && !written.contains(p.key.as_str()),
+                    Some(v) => reads_any(v, &live),
+                };
+                if is_passed {
+                    live.insert(&p.key);
+                    out.insert((index, p.key.as_str()));
+                } else if p.value.is_some() {
+                    live.remove(p.key.as_str());
+                }
+            }
+        }
+        ends[s] = live;
+    }
+    out
+}
+
+fn reads_any(value: &Value, live: &HashSet<&str>) -> bool {
+    value.parts.iter().any(|part| match part {
+        ValuePart::Var { name, word, .. } => live.contains(name.as_str()) || word.as_ref().is_some_and(|w| reads_any(w, live)),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
