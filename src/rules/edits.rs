@@ -41,12 +41,13 @@ pub fn insert_line_above(ins: &Instruction, line: &str, eol: &str) -> Edit {
 /// directly above it, so that a suppression or `# check=` comment written for the instruction
 /// stays with it.
 pub fn insert_line_above_comments(src: &str, model: &Dockerfile, ins: &Instruction, line: &str, eol: &str) -> Edit {
-    Edit::insert(comments_start(src, model, ins), format!("{line}{eol}"))
+    Edit::insert(above_comments(src, model, ins), format!("{line}{eol}"))
 }
 
-/// Where the comment lines directly above the instruction start (the start of its own first
-/// line when there are none).
-pub fn comments_start(src: &str, model: &Dockerfile, ins: &Instruction) -> usize {
+/// Where the comment lines directly above the instruction start (an unbroken run of comment
+/// lines, the run a suppression comment reaches the instruction through), else where its first
+/// line starts.
+pub fn above_comments(src: &str, model: &Dockerfile, ins: &Instruction) -> usize {
     let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
     let mut at = line_start(ins.range.start);
     while at > 0 {
@@ -62,12 +63,11 @@ pub fn comments_start(src: &str, model: &Dockerfile, ins: &Instruction) -> usize
     at
 }
 
-/// The instruction's whole lines with the comment lines directly above it: what moves with an
-/// instruction that a fix moves (a suppression comment goes with what it suppresses). Ends at
-/// the start of the line after the instruction, or at the end of the file.
-pub fn lines_with_comments(src: &str, model: &Dockerfile, ins: &Instruction) -> TextRange {
+/// The instruction's lines with the comment lines directly above it ([`above_comments`]), to
+/// the start of the line after its last: what moving the instruction moves.
+pub fn instruction_with_comments(src: &str, model: &Dockerfile, ins: &Instruction) -> TextRange {
     let end = model.line_start(ins.end_line).max(ins.range.end);
-    TextRange::new(comments_start(src, model, ins), end)
+    TextRange::new(above_comments(src, model, ins), end)
 }
 
 /// Appends ` && <command>` after the last command of a shell-form RUN, when that command ends

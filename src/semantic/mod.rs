@@ -17,6 +17,7 @@ pub mod image;
 pub mod paths;
 pub mod scope;
 pub mod tools;
+pub mod uses;
 
 use crate::syntax::model::Dockerfile;
 use crate::syntax::shell::Command;

@@ -1,4 +1,4 @@
-use super::edits::{comments_start, lines_with_comments};
+use super::edits::{above_comments, instruction_with_comments};
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::semantic::commands::{RunRef, word};
@@ -282,11 +282,11 @@ fn fix(
         return Err("the install is not the first step of its RUN, which may prepare it");
     }
     let eol = model.line_ending.as_str();
-    let at = comments_start(src, model, copy);
+    let at = above_comments(src, model, copy);
     let mut edits = Vec::new();
     let mut head = String::new();
     if let Some(w) = workdir {
-        let lines = lines_with_comments(src, model, w);
+        let lines = instruction_with_comments(src, model, w);
         head.push_str(lines.slice(src));
         if !head.ends_with('\n') {
             head.push_str(eol);
@@ -315,7 +315,7 @@ fn fix(
     let title;
     match (&inst.plan, moves_whole) {
         (Plan::Move, true) => {
-            let moved = lines_with_comments(src, model, run.ins);
+            let moved = instruction_with_comments(src, model, run.ins);
             let mut text = moved.slice(src).to_string();
             if !text.ends_with('\n') {
                 text.push_str(eol);

@@ -1,6 +1,8 @@
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::Severity;
-use crate::syntax::model::{Body, Kind};
+use crate::semantic::uses;
+use crate::syntax::model::{Body, Dockerfile, Kind, Value, ValuePart};
+use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
     name: "secret-in-arg-or-env",
@@ -43,7 +45,8 @@ fn looks_secret(name: &str) -> bool {
 }
 
 pub fn check(ctx: &mut Context) {
-    for ins in &ctx.model.instructions {
+    let passed = passed_by_build(ctx.model);
+    for (index, ins) in ctx.model.instructions.iter().enumerate() {
         // BuildKit checks the ARGs and ENVs it dispatches: those of a stage, not the ARGs before
         // the first FROM, nor ONBUILD triggers
         if ins.invalid || ins.stage.is_none() {
@@ -55,16 +58,93 @@ pub fn check(ctx: &mut Context) {
             _ => continue,
         };
         for pair in pairs.iter().filter(|p| looks_secret(&p.key)) {
-            ctx.report(
+            let name = &pair.key;
+            // the first RUN that reads it, where a secret mount with `env=` can take its place
+            // only a value the build passes (`--build-arg`, or an ENV set from one) can come
+            // from a secret instead: one written in the file is in the repository anyway
+            let literal = !passed.contains(&(index, name.as_str()));
+            let reader = (!literal).then(|| uses::after_in_chain(ctx.model, index)).into_iter().flatten().find(|&i| {
+                let ins = &ctx.model.instructions[i];
+                ins.kind == Kind::Run && !ins.invalid && uses::names_word(ctx.src, ins, name)
+            });
+            let Some(reader) = reader else {
+                ctx.report(
+                    pair.key_range,
+                    format!(
+                        "`{keyword} {name}` is named like a secret, and {stays}; give a secret to the \
+                         build with `RUN --mount=type=secret`"
+                    ),
+                );
+                continue;
+            };
+            let id = name.to_ascii_lowercase();
+            let line = ctx.model.instructions[reader].start_line;
+            let d = ctx.report(
                 pair.key_range,
                 format!(
-                    "`{keyword} {}` is named like a secret, and {stays}; give a secret to the \
-                     build with `RUN --mount=type=secret`",
-                    pair.key
+                    "`{keyword} {name}` is named like a secret, and {stays}; the RUN on line {line} \
+                     reads it: give it to that RUN as a secret in the same variable, \
+                     `RUN --mount=type=secret,id={id},env={name} …` (Dockerfile syntax 1.10 or \
+                     later), built with `docker build --secret id={id},env={name}`"
                 ),
             );
+            d.no_fix_reason = Some(format!(
+                "every command that builds the image must pass `--secret id={id},env={name}` instead"
+            ));
         }
     }
+}
+
+/// The ARG and ENV pairs of the stages (instruction index, name) whose value the build passes:
+/// an ARG without a default (unless the ARG of that name before the first FROM has one written
+/// in the file), and an ARG default or ENV value that reads such a variable, through the stage
+/// and the stages built on it.
+fn passed_by_build(model: &Dockerfile) -> HashSet<(usize, &str)> {
+    let mut written: HashSet<&str> = HashSet::new();
+    for ins in model.instructions.iter().take_while(|i| i.stage.is_none()) {
+        if let Body::Arg(pairs) = &ins.body {
+            for p in pairs {
+                if p.value.as_ref().is_some_and(|v| v.as_literal().is_some()) {
+                    written.insert(&p.key);
+                } else {
+                    written.remove(p.key.as_str());
+                }
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    let mut ends: Vec<HashSet<&str>> = vec![HashSet::new(); model.stages.len()];
+    for (s, stage) in model.stages.iter().enumerate() {
+        let mut live: HashSet<&str> = stage.parent.map(|p| ends[p].clone()).unwrap_or_default();
+        for index in stage.from + 1..=stage.last {
+            let ins = &model.instructions[index];
+            let pairs = match &ins.body {
+                Body::Arg(p) | Body::Env(p) if !ins.invalid => p,
+                _ => continue,
+            };
+            for p in pairs {
+                let is_passed = match &p.value {
+                    None => ins.kind == Kind::Arg && !written.contains(p.key.as_str()),
+                    Some(v) => reads_any(v, &live),
+                };
+                if is_passed {
+                    live.insert(&p.key);
+                    out.insert((index, p.key.as_str()));
+                } else if p.value.is_some() {
+                    live.remove(p.key.as_str());
+                }
+            }
+        }
+        ends[s] = live;
+    }
+    out
+}
+
+fn reads_any(value: &Value, live: &HashSet<&str>) -> bool {
+    value.parts.iter().any(|part| match part {
+        ValuePart::Var { name, word, .. } => live.contains(name.as_str()) || word.as_ref().is_some_and(|w| reads_any(w, live)),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
