@@ -50,6 +50,9 @@ pub fn check(ctx: &mut Context) {
     // directories earlier instructions give an owner or mode of their own: a WORKDIR under a
     // non-root USER, the destination of a COPY/ADD with `--chown`/`--chmod`
     let mut owned: HashMap<usize, String> = HashMap::new();
+    // the RUNs that change owners or modes, with the variables in scope substituted (`None`:
+    // one is not known, so the RUN may name any directory)
+    let mut changers: HashMap<usize, Option<String>> = HashMap::new();
     let mut found = Vec::new();
     scope::walk::<()>(model, |i, scope| {
         let ins = &model.instructions[i];
@@ -66,6 +69,13 @@ pub fn check(ctx: &mut Context) {
             let path = scope.expand(dest.value.trim_matches(['"', '\'']))?;
             scope.absolute(&path).map(|p| clean_path(&p))
         };
+        let eff = ins.effective();
+        if eff.kind == Kind::Run && ins.kind == Kind::Run {
+            let text = eff.args.slice(src);
+            if CHANGERS.iter().any(|w| text.contains(w)) {
+                changers.insert(i, substitute(text, scope));
+            }
+        }
         match ins.kind {
             Kind::Workdir if !matches!(scope.user, UserInfo::Root) => {
                 if let Some(wd) = &scope.workdir {
@@ -111,7 +121,7 @@ pub fn check(ctx: &mut Context) {
         ControlFlow::Continue(())
     });
     for (i, range, dest) in found {
-        if touched_above(src, model, &owned, i, &dest) {
+        if touched_above(model, &owned, &changers, i, &dest) {
             continue;
         }
         ctx.report(
@@ -139,10 +149,49 @@ fn under(path: &str, dir: &str) -> bool {
     path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// What a RUN runs to change an owner or a mode.
+const CHANGERS: &[&str] = &["chown", "chmod", "chgrp", "setfacl", "install ", "mkdir -m", "mkdir --mode"];
+
+/// `text` with `$NAME` and `${NAME}` replaced by their values in scope; `None` when one is not
+/// known (a shell variable of the RUN, an ARG without a value).
+fn substitute(text: &str, scope: &scope::Scope) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, len) = match after.strip_prefix('{') {
+            Some(inner) => (&inner[..inner.find('}')?], inner.find('}')? + 2),
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        if name.is_empty() {
+            // `$(`, `$$`, a lone `$`: no variable
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        out.push_str(scope.get(name)?.as_deref()?);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// An earlier instruction of the stage chain gives a directory above `dest` (or `dest` itself)
-/// an owner or mode of its own: in `owned`, or named in a RUN that runs `chown`, `chmod`,
-/// `chgrp`, `setfacl`, `install` or `mkdir -m`.
-fn touched_above(src: &str, model: &Dockerfile, owned: &HashMap<usize, String>, index: usize, dest: &str) -> bool {
+/// an owner or mode of its own: in `owned`, or named by a RUN in `changers` (one whose text is
+/// not known counts).
+fn touched_above(
+    model: &Dockerfile,
+    owned: &HashMap<usize, String>,
+    changers: &HashMap<usize, Option<String>>,
+    index: usize,
+    dest: &str,
+) -> bool {
     let Some(s) = model.instructions[index].stage else {
         return true;
     };
@@ -156,19 +205,10 @@ fn touched_above(src: &str, model: &Dockerfile, owned: &HashMap<usize, String>, 
         let stage = &model.stages[st];
         let end = if st == s { index } else { stage.last + 1 };
         (stage.from..end).any(|j| {
-            if owned.get(&j).is_some_and(|d| parents.contains(&d.as_str())) {
-                return true;
-            }
-            let ins = &model.instructions[j];
-            let ins = ins.effective();
-            if ins.kind != Kind::Run {
-                return false;
-            }
-            let text = ins.args.slice(src);
-            let changes = ["chown", "chmod", "chgrp", "setfacl", "install ", "mkdir -m", "mkdir --mode"]
-                .iter()
-                .any(|w| text.contains(w));
-            changes && parents.iter().any(|p| names(text, p))
+            owned.get(&j).is_some_and(|d| parents.contains(&d.as_str()))
+                || changers
+                    .get(&j)
+                    .is_some_and(|t| t.as_deref().is_none_or(|t| parents.iter().any(|p| names(t, p))))
         })
     })
 }
