@@ -117,6 +117,10 @@ pub fn check(ctx: &mut Context) {
         if HAZARDS.iter().copied().chain(home.as_deref()).any(|h| under(&d, h)) {
             return ControlFlow::Continue(());
         }
+        // in a stage built on `scratch`, a copy with nothing before it depends on no layer
+        if scope.base.as_deref().is_some_and(|b| b.eq_ignore_ascii_case("scratch")) && !layers_before(model, i) {
+            return ControlFlow::Continue(());
+        }
         found.push((i, from.range, d));
         ControlFlow::Continue(())
     });
@@ -127,7 +131,7 @@ pub fn check(ctx: &mut Context) {
         ctx.report(
             range,
             "this `COPY --from` could use `--link`: its layer would no longer depend on the layers \
-             before it, so a changed base does not copy again, and the image can be rebased. \
+             before it, so a change above it (a new base image) does not copy again, and the image can be rebased. \
              `--link` writes the directories above the destination as root-owned 0755 over the \
              image's and does not follow a symlink among them: add it where neither matters",
         )
@@ -147,6 +151,21 @@ fn numeric_owner(v: &str) -> bool {
 /// `path` is `dir` or inside it.
 fn under(path: &str, dir: &str) -> bool {
     path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// An earlier instruction of the stage chain of instruction `index` makes a layer (`RUN`,
+/// `COPY`, `ADD`, `WORKDIR`).
+fn layers_before(model: &Dockerfile, index: usize) -> bool {
+    let Some(s) = model.instructions[index].stage else {
+        return true;
+    };
+    model.stage_chain(s).into_iter().any(|st| {
+        let stage = &model.stages[st];
+        let end = if st == s { index } else { stage.last + 1 };
+        model.instructions[stage.from..end]
+            .iter()
+            .any(|i| matches!(i.kind, Kind::Run | Kind::Copy | Kind::Add | Kind::Workdir) && !i.invalid)
+    })
 }
 
 /// What a RUN runs to change an owner or a mode.

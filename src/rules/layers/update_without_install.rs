@@ -16,6 +16,7 @@ use crate::semantic::tools::Tool;
 use crate::semantic::tools::system::is_update;
 use crate::syntax::model::{Dockerfile, RunForm};
 use crate::syntax::shell::{Command, ConnectorKind};
+use crate::syntax::text::TextRange;
 use std::collections::BTreeMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -112,9 +113,14 @@ fn merge(src: &str, model: &Dockerfile, ur: &RunRef, update: &Command, ir: &RunR
     if suppression_above(src, model, ur.ins.start_line) {
         return Err("a suppression comment above the update's `RUN` would then apply to the install's");
     }
+    // the first character is rewritten with the update before it (not a bare insert): a fix of
+    // another rule that inserts at the same offset (a mount before the command) then overlaps
+    // this one and waits for the next pass, instead of landing between the update and the `&&`
+    let ch = src[first..].chars().next().ok_or("the install's `RUN` has no command")?;
+    let head = TextRange::new(first, first + ch.len_utf8());
     Ok(Fix::safe(
         "Run the update in the install's `RUN`",
-        vec![delete_instruction(model, ur.ins), Edit::insert(first, format!("{text} && "))],
+        vec![delete_instruction(model, ur.ins), Edit::replace(head, format!("{text} && {ch}"))],
     ))
 }
 
