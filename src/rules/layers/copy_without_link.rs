@@ -37,11 +37,26 @@ const NO_FIX: &str = "`--link` needs a Dockerfile frontend 1.4 or later (Docker 
     and other builders differ), and whether the image's directories above the destination may be \
     replaced needs a human";
 
-/// Directories whose mode or owner is not root's 0755 in most images (`/tmp` is 1777, homes
-/// belong to their users), and the merged-`/usr` links (`/bin` → `usr/bin`) and `/var/run` →
-/// `/run`, which `--link` would not follow.
+/// Directories whose mode or owner is often not root's 0755 (`/tmp` is 1777, homes belong to
+/// their users, and `/var/www`, `/var/lib`, `/var/log`, `/var/spool` hold directories of
+/// service users such as `www-data`), and the merged-`/usr` links (`/bin` → `usr/bin`) and
+/// `/var/run` → `/run`, which `--link` would not follow.
 const HAZARDS: &[&str] = &[
-    "/tmp", "/var/tmp", "/root", "/home", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/var/run",
+    "/tmp",
+    "/var/tmp",
+    "/root",
+    "/home",
+    "/var/www",
+    "/var/lib",
+    "/var/log",
+    "/var/spool",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/var/run",
     "/var/lock",
 ];
 
