@@ -71,3 +71,11 @@ pub fn in_chain_before(
             .any(|i| i.kind == kind && !i.invalid)
     })
 }
+
+/// The file is written for makisu's explicit commits: a `#!COMMIT` at the end of an
+/// instruction ends a layer, and the instructions since the last one make one cached layer. The
+/// layers family's findings describe BuildKit's layer per instruction, so its rules stay silent
+/// on such a file.
+pub fn commits_explicitly(src: &str) -> bool {
+    src.contains("#!COMMIT")
+}

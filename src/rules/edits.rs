@@ -70,6 +70,20 @@ pub fn instruction_with_comments(src: &str, model: &Dockerfile, ins: &Instructio
     TextRange::new(above_comments(src, model, ins), end)
 }
 
+/// Deletes whole lines that move elsewhere, with the blank line above them when one is below
+/// them too (or the file ends there), so that no double blank line is left behind.
+pub fn delete_moved(src: &str, lines: TextRange) -> Edit {
+    let before = &src[..lines.start];
+    let after = &src[lines.end..];
+    let blank_above = before.ends_with("\n\n") || before.ends_with("\n\r\n");
+    let blank_below = after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n");
+    if blank_above && blank_below {
+        let cut = if before.ends_with("\r\n") { 2 } else { 1 };
+        return Edit::delete(TextRange::new(lines.start - cut, lines.end));
+    }
+    Edit::delete(lines)
+}
+
 /// Appends ` && <command>` after the last command of a shell-form RUN, when that command ends
 /// the script's top-level sequence (nothing but blanks and line continuations after it, and
 /// not inside `$(…)`, a subshell or a compound command): the command then runs once everything

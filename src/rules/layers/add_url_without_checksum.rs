@@ -54,7 +54,8 @@ pub fn check(ctx: &mut Context) {
                 "`ADD` of the URL `{url}`{via} without `--checksum`: BuildKit asks the server on every \
                  build and takes what it sends, so the same Dockerfile can build other content; pin \
                  it with `--checksum=sha256:<digest>`{one} (the digest from `curl -fsSL <URL> | \
-                 sha256sum`; needs Dockerfile syntax 1.6 or later)"
+                 sha256sum`; needs Dockerfile syntax 1.6 or later), unless the download is meant to \
+                 change (a cache-buster), where a suppression says so"
             ),
         );
         d.no_fix_reason = Some("the digest must come from the download the author trusts".into());

@@ -61,6 +61,9 @@ const HAZARDS: &[&str] = &[
 ];
 
 pub fn check(ctx: &mut Context) {
+    if super::common::commits_explicitly(ctx.src) {
+        return;
+    }
     let (src, model) = (ctx.src, ctx.model);
     // directories earlier instructions give an owner or mode of their own: a WORKDIR under a
     // non-root USER, the destination of a COPY/ADD with `--chown`/`--chmod`
@@ -146,7 +149,8 @@ pub fn check(ctx: &mut Context) {
         ctx.report(
             range,
             "this `COPY --from` could use `--link`: its layer would no longer depend on the layers \
-             before it, so a change above it (a new base image) does not copy again, and the image can be rebased. \
+             before it in this stage, so a change there alone does not copy again (the copy still \
+             runs again when what it copies changes). \
              `--link` writes the directories above the destination as root-owned 0755 over the \
              image's and does not follow a symlink among them: add it where neither matters",
         )

@@ -1,4 +1,4 @@
-use super::edits::{above_comments, instruction_with_comments};
+use super::edits::{above_comments, delete_moved, instruction_with_comments};
 use super::{Context, Family, FixAvailability, RuleMeta, Status};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::semantic::commands::{RunRef, word};
@@ -139,6 +139,9 @@ fn inert(ins: &Instruction) -> bool {
 }
 
 pub fn check(ctx: &mut Context) {
+    if super::common::commits_explicitly(ctx.src) {
+        return;
+    }
     let model = ctx.model;
     let src = ctx.src;
     for (run, calls) in ctx.runs() {
@@ -291,7 +294,7 @@ fn fix(
         if !head.ends_with('\n') {
             head.push_str(eol);
         }
-        edits.push(delete_lines(src, lines));
+        edits.push(delete_moved(src, lines));
     }
     let manifests = manifest_copy(src, model, copy, run.scope.workdir.as_deref())?;
     let lines = |files: &[String]| {
@@ -321,7 +324,7 @@ fn fix(
                 text.push_str(eol);
             }
             edits.push(Edit::insert(at, format!("{copy_lines}{eol}{text}")));
-            edits.push(delete_lines(src, moved));
+            edits.push(delete_moved(src, moved));
             title = "Move the install before the copy, with the files it reads copied first";
         }
         (plan, _) => {
@@ -400,16 +403,3 @@ fn manifest_copy<'a>(
     })
 }
 
-/// Deletes whole lines that move elsewhere, with the blank line above them when one is below
-/// them too (or the file ends there), so that no double blank line is left behind.
-fn delete_lines(src: &str, lines: TextRange) -> Edit {
-    let before = &src[..lines.start];
-    let after = &src[lines.end..];
-    let blank_above = before.ends_with("\n\n") || before.ends_with("\n\r\n");
-    let blank_below = after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n");
-    if blank_above && blank_below {
-        let cut = if before.ends_with("\r\n") { 2 } else { 1 };
-        return Edit::delete(TextRange::new(lines.start - cut, lines.end));
-    }
-    Edit::delete(lines)
-}

@@ -36,6 +36,9 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &mut Context) {
+    if super::common::commits_explicitly(ctx.src) {
+        return;
+    }
     let (src, model) = (ctx.src, ctx.model);
     let semantic = ctx.semantic();
     // for each instruction: the last earlier RUN of its stage chain that touched the package

@@ -165,6 +165,9 @@ struct Use {
 }
 
 pub fn check(ctx: &mut Context) {
+    if super::common::commits_explicitly(ctx.src) {
+        return;
+    }
     let model = ctx.model;
     let src = ctx.src;
     let decls = volatile_decls(model);
@@ -460,14 +463,14 @@ impl Plan<'_> {
             last = match last {
                 Some(prev) if prev.end == range.start => Some(prev.cover(range)),
                 Some(prev) => {
-                    edits.push(Edit::delete(prev));
+                    edits.push(super::edits::delete_moved(self.src, prev));
                     Some(range)
                 }
                 None => Some(range),
             };
         }
         if let Some(prev) = last {
-            edits.push(Edit::delete(prev));
+            edits.push(super::edits::delete_moved(self.src, prev));
         }
         let at = super::edits::above_comments(self.src, model, &model.instructions[target]);
         edits.push(Edit::insert(at, text));
