@@ -13,6 +13,7 @@ struct RuleFile {
 }
 
 fn main() {
+    provenance();
     let root = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("src/rules");
     println!("cargo::rerun-if-changed={}", root.display());
     let mut files = Vec::new();
@@ -56,6 +57,55 @@ fn main() {
     out.push_str("        _ => return None,\n    };\n    Some(&RULES[i])\n}\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("registry.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// The commit the binary is built from, for `--version`, SARIF and the language server:
+/// `DFIX_COMMIT` when the environment gives it (a build from a crate tarball in a release job),
+/// else git's, with whether tracked files differ from it. Nothing when neither is known (a
+/// crate unpacked outside a repository, no git installed).
+fn provenance() {
+    println!("cargo::rerun-if-env-changed=DFIX_COMMIT");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&manifest)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let (commit, dirty) = match std::env::var("DFIX_COMMIT") {
+        Ok(c) if !c.is_empty() => (Some(c), false),
+        _ => {
+            // the checkout's own repository, not one a crate was unpacked inside
+            let top = git(&["rev-parse", "--show-toplevel"]).and_then(|t| std::fs::canonicalize(t).ok());
+            if top.is_some() && top == std::fs::canonicalize(&manifest).ok() {
+                if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
+                    for f in ["HEAD", "index", "refs", "packed-refs"] {
+                        println!("cargo::rerun-if-changed={dir}/{f}");
+                    }
+                }
+                // an edit of a tracked file makes the tree dirty
+                for f in ["src", "Cargo.toml", "Cargo.lock"] {
+                    println!("cargo::rerun-if-changed={}", manifest.join(f).display());
+                }
+                let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+                (git(&["rev-parse", "--short=12", "HEAD"]), dirty)
+            } else {
+                (None, false)
+            }
+        }
+    };
+    let suffix = match &commit {
+        Some(c) if dirty => format!(" ({c}, dirty)"),
+        Some(c) => format!(" ({c})"),
+        None => String::new(),
+    };
+    println!("cargo::rustc-env=DFIX_VERSION_SUFFIX={suffix}");
+    println!("cargo::rustc-env=DFIX_COMMIT={}", commit.unwrap_or_default());
+    println!("cargo::rustc-env=DFIX_DIRTY={dirty}");
 }
 
 fn read_dir(dir: &Path) -> Vec<PathBuf> {

@@ -23,6 +23,14 @@ pub mod syntax;
 use diagnostic::Diagnostic;
 use settings::Settings;
 
+/// The version, with the commit the binary was built from when known (`build.rs`):
+/// `0.1.0 (0123456789ab)`, `0.1.0 (0123456789ab, dirty)` or `0.1.0`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("DFIX_VERSION_SUFFIX"));
+/// The commit the binary was built from; empty when not known.
+pub const COMMIT: &str = env!("DFIX_COMMIT");
+/// Tracked files differed from [`COMMIT`] when the binary was built.
+pub const DIRTY: bool = matches!(env!("DFIX_DIRTY").as_bytes(), b"true");
+
 /// The project's home page.
 pub const HOMEPAGE: &str = "https://github.com/dfix-dev/dfix";
 

@@ -795,7 +795,24 @@ fn version_and_quiet() {
     let d = tree(&[("Dockerfile", CLEAN)]);
     let o = run(d.path(), &["--version"]);
     assert_eq!(code(&o), 0);
-    assert_eq!(stdout(&o), format!("dfix {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(stdout(&o), format!("dfix {}\n", dfix::VERSION));
+    assert!(dfix::VERSION.starts_with(env!("CARGO_PKG_VERSION")));
+    // built in a git checkout: the version names its commit (build.rs)
+    let head = std::process::Command::new("git")
+        .args(["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let own_repo = Path::new(env!("CARGO_MANIFEST_DIR")).join(".git").exists();
+    if let Some(head) = head.filter(|_| own_repo && option_env!("DFIX_COMMIT").is_none()) {
+        assert_eq!(dfix::COMMIT, head);
+        assert!(
+            stdout(&o).starts_with(&format!("dfix {} ({head}", env!("CARGO_PKG_VERSION"))),
+            "{}",
+            stdout(&o)
+        );
+    }
     let o = run(d.path(), &["--quiet"]);
     assert_eq!(stderr(&o), "");
 }

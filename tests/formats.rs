@@ -107,10 +107,14 @@ fn sarif_for_snapshot(out: &str) -> String {
         assert!(full.len() > meta.summary.len() / 2, "{full}");
         rule["fullDescription"]["text"] = "[What it does]".into();
     }
+    assert_eq!(driver["version"], dfix::VERSION);
+    assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(driver["properties"]["commit"], dfix::COMMIT);
+    assert_eq!(driver["properties"]["dirty"], dfix::DIRTY);
     for key in ["version", "semanticVersion"] {
-        assert_eq!(driver[key], env!("CARGO_PKG_VERSION"));
         driver[key] = "[VERSION]".into();
     }
+    driver["properties"] = serde_json::json!({"commit": "[COMMIT]", "dirty": "[DIRTY]"});
     for result in run["results"].as_array_mut().unwrap() {
         assert!(result["ruleIndex"].is_u64());
         result["ruleIndex"] = "[index]".into();

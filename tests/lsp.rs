@@ -251,6 +251,7 @@ fn initialize_negotiates_the_encoding_and_ranges_follow_it() {
         let (mut c, init) = Client::start(caps);
         assert_eq!(init["capabilities"]["positionEncoding"], enc);
         assert_eq!(init["serverInfo"]["name"], "dfix");
+        assert_eq!(init["serverInfo"]["version"], dfix::VERSION);
         assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2, "incremental");
         c.open(URI, DOC);
         let diags = c.diagnostics(URI);

@@ -27,7 +27,7 @@ pub use discover::is_dockerfile_name;
 #[derive(Parser, Debug)]
 #[command(
     name = "dfix",
-    version,
+    version = crate::VERSION,
     about = "A Dockerfile linter and auto-fixer that makes BuildKit cache mounts work"
 )]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]

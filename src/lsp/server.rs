@@ -213,7 +213,7 @@ impl<'c> Server<'c> {
             },
             server_info: Some(ServerInfo {
                 name: "dfix".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+                version: Some(crate::VERSION.to_string()),
             }),
         };
         (server, result)

@@ -144,8 +144,9 @@ pub fn emit(files: &[FileReport], out: &mut dyn Write, opts: &Options) -> io::Re
         "runs": [{
             "tool": { "driver": {
                 "name": "dfix",
-                "version": env!("CARGO_PKG_VERSION"),
+                "version": crate::VERSION,
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "properties": { "commit": crate::COMMIT, "dirty": crate::DIRTY },
                 "informationUri": crate::HOMEPAGE,
                 "rules": rules,
             } },
