@@ -817,6 +817,84 @@ fn version_and_quiet() {
     assert_eq!(stderr(&o), "");
 }
 
+/// What a bash completion script offers for the words of a command line whose last word is
+/// being completed.
+fn bash_completions(script: &Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let cur = words.last().unwrap();
+    let prev = words[words.len() - 2];
+    let program = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _dfix dfix '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let o = Command::new("bash").args(["-c", &program]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn completions_offer_subcommands_and_rule_names() {
+    let d = tree(&[]);
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(d.path(), &["completions", shell]);
+        assert_eq!(code(&o), 0, "{shell}");
+        // every shell's script knows the subcommands; those that complete values (not
+        // PowerShell's and Elvish's) know the rule names --select takes
+        let values = matches!(shell, "bash" | "zsh" | "fish");
+        for word in ["explain", "lsp", "pip-without-cache-mount", "install-after-broad-copy"] {
+            if values || !word.contains('-') {
+                assert!(stdout(&o).contains(word), "{shell} lacks {word}");
+            }
+        }
+    }
+    if Command::new("bash").arg("--version").output().is_err() {
+        return;
+    }
+    let script = d.path().join("dfix.bash");
+    fs::write(&script, stdout(&run(d.path(), &["completions", "bash"]))).unwrap();
+    let first = bash_completions(&script, &["dfix", ""]);
+    for sub in ["check", "explain", "lsp", "completions", "man"] {
+        assert!(first.iter().any(|w| w == sub), "{sub} not in {first:?}");
+    }
+    assert_eq!(
+        bash_completions(&script, &["dfix", "--select", "pip-w"]),
+        ["pip-without-cache-mount"]
+    );
+    let families = bash_completions(&script, &["dfix", "check", "--ignore", "la"]);
+    assert!(families.iter().any(|w| w == "layers"), "{families:?}");
+}
+
+#[test]
+fn man_page_is_roff_that_man_renders() {
+    let d = tree(&[]);
+    let o = run(d.path(), &["man"]);
+    assert_eq!(code(&o), 0);
+    let page = stdout(&o);
+    assert!(page.contains(".TH dfix 1"), "{page}");
+    assert!(page.contains("\\-\\-select"), "{page}");
+    // hundreds of rule names belong in completions, not in the page
+    assert!(!page.contains("pip\\-without\\-cache\\-mount"));
+    let file = d.path().join("dfix.1");
+    fs::write(&file, &page).unwrap();
+    let Ok(o) = Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+    else {
+        return; // no man here
+    };
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for heading in ["NAME", "SYNOPSIS", "OPTIONS", "SUBCOMMANDS"] {
+        assert!(text.contains(heading), "{heading} not in {text}");
+    }
+    assert!(text.contains("--select"), "{text}");
+}
+
 #[test]
 fn help_says_what_write_and_select_accept() {
     let d = tree(&[]);

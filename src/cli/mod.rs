@@ -11,7 +11,7 @@ use crate::fix::diff;
 use crate::report::Format;
 use crate::settings::{Layer, Settings};
 use check::check;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use discover::{Discovery, discover, io_message};
 use explain::explain;
 use rayon::prelude::*;
@@ -48,6 +48,14 @@ enum Command {
     Explain(ExplainArgs),
     /// Run the language server on standard input and output.
     Lsp(LspArgs),
+    /// Print a shell completion script (rule names complete after --select, --ignore and
+    /// --extend-select).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. for `man -l -`.
+    Man,
     /// Internal tools for tests.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -88,6 +96,40 @@ enum ColorChoice {
     Never,
 }
 
+/// A selection token (`--select`, `--ignore`, `--extend-select`): any text, checked later with
+/// the configuration; the rule names, families and groups are offered to shell completion.
+#[derive(Clone)]
+struct RuleNames;
+
+impl clap::builder::TypedValueParser for RuleNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        value
+            .to_str()
+            .map(str::to_string)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let groups = ["ALL", "hadolint", "buildkit", "shellcheck"];
+        let families = crate::rules::Family::ALL.into_iter().map(|f| f.name());
+        let rules = crate::rules::RULES.iter().map(|r| r.meta.name);
+        Some(Box::new(
+            groups
+                .into_iter()
+                .chain(families)
+                .chain(rules)
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 #[derive(Args, Debug)]
 struct CheckArgs {
     /// Files or directories to lint (default: the current directory); `-` reads standard input.
@@ -111,13 +153,13 @@ struct CheckArgs {
     /// Rules to check, replacing the default selection: a comma-separated list of rule
     /// names, groups (cache, directives, core, hadolint, buildkit, ALL), hadolint codes
     /// (DL3042) or code prefixes (DL3).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleNames, hide_possible_values = true)]
     select: Option<Vec<String>>,
     /// Rules to skip: a comma-separated list, as for --select.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleNames, hide_possible_values = true)]
     ignore: Vec<String>,
     /// Rules to add to the selection: a comma-separated list, as for --select.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleNames, hide_possible_values = true)]
     extend_select: Vec<String>,
     /// Enable preview rules.
     #[arg(long)]
@@ -226,9 +268,33 @@ pub fn run() -> ExitCode {
         None => check(cli.check),
         Some(Command::Explain(args)) => explain(args),
         Some(Command::Lsp(_)) => crate::lsp::run(),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dfix", &mut out);
+            print_generated(&out)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .expect("writing to memory cannot fail");
+            print_generated(&out)
+        }
         Some(Command::Debug(DebugCommand::Model { paths })) => debug_model(paths),
     };
     ExitCode::from(status)
+}
+
+/// Writes a generated script or page to standard output; a reader that stops early (`| head`)
+/// is not an error.
+fn print_generated(out: &[u8]) -> u8 {
+    match io::stdout().write_all(out) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            error(format_args!("could not write to standard output: {e}"));
+            ERROR
+        }
+        _ => OK,
+    }
 }
 
 fn error(msg: impl std::fmt::Display) {
