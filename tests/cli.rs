@@ -866,6 +866,26 @@ fn completions_offer_subcommands_and_rule_names() {
     assert!(families.iter().any(|w| w == "layers"), "{families:?}");
 }
 
+/// The project's own image definition passes every rule, preview ones included, with this
+/// checkout as its build context.
+#[test]
+fn the_projects_dockerfile_has_no_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = run(
+        root,
+        &[
+            "--no-config",
+            "--preview",
+            "--context",
+            ".",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
 #[test]
 fn man_page_is_roff_that_man_renders() {
     let d = tree(&[]);
