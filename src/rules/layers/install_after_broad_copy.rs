@@ -232,7 +232,7 @@ pub fn check(ctx: &mut Context) {
 fn whole_run_moves(run: &RunRef, calls: &[Call], src: &str) -> bool {
     let local = |w: &crate::syntax::shell::Word| {
         let raw = w.value.as_deref().unwrap_or_else(|| w.range.slice(src));
-        raw.starts_with('.') || raw.contains(['/', '$']) || raw.starts_with('@') && raw.matches('/').count() > 1
+        raw.starts_with('.') || raw.contains(['/', '$'])
     };
     run.commands.iter().all(|cmd| {
         !cmd.nested
