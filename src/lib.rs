@@ -34,12 +34,15 @@ pub const DIRTY: bool = matches!(env!("DFIX_DIRTY").as_bytes(), b"true");
 /// The project's home page.
 pub const HOMEPAGE: &str = "https://github.com/dfix-dev/dfix";
 
-/// The base of every rule page's address.
-pub const DOCS_BASE: &str = "https://github.com/dfix-dev/dfix/blob/main";
+/// The documentation site of this version (`scripts/build-docs` builds it; each release
+/// publishes it under its own version, so a binary's links match the rules it runs). SARIF's
+/// `helpUri`, the language server's `codeDescription.href` and `dfix explain` use it.
+pub const DOCS_BASE: &str = concat!("https://dfix-dev.github.io/dfix/v", env!("CARGO_PKG_VERSION"));
 
-/// The address of a rule's page (`rules/<name>.md` under [`DOCS_BASE`]).
+/// The address of a rule's page in the documentation site (`rules/<name>.html` under
+/// [`DOCS_BASE`]; `scripts/build-docs` checks that every rule's address is a page of the site).
 pub fn rule_url(name: &str) -> String {
-    format!("{DOCS_BASE}/rules/{name}.md")
+    format!("{DOCS_BASE}/rules/{name}.html")
 }
 
 /// Lints one file's text.

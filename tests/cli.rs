@@ -1005,6 +1005,12 @@ fn explain() {
     let o = run(d.path(), &["explain", "DL3042"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with("# pip-without-cache-mount\n"));
+    // the page, then where it is online: the docs of this very version
+    let url = format!(
+        "https://dfix-dev.github.io/dfix/v{}/rules/pip-without-cache-mount.html",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(stdout(&o).ends_with(&format!("\nOnline: {url}\n")), "{}", stdout(&o));
     let o = run(d.path(), &["explain", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let pip = v
@@ -1024,6 +1030,7 @@ fn explain() {
         serde_json::json!({ "one-of": ["mount", "clean"] })
     );
     assert_eq!(pip["options"][0]["default"], "mount");
+    assert_eq!(pip["url"], url);
     let o = run(d.path(), &["explain"]);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();

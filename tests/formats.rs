@@ -119,7 +119,11 @@ fn sarif_for_snapshot(out: &str) -> String {
         assert!(result["ruleIndex"].is_u64());
         result["ruleIndex"] = "[index]".into();
     }
-    serde_json::to_string_pretty(&sarif).unwrap() + "\n"
+    // the docs base names the version: the snapshot stays the same from one release to the next
+    serde_json::to_string_pretty(&sarif)
+        .unwrap()
+        .replace(dfix::DOCS_BASE, "[DOCS]")
+        + "\n"
 }
 
 #[test]
@@ -270,10 +274,7 @@ fn sarif_validates_and_its_regions_address_the_findings() {
         let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
         assert_eq!(rule["id"], result["ruleId"]);
         assert_eq!(result["ruleId"], finding["rule"]);
-        assert_eq!(
-            rule["helpUri"],
-            format!("{}/rules/{}.md", dfix::DOCS_BASE, finding["rule"].as_str().unwrap())
-        );
+        assert_eq!(rule["helpUri"], dfix::rule_url(finding["rule"].as_str().unwrap()));
         let level = match finding["severity"].as_str().unwrap() {
             "info" => "note",
             s => s,

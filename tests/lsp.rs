@@ -282,10 +282,7 @@ fn diagnostics_carry_code_link_severity_and_source() {
         let d = by_code(diags, code);
         assert_eq!(d["severity"], severity, "{code}");
         assert_eq!(d["source"], "dfix");
-        assert_eq!(
-            d["codeDescription"]["href"],
-            format!("{}/rules/{code}.md", dfix::DOCS_BASE)
-        );
+        assert_eq!(d["codeDescription"]["href"], dfix::rule_url(code));
     }
     let syntax = by_code(diags, "syntax-error");
     assert_eq!(syntax["range"], c.range(DOC, DOC.find("FROB").unwrap(), DOC.len() - 1));

@@ -27,6 +27,7 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
                         "default": m.status.default_name(),
                         "fix": m.fix, "status": m.status, "sources": m.sources, "related": m.related,
                         "summary": m.summary, "options": m.options,
+                        "url": crate::rule_url(m.name),
                     })
                 })
                 .collect();
@@ -37,7 +38,10 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
             };
             writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
-        ExplainFormat::Text if args.rule.is_some() => write!(out, "{}", metas[0].doc),
+        ExplainFormat::Text if args.rule.is_some() => {
+            let m = metas[0];
+            write!(out, "{}\nOnline: {}\n", m.doc, crate::rule_url(m.name))
+        }
         ExplainFormat::Text => rule_table(&mut out, &metas),
     };
     if written.is_err() { ERROR } else { OK }
