@@ -72,18 +72,38 @@ pub fn check(ctx: &mut Context) {
     }
 }
 
-/// The options that keep wget's log short, as hadolint reads them: `--progress=…`, `-q`/`--quiet`,
-/// `-nv`/`--no-verbose`, and `-o`/`--output-file`, `-a`/`--append-output` (the log goes to a
-/// file), alone or in a cluster of short options (`-qO-`).
+/// Whether the options keep wget's progress out of the build log: `--progress=…`,
+/// `-q`/`--quiet`, `-nv`/`--no-verbose`, a log written to a file (`-o`/`--output-file`,
+/// `-a`/`--append-output`), or a call that downloads nothing in the foreground (`-V`/`--version`,
+/// `-h`/`--help`, `-b`/`--background`, `--spider`). Short options may be clustered (`-qO-`);
+/// a letter that takes an argument ends its cluster (`-O/tmp/a.tgz` is `-O` alone). Options end
+/// at `--`.
 fn quiet(args: &[Word]) -> bool {
-    args.iter().filter_map(|w| w.value.as_deref()).any(|v| {
-        if let Some(long) = v.strip_prefix("--") {
+    // GNU wget's short options that take an argument (`-n` takes the letters after it: `-nv`)
+    const WITH_ARGUMENT: &str = "aABDeIilnoOPQRTtUwX";
+    for v in args.iter().filter_map(|w| w.value.as_deref()) {
+        if v == "--" {
+            return false;
+        } else if let Some(long) = v.strip_prefix("--") {
             let name = long.split('=').next().unwrap_or(long);
-            matches!(name, "progress" | "quiet" | "no-verbose" | "output-file" | "append-output")
-        } else if let Some(short) = v.strip_prefix('-') {
-            v == "-nv" || short.contains(['q', 'o', 'a'])
-        } else {
-            false
+            if matches!(
+                name,
+                "progress" | "quiet" | "no-verbose" | "output-file" | "append-output" | "version" | "help" | "background"
+                    | "spider"
+            ) {
+                return true;
+            }
+        } else if let Some(cluster) = v.strip_prefix('-') {
+            let mut letters = cluster.chars();
+            while let Some(c) = letters.next() {
+                match c {
+                    'q' | 'V' | 'h' | 'b' | 'o' | 'a' => return true,
+                    'n' if letters.next() == Some('v') => return true,
+                    _ if WITH_ARGUMENT.contains(c) => break,
+                    _ => {}
+                }
+            }
         }
-    })
+    }
+    false
 }
