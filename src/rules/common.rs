@@ -79,3 +79,21 @@ pub fn in_chain_before(
 pub fn commits_explicitly(src: &str) -> bool {
     src.contains("#!COMMIT")
 }
+
+/// `COPY . <dest>` (or `ADD`) of the whole build context: the only source is the context's root.
+pub fn copies_whole_context(
+    src: &str,
+    model: &crate::syntax::model::Dockerfile,
+    ins: &crate::syntax::model::Instruction,
+) -> bool {
+    use crate::syntax::model::Kind;
+    if !matches!(ins.kind, Kind::Copy | Kind::Add)
+        || ins.invalid
+        || ins.flag("from").is_some()
+        || !ins.heredocs.is_empty()
+    {
+        return false;
+    }
+    let words = crate::syntax::words::arg_words(src, ins, model.escape);
+    words.len() == 2 && matches!(words[0].value.as_str(), "." | "./")
+}

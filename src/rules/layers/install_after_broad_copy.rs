@@ -121,15 +121,6 @@ fn deps_first(call: &Call, option: &'static str) -> Plan {
     if call.has_word(option) { Plan::Move } else { Plan::DepsFirst(option) }
 }
 
-/// `COPY . <dest>` (or `ADD`) of the whole build context: the only source is the context's root.
-fn copies_whole_context(src: &str, model: &Dockerfile, ins: &Instruction) -> bool {
-    if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.invalid || ins.flag("from").is_some() || !ins.heredocs.is_empty() {
-        return false;
-    }
-    let words = arg_words(src, ins, model.escape);
-    words.len() == 2 && matches!(words[0].value.as_str(), "." | "./")
-}
-
 /// Instructions that change nothing a later RUN sees: an install may move across them.
 fn inert(ins: &Instruction) -> bool {
     matches!(
@@ -152,7 +143,7 @@ pub fn check(ctx: &mut Context) {
         // the last copy of the whole context before the RUN, in its stage
         let Some(copy_at) = (stage.from..run.index)
             .rev()
-            .find(|&i| copies_whole_context(src, model, &model.instructions[i]))
+            .find(|&i| super::common::copies_whole_context(src, model, &model.instructions[i]))
         else {
             continue;
         };
