@@ -174,6 +174,11 @@ awk -v n="dfix-$version-$linux.tar.gz" '$2 == n { $1 = (substr($1, 1, 1) == "0" 
   "$rel/SHA256SUMS" > "$WORK/srv/bad/v$version/SHA256SUMS"
 cmp -s "$rel/SHA256SUMS" "$WORK/srv/bad/v$version/SHA256SUMS" && fail "SHA256SUMS was not corrupted"
 grep -v -- "-$linux.tar.gz\$" "$rel/SHA256SUMS" > "$WORK/srv/missing/v$version/SHA256SUMS"
+# other/: a well-formed release whose binary says it is another version
+mkdir -p "$WORK/srv/other/v$version"
+printf '#!/bin/sh\necho "dfix 0.0.0-other"\n' > "$WORK/other-dfix"
+python3 "$REPO/scripts/release-archive" "$WORK/other-dfix" "$linux" "$WORK/srv/other/v$version" >/dev/null
+(cd "$WORK/srv/other/v$version" && sha256sum -- * > SHA256SUMS)
 
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$WORK/srv" > "$WORK/http.log" 2>&1 &
 server=$!
@@ -194,12 +199,13 @@ printf '#!/usr/bin/env bash\nprintf "%%s\\n" "$*" >> "$CARGO_LOG"\necho "cargo: 
 chmod +x "$WORK/fake/cargo"
 
 # run the action's `install` step as the runner would, with the fake cargo first on PATH
-install_step() { # REF RELEASE(good|bad|missing|empty) [RUNNER_OS]
+# (GITHUB_ACTION_PATH: $ACTION_PATH when set, else this checkout)
+install_step() { # REF RELEASE(good|bad|missing|empty|other) [RUNNER_OS]
   rm -rf "${WORK:?}/root" "${WORK:?}/cargo.log"
   status=0
   (
     cd "$P"
-    env -i PATH="$WORK/fake:$PATH" HOME="$HOME" GITHUB_ACTIONS=true GITHUB_ACTION_PATH="$REPO" \
+    env -i PATH="$WORK/fake:$PATH" HOME="$HOME" GITHUB_ACTIONS=true GITHUB_ACTION_PATH="${ACTION_PATH:-$REPO}" \
       RUNNER_OS="${3:-Linux}" RUNNER_ARCH=X64 RUNNER_TEMP="$WORK" DFIX_ROOT="$WORK/root" \
       ACTION_REF="$1" DFIX_RELEASE_URL="http://127.0.0.1:$port/$2" CARGO_LOG="$WORK/cargo.log" \
       "$SCRIPT" install
@@ -259,7 +265,22 @@ install_step "v$version" missing
 refused "asset not in SHA256SUMS" "dfix-$version-$linux.tar.gz is not in"
 passed=$((passed + 1))
 
-# 10. another ref (a branch, a commit, another version's tag): compiled, saying why
+# 10. a release binary that does not report this version: an error too
+install_step "v$version" other
+refused "wrong version" "reports \"dfix 0.0.0-other\", not dfix $version"
+passed=$((passed + 1))
+
+# 11. no ACTION_REF (the runner left github.action_ref empty): the ref is read from the
+# runner's checkout of the action, …/_actions/OWNER/REPO/REF
+mkdir -p "$WORK/_actions/dfix-dev/dfix"
+ln -s "$REPO" "$WORK/_actions/dfix-dev/dfix/v$version"
+ACTION_PATH=$WORK/_actions/dfix-dev/dfix/v$version install_step "" good
+[ "$status" = 0 ] || { show; fail "ref from the action's path: exit status $status"; }
+cmp -s "$BIN" "$WORK/root/bin/dfix" || { show; fail "ref from the action's path: not the released binary"; }
+no_cargo "ref from the action's path"
+passed=$((passed + 1))
+
+# 12. another ref (a branch, a commit, another version's tag): compiled, saying why
 install_step main good
 compiled "ref main" "the action's ref (main) is not the release tag v$version"
 install_step "" good
@@ -268,12 +289,12 @@ install_step "v$version.1" good
 compiled "another tag" "the action's ref (v$version.1) is not the release tag v$version"
 passed=$((passed + 1))
 
-# 11. the release tag, but no such release on the server (404): compiled, saying why
+# 13. the release tag, but no such release on the server (404): compiled, saying why
 install_step "v$version" empty
 compiled "no release" "could not download http://127.0.0.1:$port/empty/v$version/SHA256SUMS .*404"
 passed=$((passed + 1))
 
-# 12. a platform without a release binary: compiled, saying why
+# 14. a platform without a release binary: compiled, saying why
 install_step "v$version" good FreeBSD
 compiled "no binary for the platform" "no release binary for FreeBSD X64"
 passed=$((passed + 1))
