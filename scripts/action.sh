@@ -11,9 +11,10 @@
 #   GITHUB_ACTION_PATH   this checkout (default: the directory above this script)
 #   DFIX_ROOT            install root (install); DFIX: the binary (run; default dfix on PATH)
 #   ACTION_REF           the ref the action was used at (install): `v<version>`, where version
-#                        is Cargo.toml's, downloads that release's archive for RUNNER_OS and
+#                        is Cargo.toml's (or the moving tag of its major or minor version,
+#                        `v1`/`v1.2`, pointing at that release), downloads that release's archive for RUNNER_OS and
 #                        RUNNER_ARCH from $DFIX_RELEASE_URL/v<version>/ (default: GitHub's
-#                        releases of dfix-dev/dfix), checked against its SHA256SUMS. Another
+#                        releases of ACTION_REPOSITORY, else dfix-dev/dfix), checked against its SHA256SUMS. Another
 #                        ref, a platform without a binary or a failed download: a notice, and
 #                        `cargo install --locked` of this checkout. A checksum that does not
 #                        match (or is missing) or a binary that does not report the version
@@ -56,10 +57,16 @@ download_release() {
   # with backslashes)
   path=${src//\\//}
   case $path in */_actions/*/*/*) [ -n "$ref" ] || ref=${path##*/} ;; esac
-  if [ -z "$version" ] || [ "$ref" != "v$version" ]; then
+  # the release tag, or a moving tag of its major or minor version (`v1`, `v1.2`) that points
+  # at it: at those, the checkout is that release's
+  case $ref in
+  "v$version" | "v${version%%.*}" | "v${version%.*}") ;;
+  *)
     notice "compiling dfix: the action's ref (${ref:-none}) is not the release tag v$version"
     return 1
-  fi
+    ;;
+  esac
+  [ -n "$version" ] || { notice "compiling dfix: no version in $src/Cargo.toml"; return 1; }
   target=$(release_target)
   if [ -z "$target" ]; then
     notice "compiling dfix: no release binary for ${RUNNER_OS:-this OS} ${RUNNER_ARCH:-}"
@@ -71,7 +78,8 @@ download_release() {
     exe=dfix.exe
     asset=dfix-$version-$target.zip
   fi
-  base=${DFIX_RELEASE_URL:-https://github.com/dfix-dev/dfix/releases/download}/v$version
+  # the releases of the repository the action comes from (a fork's own)
+  base=${DFIX_RELEASE_URL:-https://github.com/${ACTION_REPOSITORY:-dfix-dev/dfix}/releases/download}/v$version
   # (global: the EXIT trap needs it)
   tmp=$(mktemp -d) || die "cannot make a temporary directory"
   trap 'rm -rf "${tmp:?}"' EXIT

@@ -248,6 +248,15 @@ grep -q "GET /good/v$version/dfix-$version-$linux.tar.gz HTTP/1.[01]\" 200" "$WO
   fail "the archive was not fetched from the server"
 passed=$((passed + 1))
 
+# 6b. at the moving tag of the release's major and minor version (`v1`, `v1.2`): the same
+for moving in "v${version%%.*}" "v${version%.*}"; do
+  install_step "$moving" good
+  [ "$status" = 0 ] || { show; fail "release download at $moving: exit status $status"; }
+  cmp -s "$BIN" "$WORK/root/bin/dfix" || { show; fail "at $moving, the installed dfix is not the released binary"; }
+  no_cargo "release download at $moving"
+done
+passed=$((passed + 1))
+
 # 7. the same on Windows: the .zip, installed as dfix.exe (the test's binary runs here)
 install_step "v$version" good Windows
 [ "$status" = 0 ] || { show; fail "Windows release download: exit status $status"; }
