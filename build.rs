@@ -123,7 +123,8 @@ fn is_rs(p: &Path) -> bool {
 
 /// A rule file's module, name and fix priority; `None` for a helper module.
 fn rule_file(path: &Path) -> Option<RuleFile> {
-    let text = std::fs::read_to_string(path).unwrap();
+    // a checkout with CRLF line ends (Git for Windows converts by default) reads the same
+    let text = std::fs::read_to_string(path).unwrap().replace("\r\n", "\n");
     let start = text.find("pub static META: RuleMeta = RuleMeta {")?;
     let meta = &text[start..];
     let meta = &meta[..meta

@@ -20,14 +20,17 @@
 //! it was. What the rename cannot keep: extended attributes and ACLs, and,
 //! for a user other than root, the file's owner (its group is kept when the
 //! user belongs to it).
+//!
+//! On Windows (see [`platform`]) the read-only attribute is kept; hard links
+//! are not counted, and a file's identity is its creation time (the content
+//! check stays the same), as the standard library gives no more there.
 
 use super::diff::normalize;
+use platform::{identity, links};
 use std::ffi::{OsStr, OsString};
 use std::fmt;
-use std::fs::{self, File, OpenOptions, Permissions};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt, fchown};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -107,8 +110,8 @@ pub fn write_fixed(target: &WriteTarget, new_content: &[u8]) -> Result<(), Write
     if !meta.is_file() {
         return Err(io::Error::new(ErrorKind::InvalidInput, "not a regular file").into());
     }
-    if meta.nlink() > 1 {
-        return Err(WriteError::HardLinks(meta.nlink()));
+    if links(&meta) > 1 {
+        return Err(WriteError::HardLinks(links(&meta)));
     }
 
     // Opening for writing (without truncating) fails when the user may not
@@ -118,10 +121,10 @@ pub fn write_fixed(target: &WriteTarget, new_content: &[u8]) -> Result<(), Write
     if !meta.is_file() {
         return Err(io::Error::new(ErrorKind::InvalidInput, "not a regular file").into());
     }
-    if meta.nlink() > 1 {
-        return Err(WriteError::HardLinks(meta.nlink()));
+    if links(&meta) > 1 {
+        return Err(WriteError::HardLinks(links(&meta)));
     }
-    let identity = (meta.dev(), meta.ino());
+    let identity = identity(&meta);
     drop(file);
 
     let (dir, name) = match (resolved.parent(), resolved.file_name()) {
@@ -150,43 +153,25 @@ pub fn write_fixed(target: &WriteTarget, new_content: &[u8]) -> Result<(), Write
 /// Writes the new content to the temporary file, gives it the original's
 /// owner (where allowed) and mode, and flushes it to disk.
 fn fill_temp(file: &mut File, content: &[u8], original: &fs::Metadata) -> io::Result<()> {
-    let current = file.metadata()?;
-    if (current.uid(), current.gid()) != (original.uid(), original.gid()) {
-        // Root can keep the owner; another user can at least keep the group
-        // when a member of it. Anything else is not an error: the file then
-        // belongs to whoever ran dfix, as with any editor that saves by
-        // renaming.
-        if let Err(err) = fchown(&*file, Some(original.uid()), Some(original.gid())) {
-            if err.kind() != ErrorKind::PermissionDenied {
-                return Err(err);
-            }
-            if let Err(err) = fchown(&*file, None, Some(original.gid()))
-                && err.kind() != ErrorKind::PermissionDenied
-            {
-                return Err(err);
-            }
-        }
-    }
-    // After chown, which may clear the set-id bits.
-    file.set_permissions(Permissions::from_mode(original.mode() & 0o7777))?;
+    platform::keep_owner_and_mode(file, original)?;
     file.write_all(content)?;
     file.sync_all()
 }
 
 /// Fails with `Changed` unless `path` is still the file `identity` names and
 /// holds exactly `original`, and with `HardLinks` if it gained a link.
-fn ensure_unchanged(path: &Path, identity: (u64, u64), original: &[u8]) -> Result<(), WriteError> {
+fn ensure_unchanged(path: &Path, id: (u64, u64), original: &[u8]) -> Result<(), WriteError> {
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == ErrorKind::NotFound => return Err(WriteError::Changed),
         Err(err) => return Err(err.into()),
     };
     let meta = file.metadata()?;
-    if (meta.dev(), meta.ino()) != identity || !meta.is_file() {
+    if identity(&meta) != id || !meta.is_file() {
         return Err(WriteError::Changed);
     }
-    if meta.nlink() > 1 {
-        return Err(WriteError::HardLinks(meta.nlink()));
+    if links(&meta) > 1 {
+        return Err(WriteError::HardLinks(links(&meta)));
     }
     if meta.len() != original.len() as u64 {
         return Err(WriteError::Changed);
@@ -242,18 +227,16 @@ impl TempFile {
     /// Creates `.<name>.dfix-<pid>-<n>.tmp` in `dir`, readable and writable
     /// by the owner only until its mode is set.
     fn create(dir: &Path, name: &OsStr) -> io::Result<TempFile> {
-        let name = name.as_bytes();
-        let name = &name[..name.len().min(MAX_NAME_IN_TEMP)];
+        let name = platform::truncated(name, MAX_NAME_IN_TEMP);
         let pid = std::process::id();
         let mut attempts = 0;
         loop {
             let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-            let mut temp_name = Vec::with_capacity(name.len() + 32);
-            temp_name.push(b'.');
-            temp_name.extend_from_slice(name);
-            temp_name.extend_from_slice(format!(".dfix-{pid}-{n}.tmp").as_bytes());
-            let path = dir.join(OsString::from_vec(temp_name));
-            match OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+            let mut temp_name = OsString::from(".");
+            temp_name.push(&name);
+            temp_name.push(format!(".dfix-{pid}-{n}.tmp"));
+            let path = dir.join(temp_name);
+            match platform::create_private(&path) {
                 Ok(file) => {
                     return Ok(TempFile { path, file: Some(file) });
                 }
@@ -289,11 +272,106 @@ impl Drop for TempFile {
     }
 }
 
-#[cfg(test)]
+/// What the file system gives on each platform.
+#[cfg(unix)]
+mod platform {
+    use std::ffi::{OsStr, OsString};
+    use std::fs::{File, Metadata, OpenOptions, Permissions};
+    use std::io::{self, ErrorKind};
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt, fchown};
+    use std::path::Path;
+
+    /// The number of names the file has.
+    pub fn links(meta: &Metadata) -> u64 {
+        meta.nlink()
+    }
+
+    /// Which file this is: device and inode.
+    pub fn identity(meta: &Metadata) -> (u64, u64) {
+        (meta.dev(), meta.ino())
+    }
+
+    /// The first `max` bytes of a file name.
+    pub fn truncated(name: &OsStr, max: usize) -> OsString {
+        let bytes = name.as_bytes();
+        OsString::from_vec(bytes[..bytes.len().min(max)].to_vec())
+    }
+
+    /// A new file, readable and writable by its owner only.
+    pub fn create_private(path: &Path) -> io::Result<File> {
+        OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+    }
+
+    /// Gives `file` the owner (where allowed) and mode of `original`.
+    pub fn keep_owner_and_mode(file: &File, original: &Metadata) -> io::Result<()> {
+        let current = file.metadata()?;
+        if (current.uid(), current.gid()) != (original.uid(), original.gid()) {
+            // Root can keep the owner; another user can at least keep the group
+            // when a member of it. Anything else is not an error: the file then
+            // belongs to whoever ran dfix, as with any editor that saves by
+            // renaming.
+            if let Err(err) = fchown(file, Some(original.uid()), Some(original.gid())) {
+                if err.kind() != ErrorKind::PermissionDenied {
+                    return Err(err);
+                }
+                if let Err(err) = fchown(file, None, Some(original.gid()))
+                    && err.kind() != ErrorKind::PermissionDenied
+                {
+                    return Err(err);
+                }
+            }
+        }
+        // After chown, which may clear the set-id bits.
+        file.set_permissions(Permissions::from_mode(original.mode() & 0o7777))
+    }
+}
+
+/// What the file system gives on each platform: Windows, where the standard
+/// library's link count and file index are not stable.
+#[cfg(windows)]
+mod platform {
+    use std::ffi::{OsStr, OsString};
+    use std::fs::{File, Metadata, OpenOptions};
+    use std::io;
+    use std::os::windows::fs::MetadataExt;
+    use std::path::Path;
+
+    /// Not known: taken as one.
+    pub fn links(_meta: &Metadata) -> u64 {
+        1
+    }
+
+    /// Which file this is: its creation time (a file renamed over it has its own).
+    pub fn identity(meta: &Metadata) -> (u64, u64) {
+        (meta.creation_time(), 0)
+    }
+
+    /// The first `max` characters of a file name.
+    pub fn truncated(name: &OsStr, max: usize) -> OsString {
+        name.to_string_lossy().chars().take(max).collect::<String>().into()
+    }
+
+    /// A new file.
+    pub fn create_private(path: &Path) -> io::Result<File> {
+        OpenOptions::new().write(true).create_new(true).open(path)
+    }
+
+    /// Gives `file` the read-only attribute of `original` (after the content is written, the
+    /// caller's handle stays writable).
+    pub fn keep_owner_and_mode(file: &File, original: &Metadata) -> io::Result<()> {
+        file.set_permissions(original.permissions())
+    }
+}
+
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+    use std::fs::Permissions;
+    use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::symlink;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, fchown};
     use std::process::Command;
 
     const OLD: &[u8] = b"FROM debian\nRUN apt-get update\n";
