@@ -10,13 +10,15 @@
 # Environment, as action.yml sets it:
 #   GITHUB_ACTION_PATH   this checkout (default: the directory above this script)
 #   DFIX_ROOT            install root (install); DFIX: the binary (run; default dfix on PATH)
-#   ACTION_REF           the ref the action was used at (install): `v<version>`, where version
-#                        is Cargo.toml's (or the moving tag of its major or minor version,
-#                        `v1`/`v1.2`, pointing at that release), downloads that release's archive for RUNNER_OS and
-#                        RUNNER_ARCH from $DFIX_RELEASE_URL/v<version>/ (default: GitHub's
-#                        releases of ACTION_REPOSITORY, else dfix-dev/dfix), checked against its SHA256SUMS. Another
-#                        ref, a platform without a binary or a failed download: a notice, and
-#                        `cargo install --locked` of this checkout. A checksum that does not
+#   ACTION_REF           the ref the action was used at (install; the runner's checkout path
+#                        …/_actions/OWNER/REPO/REF wins when this script is there): at
+#                        `v<version>`, where version is Cargo.toml's (or the moving tag of its
+#                        major or minor version, `v1`/`v1.2`, pointing at that release), it
+#                        downloads that release's archive for RUNNER_OS and RUNNER_ARCH from
+#                        $DFIX_RELEASE_URL/v<version>/ (default: GitHub's releases of OWNER/REPO,
+#                        else of ACTION_REPOSITORY, else of dfix-dev/dfix), checked against its
+#                        SHA256SUMS. Another ref, a platform without a binary or a failed
+#                        download: a notice, and `cargo install --locked` of this checkout. A checksum that does not
 #                        match (or is missing) or a binary that does not report the version
 #                        is an error (status 2, nothing installed).
 #   INPUT_PATHS          files and directories, separated by whitespace (default .)
@@ -51,12 +53,21 @@ release_target() {
 download_release() {
   local version ref path target asset base err expected actual exe bin reported
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$src/Cargo.toml" | head -n1)
+  # The runner checks the action out to …/_actions/OWNER/REPO/REF (on Windows with
+  # backslashes): that names the ref and the repository even where github.action_ref and
+  # github.action_repository do not (empty, or the outer action's when this one is used
+  # inside another composite action). Elsewhere (a local checkout) the variables tell.
+  local repository=${ACTION_REPOSITORY:-dfix-dev/dfix}
   ref=${ACTION_REF:-}
-  # without it (the runner does not always give composite actions their ref), the runner's
-  # checkout of the action is named after the ref: …/_actions/OWNER/REPO/REF (on Windows
-  # with backslashes)
   path=${src//\\//}
-  case $path in */_actions/*/*/*) [ -n "$ref" ] || ref=${path##*/} ;; esac
+  case $path in
+  */_actions/*/*/*)
+    ref=${path##*/}
+    path=${path%/*}
+    repository=${path%/*}
+    repository=${repository##*/}/${path##*/}
+    ;;
+  esac
   # the release tag, or a moving tag of its major or minor version (`v1`, `v1.2`) that points
   # at it: at those, the checkout is that release's
   case $ref in
@@ -79,7 +90,7 @@ download_release() {
     asset=dfix-$version-$target.zip
   fi
   # the releases of the repository the action comes from (a fork's own)
-  base=${DFIX_RELEASE_URL:-https://github.com/${ACTION_REPOSITORY:-dfix-dev/dfix}/releases/download}/v$version
+  base=${DFIX_RELEASE_URL:-https://github.com/$repository/releases/download}/v$version
   # (global: the EXIT trap needs it)
   tmp=$(mktemp -d) || die "cannot make a temporary directory"
   trap 'rm -rf "${tmp:?}"' EXIT

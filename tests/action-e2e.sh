@@ -279,14 +279,20 @@ install_step "v$version" other
 refused "wrong version" "reports \"dfix 0.0.0-other\", not dfix $version"
 passed=$((passed + 1))
 
-# 11. no ACTION_REF (the runner left github.action_ref empty): the ref is read from the
-# runner's checkout of the action, …/_actions/OWNER/REPO/REF
+# 11. the runner's checkout of the action, …/_actions/OWNER/REPO/REF, names the ref: with no
+# ACTION_REF (the runner left github.action_ref empty)
 mkdir -p "$WORK/_actions/dfix-dev/dfix"
 ln -s "$REPO" "$WORK/_actions/dfix-dev/dfix/v$version"
 ACTION_PATH=$WORK/_actions/dfix-dev/dfix/v$version install_step "" good
 [ "$status" = 0 ] || { show; fail "ref from the action's path: exit status $status"; }
 cmp -s "$BIN" "$WORK/root/bin/dfix" || { show; fail "ref from the action's path: not the released binary"; }
 no_cargo "ref from the action's path"
+# ... and the path wins over an ACTION_REF that is not this action's (inside another composite
+# action, github.action_ref is the outer one's)
+ACTION_PATH=$WORK/_actions/dfix-dev/dfix/v$version install_step "v9.9.9" good
+[ "$status" = 0 ] || { show; fail "ref from the action's path over ACTION_REF: exit status $status"; }
+cmp -s "$BIN" "$WORK/root/bin/dfix" || { show; fail "ref from the action's path over ACTION_REF: not the released binary"; }
+no_cargo "ref from the action's path over ACTION_REF"
 passed=$((passed + 1))
 
 # 12. another ref (a branch, a commit, another version's tag): compiled, saying why
