@@ -357,8 +357,8 @@ mod platform {
         OpenOptions::new().write(true).create_new(true).open(path)
     }
 
-    /// Gives `file` the read-only attribute of `original` (after the content is written, the
-    /// caller's handle stays writable).
+    /// Gives `file` the read-only attribute of `original` (the open handle stays writable; a
+    /// read-only original was refused before).
     pub fn keep_owner_and_mode(file: &File, original: &Metadata) -> io::Result<()> {
         file.set_permissions(original.permissions())
     }

@@ -60,15 +60,23 @@ pub fn in_chain_before(
     index: usize,
     kind: crate::syntax::model::Kind,
 ) -> bool {
+    any_in_chain_before(model, index, |i| i.kind == kind && !i.invalid)
+}
+
+/// An instruction that satisfies `pred` comes before instruction `index` in its stage or
+/// anywhere in a stage it is built on (`FROM <stage>`).
+pub fn any_in_chain_before(
+    model: &crate::syntax::model::Dockerfile,
+    index: usize,
+    pred: impl Fn(&crate::syntax::model::Instruction) -> bool,
+) -> bool {
     let Some(s) = model.instructions[index].stage else {
         return false;
     };
     model.stage_chain(s).into_iter().any(|st| {
         let stage = &model.stages[st];
         let end = if st == s { index } else { stage.last + 1 };
-        model.instructions[stage.from..end]
-            .iter()
-            .any(|i| i.kind == kind && !i.invalid)
+        model.instructions[stage.from..end].iter().any(&pred)
     })
 }
 

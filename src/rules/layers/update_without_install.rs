@@ -71,7 +71,7 @@ pub fn check(ctx: &mut Context) {
         // the whole context copied before the update: when the Dockerfile is in that context
         // (which the file does not say), editing the install changes the copy, and the update
         // runs again with it
-        if after_whole_context_copy(src, model, u) {
+        if super::common::any_in_chain_before(model, u, |i| super::common::copies_whole_context(src, model, i)) {
             continue;
         }
         let Some(update) = ur.commands.iter().find(|c| is_update(c.effective().words)) else {
@@ -96,22 +96,6 @@ pub fn check(ctx: &mut Context) {
             Err(why) => d.no_fix_reason = Some(why.to_string()),
         }
     }
-}
-
-/// A copy of the whole build context comes before instruction `at` in its stage or a stage it is
-/// built on.
-fn after_whole_context_copy(src: &str, model: &Dockerfile, at: usize) -> bool {
-    let mut stage = model.instructions[at].stage;
-    let mut end = at;
-    while let Some(s) = stage {
-        let st = &model.stages[s];
-        if (st.from..end).any(|i| super::common::copies_whole_context(src, model, &model.instructions[i])) {
-            return true;
-        }
-        stage = st.parent.filter(|&p| p < s);
-        end = stage.map_or(0, |p| model.stages[p].last + 1);
-    }
-    false
 }
 
 /// The fix: the update's `RUN` removed, its command put in front of the install's script.
